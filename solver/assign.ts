@@ -1,0 +1,219 @@
+/**
+ * Who does what inside a week. The flow fixes, per phase and skill node, how many quarters each
+ * person gives; this step splits those amounts over the tickets served, keeping a ticket with the
+ * person who worked it before, then with one person, and a client with few people.
+ *
+ * Small groups where the quick pass had to split a ticket or break continuity are re-solved as a
+ * transportation problem with javascript-lp-solver (a vertex of the transportation polytope
+ * splits at most people − 1 tickets, and its costs pick the continuity-preserving vertex). The LP
+ * result is only taken when it is integral in quarters, consistent, and better than the quick pass.
+ */
+import lp, { type SolverAPI } from 'javascript-lp-solver';
+import type { Level } from './contract.ts';
+import type { WeekFlow } from './flow.ts';
+import type { MTicket } from './model.ts';
+
+export interface Part {
+  ticket: MTicket;
+  phase: number;
+  q: number;
+}
+
+export interface Row {
+  staff: number;
+  ticket: MTicket;
+  level: Level;
+  q: number;
+}
+
+export interface Continuity {
+  /** The person who last worked each ticket (most hours in their latest week), or −1. */
+  lastStaff: Int32Array;
+  /** Quarters each person has worked for each client this quarter: [client * S + staff]. */
+  clientStaffQ: Int32Array;
+}
+
+export interface AssignStats {
+  lpSolves: number;
+  lpFallbacks: number;
+}
+
+// The package's types describe its CommonJS build; its ES build's default export is the solver.
+const solver = lp as unknown as SolverAPI;
+
+/** Largest group (tickets × people) handed to the LP; beyond it the quick pass stands. */
+const LP_MAX_CELLS = 120;
+const COST_SAME_PERSON = 0;
+const COST_CLIENT_PERSON = 1;
+const COST_OTHER = 3;
+/** Cost of each extra (ticket, person) pair, i.e. of splitting a ticket. */
+const COST_SPLIT = 2;
+
+interface Item {
+  ticket: MTicket;
+  q: number;
+}
+
+type Cells = Map<number, number>[]; // per item: staff → quarters
+
+export function assignWeek(
+  flow: WeekFlow,
+  parts: readonly Part[],
+  phaseLevels: readonly Level[],
+  memory: Continuity,
+  stats: AssignStats,
+): Row[] {
+  const S = flow.S;
+  const groups = new Map<number, Map<MTicket, number>>();
+  for (const p of parts) {
+    if (p.q <= 0) continue;
+    const key = p.phase * flow.K + p.ticket.skillNode;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = new Map()));
+    g.set(p.ticket, (g.get(p.ticket) ?? 0) + p.q);
+  }
+  const rows: Row[] = [];
+  const weekStaff = new Map<MTicket, number>();
+  for (const key of [...groups.keys()].sort((a, b) => a - b)) {
+    const phase = Math.floor(key / flow.K);
+    const k = key % flow.K;
+    const items: Item[] = [...groups.get(key)!].map(([ticket, q]) => ({ ticket, q }));
+    items.sort((a, b) => b.q - a.q || a.ticket.rank - b.ticket.rank);
+    const people = flow.staffFor(k).filter((s) => flow.flow[phase]![k * S + s]! > 0);
+    const amounts = people.map((s) => flow.flow[phase]![k * S + s]!);
+    const costOf = (item: Item, s: number) => {
+      const pref = weekStaff.get(item.ticket) ?? memory.lastStaff[item.ticket.idx]!;
+      if (pref === s) return COST_SAME_PERSON;
+      return memory.clientStaffQ[item.ticket.client.idx * S + s]! > 0 ? COST_CLIENT_PERSON : COST_OTHER;
+    };
+    let cells = quickPass(items, people, amounts, costOf);
+    if (people.length > 1 && items.length * people.length <= LP_MAX_CELLS && score(cells, items, people, costOf) > ideal(items, people, costOf)) {
+      const lp = transportationLp(items, people, amounts, costOf, stats);
+      if (lp && score(lp, items, people, costOf) < score(cells, items, people, costOf)) cells = lp;
+    }
+    items.forEach((item, i) => {
+      let best = -1;
+      let bestQ = 0;
+      for (const [pi, q] of cells[i]!) {
+        const s = people[pi]!;
+        rows.push({ staff: s, ticket: item.ticket, level: phaseLevels[phase]!, q });
+        if (q > bestQ) {
+          bestQ = q;
+          best = s;
+        }
+      }
+      if (!weekStaff.has(item.ticket) && best >= 0) weekStaff.set(item.ticket, best);
+    });
+  }
+  return rows;
+}
+
+/** Ticket-first greedy: previous person, then a person who knows the client, then best fit. */
+function quickPass(items: Item[], people: number[], amounts: number[], costOf: (i: Item, s: number) => number): Cells {
+  const left = [...amounts];
+  const cells: Cells = items.map(() => new Map());
+  const give = (i: number, pi: number, q: number) => {
+    cells[i]!.set(pi, (cells[i]!.get(pi) ?? 0) + q);
+    left[pi]! -= q;
+  };
+  items.forEach((item, i) => {
+    let need = item.q;
+    // The person who had the ticket keeps it, as far as their hours go.
+    const same = people.findIndex((s) => costOf(item, s) === COST_SAME_PERSON);
+    if (same >= 0 && left[same]! > 0) {
+      const q = Math.min(need, left[same]!);
+      give(i, same, q);
+      need -= q;
+    }
+    while (need > 0) {
+      // Whole ticket to one person if anyone has room: someone who knows the client, else the
+      // tightest fit (keeps big blocks of time free for big tickets).
+      let pick = -1;
+      for (let pi = 0; pi < people.length; pi++) {
+        if (left[pi]! < need) continue;
+        if (pick < 0) {
+          pick = pi;
+          continue;
+        }
+        const c = costOf(item, people[pi]!) - costOf(item, people[pick]!);
+        if (c < 0 || (c === 0 && left[pi]! < left[pick]!)) pick = pi;
+      }
+      if (pick < 0) {
+        for (let pi = 0; pi < people.length; pi++) if (left[pi]! > 0 && (pick < 0 || left[pi]! > left[pick]!)) pick = pi;
+      }
+      if (pick < 0) break; // cannot happen: the flow's amounts sum to the items' quarters
+      const q = Math.min(need, left[pick]!);
+      give(i, pick, q);
+      need -= q;
+    }
+  });
+  return cells;
+}
+
+function score(cells: Cells, items: Item[], people: number[], costOf: (i: Item, s: number) => number): number {
+  let total = 0;
+  cells.forEach((m, i) => {
+    total += (m.size - 1) * COST_SPLIT * items[i]!.q;
+    for (const [pi, q] of m) total += costOf(items[i]!, people[pi]!) * q;
+  });
+  return total;
+}
+
+/** A lower bound: every item whole with its cheapest person. */
+function ideal(items: Item[], people: number[], costOf: (i: Item, s: number) => number): number {
+  return items.reduce((sum, item) => sum + item.q * Math.min(...people.map((s) => costOf(item, s))), 0);
+}
+
+function transportationLp(
+  items: Item[],
+  people: number[],
+  amounts: number[],
+  costOf: (i: Item, s: number) => number,
+  stats: AssignStats,
+): Cells | null {
+  const constraints: Record<string, { equal: number }> = {};
+  const variables: Record<string, Record<string, number>> = {};
+  items.forEach((item, i) => (constraints[`t${i}`] = { equal: item.q }));
+  people.forEach((_, pi) => (constraints[`p${pi}`] = { equal: amounts[pi]! }));
+  items.forEach((item, i) =>
+    people.forEach((s, pi) => {
+      variables[`x${i}_${pi}`] = { cost: costOf(item, s), [`t${i}`]: 1, [`p${pi}`]: 1 };
+    }),
+  );
+  stats.lpSolves++;
+  let result: Record<string, unknown>;
+  try {
+    result = solver.Solve({ optimize: 'cost', opType: 'min', constraints, variables }) as Record<string, unknown>;
+  } catch {
+    stats.lpFallbacks++;
+    return null;
+  }
+  if (!result.feasible) {
+    stats.lpFallbacks++;
+    return null;
+  }
+  const cells: Cells = items.map(() => new Map());
+  const itemSum = items.map(() => 0);
+  const personSum = people.map(() => 0);
+  for (const [name, value] of Object.entries(result)) {
+    const m = /^x(\d+)_(\d+)$/.exec(name);
+    if (!m || typeof value !== 'number') continue;
+    const q = Math.round(value);
+    if (Math.abs(q - value) > 1e-6) {
+      stats.lpFallbacks++;
+      return null;
+    }
+    if (q <= 0) continue;
+    const i = Number(m[1]);
+    const pi = Number(m[2]);
+    cells[i]!.set(pi, q);
+    itemSum[i]! += q;
+    personSum[pi]! += q;
+  }
+  const consistent = items.every((it, i) => itemSum[i] === it.q) && people.every((_, pi) => personSum[pi] === amounts[pi]);
+  if (!consistent) {
+    stats.lpFallbacks++;
+    return null;
+  }
+  return cells;
+}

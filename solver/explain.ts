@@ -1,0 +1,136 @@
+/**
+ * Why hours were not planned, in words a manager can act on, with the facts behind the words
+ * (`code`, `weeks`, `takenBy`) so a server can re-word them for a client without naming others.
+ */
+import type { Level, TakenBy, UnplannedCode } from './contract.ts';
+import type { Row } from './assign.ts';
+import type { EngineResult } from './engine.ts';
+import type { MTicket, Model } from './model.ts';
+import type { Policy } from './policy.ts';
+import { LEVEL_DESCRIPTIONS } from './policy.ts';
+import { hoursOf, tidy } from './quarter-hours.ts';
+
+export function weekSpan(from: number, to: number): string {
+  return from === to ? `week ${from}` : `weeks ${from}-${to}`;
+}
+
+const LEVEL_WORDS: Record<Level, [named: string, anonymous: string]> = {
+  1: ['emergencies for', 'emergencies'],
+  2: ['the locked-in rates of', "other clients' locked-in rates"],
+  3: ['urgent work for', "other clients' urgent work"],
+  4: ['pay-as-you-go and overage work for', 'pay-as-you-go work'],
+  5: ['work ahead for', 'work ahead for other clients'],
+};
+
+/**
+ * "emergencies for Quill Books (20 h), the locked-in rates of Harbor Dental, Quill Books (16 h)".
+ * With `names` null the text names nobody: the viewer's own work is "your higher-priority
+ * tickets", everyone else's is described by its kind only.
+ */
+export function describeTakenBy(takenBy: readonly TakenBy[], names: ReadonlyMap<string, string> | null, viewer?: string): string {
+  const byLevel = new Map<string, { level: Level; own: boolean; clients: TakenBy[]; hours: number }>();
+  for (const t of takenBy) {
+    const own = names === null && t.client === viewer;
+    const key = own ? 'own' : String(t.level);
+    let g = byLevel.get(key);
+    if (!g) byLevel.set(key, (g = { level: t.level, own, clients: [], hours: 0 }));
+    g.clients.push(t);
+    g.hours += t.hours;
+  }
+  const groups = [...byLevel.values()].sort((a, b) => b.hours - a.hours || a.level - b.level);
+  return groups
+    .map((g) => {
+      const hours = `(${tidy(g.hours)} h)`;
+      if (g.own) return `your higher-priority tickets ${hours}`;
+      const [named, anonymous] = LEVEL_WORDS[g.level];
+      if (names === null) return `${anonymous} ${hours}`;
+      const list = g.clients.sort((a, b) => b.hours - a.hours).map((c) => names.get(c.client) ?? c.client);
+      const shown = list.length > 3 ? `${list.slice(0, 3).join(', ')} and ${list.length - 3} more` : list.join(', ');
+      return `${named} ${shown} ${hours}`;
+    })
+    .join(', ');
+}
+
+export interface Explainer {
+  ticket(t: MTicket, unplannedQ: number, plannedQ: number): {
+    code: UnplannedCode;
+    reason: string;
+    weeks?: [number, number];
+    takenBy?: TakenBy[];
+  };
+  /** What took the hours of people able to do skill nodes `nodes` in week `week`. */
+  takenIn(week: number, nodes: readonly number[], exceptClient?: number): TakenBy[];
+}
+
+export function makeExplainer(model: Model, policy: Policy, engine: EngineResult, finalBalanceQ: Int32Array): Explainer {
+  const { W } = model;
+  const names = new Map(model.clients.map((c) => [c.id, c.name]));
+  const rowsByWeek: Row[][] = Array.from({ length: W }, () => []);
+  for (const wk of engine.weeks) rowsByWeek[wk.week] = wk.rows;
+  const allocatedQ = Array.from({ length: W }, () => new Int32Array(model.staff.length));
+  for (const wk of engine.weeks) for (const r of wk.rows) allocatedQ[wk.week]![r.staff]! += r.q;
+
+  const capableStaff = (nodes: readonly number[]) => {
+    const set = new Set<number>();
+    for (const k of nodes) for (const s of model.staffByNode[k]!) set.add(s);
+    return set;
+  };
+
+  function takenIn(week: number, nodes: readonly number[], exceptClient?: number): TakenBy[] {
+    return takenOver([week], capableStaff(nodes), exceptClient);
+  }
+
+  function takenOver(weeks: number[], people: Set<number>, exceptClient?: number, exceptTicket?: MTicket): TakenBy[] {
+    const sums = new Map<string, TakenBy>();
+    for (const w of weeks) {
+      for (const r of rowsByWeek[w]!) {
+        if (!people.has(r.staff) || r.ticket.client.idx === exceptClient || r.ticket === exceptTicket) continue;
+        const key = `${r.level}|${r.ticket.client.id}`;
+        const e = sums.get(key);
+        if (e) e.hours += hoursOf(r.q);
+        else sums.set(key, { level: r.level, client: r.ticket.client.id, hours: hoursOf(r.q) });
+      }
+    }
+    return [...sums.values()].sort((a, b) => a.level - b.level || b.hours - a.hours || (a.client < b.client ? -1 : 1));
+  }
+
+  function ticket(t: MTicket, unplannedQ: number, plannedQ: number) {
+    const first = t.startWeek;
+    const weeks: [number, number] = [first, W - 1];
+    const span = weekSpan(first, W - 1);
+    if (unplannedQ === 0) {
+      return { code: 'too-small' as const, reason: 'less than a quarter hour left: too small to plan', weeks };
+    }
+    const people = capableStaff([t.skillNode]);
+    if (t.skill && people.size === 0) {
+      return { code: 'no-skill' as const, reason: `no staff with skill '${t.skill}'`, weeks };
+    }
+    const range = Array.from({ length: W - first }, (_, i) => first + i);
+    const capacity = range.reduce((sum, w) => sum + [...people].reduce((s2, s) => s2 + model.staff[s]!.capQ[w]!, 0), 0);
+    if (capacity === 0) {
+      const who = t.skill ? `everyone with skill '${t.skill}' is` : 'all staff are';
+      return { code: 'on-leave' as const, reason: `${who} on leave or fully booked by logged hours in ${span}`, weeks };
+    }
+    // Which policy level would have planned the rest, and was it switched off?
+    const needed = !t.client.prepaid || finalBalanceQ[t.client.idx]! <= 0 ? (['payg'] as const) : t.priority === 1 ? (['urgent-above-rate', 'work-ahead'] as const) : (['work-ahead'] as const);
+    const freeWeeks = range.filter((w) => [...people].some((s) => model.staff[s]!.capQ[w]! > allocatedQ[w]![s]!));
+    if (freeWeeks.length > 0 && !needed.some((l) => policy.levels.includes(l))) {
+      const what = needed.map((l) => LEVEL_DESCRIPTIONS[l]).join(' or ');
+      const overage = t.client.prepaid && needed[0] === 'payg' ? "the client's balance is used up and " : '';
+      return {
+        code: 'policy' as const,
+        reason: `${overage}${what} is left out by policy (policy.levels), although capable staff had free hours in ${weekSpan(freeWeeks[0]!, freeWeeks.at(-1)!)}`,
+        weeks,
+      };
+    }
+    const fullWeeks = range.filter((w) => !freeWeeks.includes(w));
+    const takenBy = takenOver(fullWeeks.length > 0 ? fullWeeks : range, people, undefined, t);
+    const when = fullWeeks.length > 0 ? weekSpan(fullWeeks[0]!, fullWeeks.at(-1)!) : span;
+    const who = t.skill ? `staff with skill '${t.skill}'` : 'all staff';
+    const planned = plannedQ > 0 ? `${tidy(hoursOf(plannedQ))} h planned; ` : '';
+    const reason = takenBy.length > 0 ? `${planned}${when} full: ${who} went to ${describeTakenBy(takenBy, names)}` : `${planned}${when} full: no capacity left`;
+    return { code: 'capacity' as const, reason, weeks, takenBy };
+  }
+
+  return { ticket, takenIn };
+}

@@ -1,0 +1,210 @@
+/**
+ * Turns the engine's rows into the plan of SCENARIO.md, computing every figure exactly as
+ * DOMAIN.md defines it (forecast, expiry and rollover).
+ */
+import type { Allocation, ClientPlan, Plan, StaffPlan, TicketPlan, Unplanned, WeekPlan } from './contract.ts';
+import type { EngineResult } from './engine.ts';
+import { describeTakenBy, makeExplainer } from './explain.ts';
+import type { MClient, Model } from './model.ts';
+import type { Policy } from './policy.ts';
+import { compareIds, floorQ, hoursOf, tidy } from './quarter-hours.ts';
+
+export function buildPlan(model: Model, policy: Policy, engine: EngineResult): Omit<Plan, 'stats'> {
+  const { W, current } = model;
+  const names = new Map(model.clients.map((c) => [c.id, c.name]));
+
+  // Allocations: one row per (week, staff, ticket, level).
+  const merged = new Map<string, Allocation & { q: number }>();
+  const plannedQ = new Int32Array(model.tickets.length);
+  const ticketWeeks = model.tickets.map(() => ({ first: -1, last: -1, byStaff: new Map<number, number>() }));
+  const allocatedQ = Array.from({ length: W }, () => new Int32Array(model.staff.length));
+  const byLevelQ = Array.from({ length: W }, () => [0, 0, 0, 0, 0]);
+  for (const wk of engine.weeks) {
+    for (const r of wk.rows) {
+      const key = `${wk.week}|${r.staff}|${r.ticket.idx}|${r.level}`;
+      const e = merged.get(key);
+      if (e) e.q += r.q;
+      else {
+        merged.set(key, {
+          week: wk.week,
+          staff: model.staff[r.staff]!.id,
+          client: r.ticket.client.id,
+          ticket: r.ticket.id,
+          hours: 0,
+          level: r.level,
+          q: r.q,
+        });
+      }
+      plannedQ[r.ticket.idx]! += r.q;
+      const tw = ticketWeeks[r.ticket.idx]!;
+      if (tw.first < 0) tw.first = wk.week;
+      tw.last = wk.week;
+      tw.byStaff.set(r.staff, (tw.byStaff.get(r.staff) ?? 0) + r.q);
+      allocatedQ[wk.week]![r.staff]! += r.q;
+      byLevelQ[wk.week]![r.level - 1]! += r.q;
+    }
+  }
+  const allocations: Allocation[] = [...merged.values()]
+    .map(({ q, ...a }) => ({ ...a, hours: hoursOf(q) }))
+    .sort((a, b) => a.week - b.week || compareIds(a.staff, b.staff) || compareIds(a.ticket, b.ticket) || a.level - b.level);
+
+  // Final balance left, for explanations.
+  const finalBalanceQ = new Int32Array(model.clients.length);
+  for (const c of model.clients) {
+    let delivered = 0;
+    for (let w = current; w < W; w++) delivered += engine.deliveredQ[c.idx * W + w]!;
+    finalBalanceQ[c.idx] = c.prepaid ? Math.max(0, floorQ(Math.max(0, c.balance)) - delivered) : 0;
+  }
+  const explainer = makeExplainer(model, policy, engine, finalBalanceQ);
+
+  const tickets: TicketPlan[] = [];
+  const unplanned: Unplanned[] = [];
+  for (const t of model.tickets) {
+    const tw = ticketWeeks[t.idx]!;
+    const planned = hoursOf(plannedQ[t.idx]!);
+    const left = tidy(t.remaining - planned);
+    tickets.push({
+      id: t.id,
+      client: t.client.id,
+      remainingHours: tidy(t.remaining),
+      plannedHours: planned,
+      unplannedHours: left,
+      startWeek: tw.first >= 0 ? tw.first : null,
+      finishWeek: tw.last >= 0 ? tw.last : null,
+      staff: [...tw.byStaff].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([s]) => model.staff[s]!.id),
+    });
+    if (left > 0) {
+      const why = explainer.ticket(t, engine.remQ[t.idx]!, plannedQ[t.idx]!);
+      unplanned.push({ ticket: t.id, client: t.client.id, hours: left, ...why });
+    }
+  }
+  tickets.sort((a, b) => compareIds(a.id, b.id));
+  unplanned.sort((a, b) => compareIds(a.ticket, b.ticket));
+
+  const clients: ClientPlan[] = model.clients.map((c) => clientFigures(model, c, engine, names, explainer));
+
+  const staff: StaffPlan[] = model.staff.map((st) => ({
+    id: st.id,
+    name: st.name,
+    capacity: Array.from({ length: W }, (_, w) => (w < current ? hoursOf(floorQ(Math.max(0, st.weeklyHours - st.leave[w]!))) : hoursOf(st.capQ[w]!))),
+    allocated: Array.from({ length: W }, (_, w) => hoursOf(allocatedQ[w]![st.idx]!)),
+    leave: st.leave.map((h) => tidy(h)),
+  }));
+
+  const weeks: WeekPlan[] = Array.from({ length: W }, (_, w) => ({
+    week: w,
+    capacity: tidy(staff.reduce((sum, s) => sum + s.capacity[w]!, 0)),
+    allocated: tidy(staff.reduce((sum, s) => sum + s.allocated[w]!, 0)),
+    leave: tidy(staff.reduce((sum, s) => sum + s.leave[w]!, 0)),
+    byLevel: byLevelQ[w]!.map(hoursOf) as WeekPlan['byLevel'],
+  }));
+
+  return {
+    quarter: { id: model.quarterId, weeks: W, currentWeek: current, ...(model.startDate ? { startDate: model.startDate } : {}) },
+    policy: { levels: [...policy.levels], catchUpFirst: policy.catchUpFirst },
+    allocations,
+    tickets,
+    clients,
+    staff,
+    weeks,
+    unplanned,
+  };
+}
+
+function clientFigures(
+  model: Model,
+  c: MClient,
+  engine: EngineResult,
+  names: ReadonlyMap<string, string>,
+  explainer: ReturnType<typeof makeExplainer>,
+): ClientPlan {
+  const { W, current } = model;
+  const delivered = Array.from({ length: W }, (_, w) => (w < current ? c.usedByWeek[w]! : hoursOf(engine.deliveredQ[c.idx * W + w]!)));
+  const demand = Array.from({ length: W }, () => 0);
+  let before = 0;
+  for (let w = current; w < W; w++) {
+    demand[w] = tidy(Math.max(0, c.presented[w]! - before));
+    before += delivered[w]!;
+  }
+  const plannedHours = delivered.slice(current).reduce((a, b) => a + b, 0);
+  const base = {
+    id: c.id,
+    name: c.name,
+    plan: c.prepaid ? ('prepaid' as const) : ('payg' as const),
+    demand,
+    delivered: delivered.map(tidy),
+    usedHours: tidy(c.used),
+    plannedHours: tidy(plannedHours),
+  };
+  if (!c.prepaid) {
+    const zeros = Array.from({ length: W }, () => 0);
+    return {
+      ...base,
+      rate: zeros,
+      balanceHours: 0,
+      forecastUnusedHours: 0,
+      shortfallHours: 0,
+      rolloverHours: 0,
+      atRiskHours: 0,
+      overageHours: 0,
+      boughtHours: 0,
+      rolloverInHours: 0,
+      owedAtRateHours: 0,
+      shortfallWeeks: [],
+      presentByWeek: null,
+    };
+  }
+  const owed = engine.ideal[c.idx]!.reduce((a, b) => a + b, 0);
+  const shortfall = c.shortfallToDate + Math.max(0, owed - plannedHours);
+  const forecastUnused = Math.max(0, c.balance - plannedHours);
+  const overage = Math.max(0, plannedHours - Math.max(0, c.balance));
+  const rollover = Math.min(forecastUnused, shortfall);
+  const atRisk = forecastUnused - rollover;
+
+  const shortfallWeeks = [];
+  for (const m of engine.missed) {
+    if (m.client !== c.idx) continue;
+    const missedQ = engine.rateTargetQ[c.idx * W + m.week]! - engine.deliveredQ[c.idx * W + m.week]!;
+    if (missedQ <= 0) continue;
+    const takenBy = explainer.takenIn(m.week, m.nodes, c.idx);
+    const noSkill = m.nodes.filter((k) => k > 0 && model.staffByNode[k]!.length === 0).map((k) => model.skillNodes[k]!);
+    const reason =
+      takenBy.length > 0
+        ? `capacity went to ${describeTakenBy(takenBy, names)}`
+        : noSkill.length > 0
+          ? `no staff with skill ${noSkill.map((k) => `'${k}'`).join(', ')}`
+          : 'no staff available (leave)';
+    shortfallWeeks.push({ week: m.week, hours: hoursOf(missedQ), reason, takenBy });
+  }
+
+  return {
+    ...base,
+    rate: c.rate.map(tidy),
+    balanceHours: tidy(c.balance),
+    forecastUnusedHours: tidy(forecastUnused),
+    shortfallHours: tidy(shortfall),
+    rolloverHours: tidy(rollover),
+    atRiskHours: tidy(atRisk),
+    overageHours: tidy(overage),
+    boughtHours: tidy(c.bought),
+    rolloverInHours: tidy(c.rolloverIn),
+    owedAtRateHours: tidy(owed),
+    shortfallWeeks,
+    presentByWeek: presentBy(c, delivered, tidy(atRisk), current, W),
+  };
+}
+
+/**
+ * The last week from which the client's unused rate still covers the at-risk hours: tasks
+ * presented by then can be worked at the locked-in rate before the quarter ends.
+ */
+function presentBy(c: MClient, delivered: number[], atRisk: number, current: number, W: number): number | null {
+  if (atRisk <= 0) return null;
+  let room = 0;
+  for (let w = W - 1; w >= current; w--) {
+    room += Math.max(0, c.rate[w]! - delivered[w]!);
+    if (room >= atRisk - 1e-9) return w;
+  }
+  return current;
+}
+

@@ -1,0 +1,30 @@
+/**
+ * "Owed at the rate" (DOMAIN.md): the hours a prepaid client would have had if the company had
+ * worked its presented tickets at exactly the locked-in rate, week by week from currentWeek:
+ *   ideal[w] = min(rate[w], presented[w] − Σ ideal[currentWeek … w−1])
+ * It depends on the scenario only, never on the plan, so it is the yardstick for shortfall.
+ */
+import type { MClient } from './model.ts';
+
+export function idealByWeek(client: MClient, W: number, current: number): number[] {
+  const ideal = Array.from({ length: W }, () => 0);
+  if (!client.prepaid) return ideal;
+  let cumulative = 0;
+  for (let w = current; w < W; w++) {
+    const x = Math.max(0, Math.min(client.rate[w]!, client.presented[w]! - cumulative));
+    ideal[w] = x;
+    cumulative += x;
+  }
+  return ideal;
+}
+
+/** Running totals: cumulative[w] = Σ values[current … w]. */
+export function cumulativeFrom(values: number[], current: number): number[] {
+  const out = Array.from({ length: values.length }, () => 0);
+  let sum = 0;
+  for (let w = current; w < values.length; w++) {
+    sum += values[w]!;
+    out[w] = sum;
+  }
+  return out;
+}
