@@ -64,11 +64,24 @@ export interface Explainer {
 
 export function makeExplainer(model: Model, policy: Policy, engine: EngineResult, finalBalanceQ: Int32Array): Explainer {
   const { W } = model;
+  const S = model.staff.length;
   const names = new Map(model.clients.map((c) => [c.id, c.name]));
-  const rowsByWeek: Row[][] = Array.from({ length: W }, () => []);
-  for (const wk of engine.weeks) rowsByWeek[wk.week] = wk.rows;
-  const allocatedQ = Array.from({ length: W }, () => new Int32Array(model.staff.length));
-  for (const wk of engine.weeks) for (const r of wk.rows) allocatedQ[wk.week]![r.staff]! += r.q;
+  // usage[w][s]: quarters by (level, client) — what each person's week went to.
+  const usage = Array.from({ length: W }, () => Array.from({ length: S }, () => new Map<number, number>()));
+  const allocatedQ = Array.from({ length: W }, () => new Int32Array(S));
+  const rowsOfTicket = new Map<MTicket, { week: number; row: Row }[]>();
+  const C = model.clients.length;
+  for (const wk of engine.weeks) {
+    for (const r of wk.rows) {
+      const key = r.level * C + r.ticket.client.idx;
+      const m = usage[wk.week]![r.staff]!;
+      m.set(key, (m.get(key) ?? 0) + r.q);
+      allocatedQ[wk.week]![r.staff]! += r.q;
+      let list = rowsOfTicket.get(r.ticket);
+      if (!list) rowsOfTicket.set(r.ticket, (list = []));
+      list.push({ week: wk.week, row: r });
+    }
+  }
 
   const capableStaff = (nodes: readonly number[]) => {
     const set = new Set<number>();
@@ -76,22 +89,62 @@ export function makeExplainer(model: Model, policy: Policy, engine: EngineResult
     return set;
   };
 
+  function sumsOver(weeks: readonly number[], people: ReadonlySet<number>, exceptClient?: number): Map<number, number> {
+    const sums = new Map<number, number>();
+    for (const w of weeks) {
+      for (const s of people) {
+        for (const [key, q] of usage[w]![s]!) {
+          if (key % C === exceptClient) continue;
+          sums.set(key, (sums.get(key) ?? 0) + q);
+        }
+      }
+    }
+    return sums;
+  }
+
+  function takenOver(weeks: readonly number[], people: ReadonlySet<number>, exceptClient?: number): TakenBy[] {
+    return toTakenBy(sumsOver(weeks, people, exceptClient));
+  }
+
+  function toTakenBy(sums: ReadonlyMap<number, number>): TakenBy[] {
+    return [...sums]
+      .filter(([, q]) => q > 0)
+      .map(([key, q]) => ({ level: Math.floor(key / C) as Level, client: model.clients[key % C]!.id, hours: hoursOf(q) }))
+      .sort((a, b) => a.level - b.level || b.hours - a.hours || (a.client < b.client ? -1 : 1));
+  }
+
   function takenIn(week: number, nodes: readonly number[], exceptClient?: number): TakenBy[] {
     return takenOver([week], capableStaff(nodes), exceptClient);
   }
 
-  function takenOver(weeks: number[], people: Set<number>, exceptClient?: number, exceptTicket?: MTicket): TakenBy[] {
-    const sums = new Map<string, TakenBy>();
-    for (const w of weeks) {
-      for (const r of rowsByWeek[w]!) {
-        if (!people.has(r.staff) || r.ticket.client.idx === exceptClient || r.ticket === exceptTicket) continue;
-        const key = `${r.level}|${r.ticket.client.id}`;
-        const e = sums.get(key);
-        if (e) e.hours += hoursOf(r.q);
-        else sums.set(key, { level: r.level, client: r.ticket.client.id, hours: hoursOf(r.q) });
-      }
+  // Facts shared by every ticket of a skill node that could start in a given week.
+  interface Window {
+    people: Set<number>;
+    range: number[];
+    capacity: number;
+    freeWeeks: number[];
+    fullWeeks: number[];
+    /** What the capable people's full weeks (else all weeks) went to. */
+    sums: Map<number, number>;
+    takenBy: TakenBy[];
+    described: string;
+  }
+  const windows = new Map<string, Window>();
+  function windowOf(node: number, first: number) {
+    const key = `${node}|${first}`;
+    let win = windows.get(key);
+    if (!win) {
+      const people = capableStaff([node]);
+      const range = Array.from({ length: W - first }, (_, i) => first + i);
+      let capacity = 0;
+      for (const w of range) for (const s of people) capacity += model.staff[s]!.capQ[w]!;
+      const freeWeeks = range.filter((w) => [...people].some((s) => model.staff[s]!.capQ[w]! > allocatedQ[w]![s]!));
+      const fullWeeks = range.filter((w) => !freeWeeks.includes(w));
+      const sums = sumsOver(fullWeeks.length > 0 ? fullWeeks : range, people);
+      const takenBy = toTakenBy(sums);
+      windows.set(key, (win = { people, range, capacity, freeWeeks, fullWeeks, sums, takenBy, described: describeTakenBy(takenBy, names) }));
     }
-    return [...sums.values()].sort((a, b) => a.level - b.level || b.hours - a.hours || (a.client < b.client ? -1 : 1));
+    return win;
   }
 
   function ticket(t: MTicket, unplannedQ: number, plannedQ: number) {
@@ -101,19 +154,17 @@ export function makeExplainer(model: Model, policy: Policy, engine: EngineResult
     if (unplannedQ === 0) {
       return { code: 'too-small' as const, reason: 'less than a quarter hour left: too small to plan', weeks };
     }
-    const people = capableStaff([t.skillNode]);
+    const win = windowOf(t.skillNode, first);
+    const { people, range, capacity, freeWeeks, fullWeeks } = win;
     if (t.skill && people.size === 0) {
       return { code: 'no-skill' as const, reason: `no staff with skill '${t.skill}'`, weeks };
     }
-    const range = Array.from({ length: W - first }, (_, i) => first + i);
-    const capacity = range.reduce((sum, w) => sum + [...people].reduce((s2, s) => s2 + model.staff[s]!.capQ[w]!, 0), 0);
     if (capacity === 0) {
       const who = t.skill ? `everyone with skill '${t.skill}' is` : 'all staff are';
       return { code: 'on-leave' as const, reason: `${who} on leave or fully booked by logged hours in ${span}`, weeks };
     }
     // Which policy level would have planned the rest, and was it switched off?
     const needed = !t.client.prepaid || finalBalanceQ[t.client.idx]! <= 0 ? (['payg'] as const) : t.priority === 1 ? (['urgent-above-rate', 'work-ahead'] as const) : (['work-ahead'] as const);
-    const freeWeeks = range.filter((w) => [...people].some((s) => model.staff[s]!.capQ[w]! > allocatedQ[w]![s]!));
     if (freeWeeks.length > 0 && !needed.some((l) => policy.levels.includes(l))) {
       const what = needed.map((l) => LEVEL_DESCRIPTIONS[l]).join(' or ');
       const overage = t.client.prepaid && needed[0] === 'payg' ? "the client's balance is used up and " : '';
@@ -123,12 +174,23 @@ export function makeExplainer(model: Model, policy: Policy, engine: EngineResult
         weeks,
       };
     }
-    const fullWeeks = range.filter((w) => !freeWeeks.includes(w));
-    const takenBy = takenOver(fullWeeks.length > 0 ? fullWeeks : range, people, undefined, t);
+    // The ticket's own planned hours did not take anything from it.
+    const weeksUsed = fullWeeks.length > 0 ? fullWeeks : range;
+    const own = (rowsOfTicket.get(t) ?? []).filter(({ week, row }) => weeksUsed.includes(week) && people.has(row.staff));
+    let { takenBy, described } = win;
+    if (own.length > 0) {
+      const sums = new Map(win.sums);
+      for (const { row } of own) {
+        const key = row.level * C + row.ticket.client.idx;
+        sums.set(key, sums.get(key)! - row.q);
+      }
+      takenBy = toTakenBy(sums);
+      described = describeTakenBy(takenBy, names);
+    }
     const when = fullWeeks.length > 0 ? weekSpan(fullWeeks[0]!, fullWeeks.at(-1)!) : span;
     const who = t.skill ? `staff with skill '${t.skill}'` : 'all staff';
     const planned = plannedQ > 0 ? `${tidy(hoursOf(plannedQ))} h planned; ` : '';
-    const reason = takenBy.length > 0 ? `${planned}${when} full: ${who} went to ${describeTakenBy(takenBy, names)}` : `${planned}${when} full: no capacity left`;
+    const reason = takenBy.length > 0 ? `${planned}${when} full: ${who} went to ${described}` : `${planned}${when} full: no capacity left`;
     return { code: 'capacity' as const, reason, weeks, takenBy };
   }
 

@@ -19,30 +19,36 @@ export const tidy = (x: number): number => {
   return Object.is(r, -0) ? 0 : r;
 };
 
+/** Ids split into text and number runs, parsed once per id. */
+const chunkCache = new Map<string, (string | number)[]>();
+function chunks(id: string): (string | number)[] {
+  let c = chunkCache.get(id);
+  if (!c) {
+    c = (id.match(/\d+|\D+/g) ?? []).map((part) => (/^\d/.test(part) && part.length < 16 ? Number(part) : part));
+    if (chunkCache.size > 100_000) chunkCache.clear();
+    chunkCache.set(id, c);
+  }
+  return c;
+}
+
 /**
  * Natural order for ids ("T-9" before "T-10"), independent of locale so plans are the same
- * everywhere. Ties fall back to plain code-unit order.
+ * everywhere. Ties (such as "T-01" and "T-1") fall back to plain code-unit order.
  */
 export function compareIds(a: string, b: string): number {
-  const re = /(\d+)|(\D+)/g;
-  const pa = a.match(re) ?? [];
-  const pb = b.match(re) ?? [];
+  if (a === b) return 0;
+  const pa = chunks(a);
+  const pb = chunks(b);
   const n = Math.min(pa.length, pb.length);
   for (let i = 0; i < n; i++) {
     const x = pa[i]!;
     const y = pb[i]!;
     if (x === y) continue;
-    const dx = x.charCodeAt(0) >= 48 && x.charCodeAt(0) <= 57;
-    const dy = y.charCodeAt(0) >= 48 && y.charCodeAt(0) <= 57;
-    if (dx && dy) {
-      const d = x.replace(/^0+/, '').length - y.replace(/^0+/, '').length;
-      if (d !== 0) return d;
-      const cmp = x.replace(/^0+/, '') < y.replace(/^0+/, '') ? -1 : x.replace(/^0+/, '') > y.replace(/^0+/, '') ? 1 : 0;
-      if (cmp !== 0) return cmp;
-      continue;
-    }
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    if (typeof x === 'number') return -1;
+    if (typeof y === 'number') return 1;
     return x < y ? -1 : 1;
   }
   if (pa.length !== pb.length) return pa.length - pb.length;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return a < b ? -1 : 1;
 }

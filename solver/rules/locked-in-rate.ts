@@ -5,11 +5,12 @@
  * due week, lowest id), each as far as the people who can do it allow.
  *
  * The week's target is the rate rounded cumulatively to quarter hours (20 h over 13 weeks:
- * 1.5, 1.5, 1.5, 1.75, …), lifted by at most a quarter hour when the client is behind what it is
- * owed at the rate, so quarter hours never create shortfall. It never exceeds the balance left:
- * beyond it the work is overage, ranked as pay-as-you-go.
+ * 1.5, 1.5, 1.5, 1.75, …). In the quarter's last week it is lifted, by less than a quarter hour
+ * above the exact rate, to what the client is still owed at the rate, so quarter hours never
+ * create shortfall. It never exceeds the balance left: beyond it the work is overage, ranked as
+ * pay-as-you-go.
  */
-import { ceilQ } from '../quarter-hours.ts';
+import { ceilQ, hoursOf } from '../quarter-hours.ts';
 import type { Rule, WeekContext } from './week-context.ts';
 
 export const lockedInRate: Rule = {
@@ -20,8 +21,11 @@ export const lockedInRate: Rule = {
     const left = new Int32Array(ctx.model.clients.length);
     for (const c of ctx.model.clients) {
       if (!c.prepaid || c.rate[w]! <= 0) continue;
-      const behind = ceilQ(ctx.owedToDate(c) - ctx.deliveredBeforeQ(c) / 4);
-      const target = Math.min(ceilQ(c.rate[w]!), Math.max(c.rateQ[w]!, behind));
+      let target = c.rateQ[w]!;
+      if (w === ctx.model.W - 1) {
+        const owed = ceilQ(ctx.owedToDate(c) - hoursOf(ctx.deliveredBeforeQ(c)));
+        target = Math.min(ceilQ(c.rate[w]!), Math.max(target, owed));
+      }
       ctx.rateTargetQ[c.idx] = target;
       const alreadyCounted = ctx.weekQ[c.idx]!; // emergencies and hours logged this week
       left[c.idx] = Math.min(Math.max(0, target - alreadyCounted), ctx.balanceLeftQ[c.idx]!);

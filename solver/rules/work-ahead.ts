@@ -4,7 +4,7 @@
  * With `catchUpFirst`, clients the company is behind on (owed at the rate, not delivered) are
  * caught up first, which pays back rollover debt before it is incurred.
  */
-import { ceilQ } from '../quarter-hours.ts';
+import { ceilQ, hoursOf } from '../quarter-hours.ts';
 import type { Rule, WeekContext } from './week-context.ts';
 
 export const workAhead: Rule = {
@@ -15,7 +15,7 @@ export const workAhead: Rule = {
       const behind = new Int32Array(ctx.model.clients.length);
       for (const c of ctx.model.clients) {
         if (!c.prepaid) continue;
-        const delivered = (ctx.deliveredBeforeQ(c) + ctx.weekQ[c.idx]!) / 4;
+        const delivered = hoursOf(ctx.deliveredBeforeQ(c) + ctx.weekQ[c.idx]!);
         behind[c.idx] = Math.max(0, ceilQ(ctx.owedToDate(c) - delivered));
       }
       for (const t of ctx.open) {
