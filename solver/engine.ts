@@ -60,7 +60,7 @@ export interface EngineResult {
   assignStats: AssignStats;
 }
 
-export function runEngine(model: Model, policy: Policy): EngineResult {
+export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week: number; weeks: number }) => void): EngineResult {
   const { W, current, clients, tickets } = model;
   const C = clients.length;
   const S = model.staff.length;
@@ -139,6 +139,7 @@ export function runEngine(model: Model, policy: Policy): EngineResult {
       deliveredBeforeQ[c.idx]! += weekQ[c.idx]!;
       rateTargetQ[c.idx * W + w] = weekTargetQ[c.idx]!;
     }
+    onProgress?.({ week: w, weeks: W });
   }
   return { weeks, remQ, deliveredQ, rateTargetQ, missed, ideal, augmentations, assignStats };
 }

@@ -9,21 +9,26 @@ import { resolvePolicy } from './policy.ts';
 import { parseScenario, type Scenario } from './validate.ts';
 
 export * from './contract.ts';
-export { ScenarioError, parseScenario, scenarioSchema, type Scenario, type ScenarioIssue } from './validate.ts';
+export { ScenarioError, parseScenario, policySchema, scenarioSchema, type Scenario, type ScenarioIssue } from './validate.ts';
 export { DEFAULT_POLICY, resolvePolicy, type Policy } from './policy.ts';
 export { describeTakenBy } from './explain.ts';
 export { compareIds } from './quarter-hours.ts';
+
+export interface PlanOptions {
+  /** Called after each week is planned (for progress bars on long solves). */
+  onProgress?: (progress: { week: number; weeks: number }) => void;
+}
 
 /**
  * Plans a quarter. `scenario` is validated first (ScenarioError names every bad field);
  * `policy` overrides the scenario's own policy.
  */
-export function plan(scenario: unknown, policy?: PolicyInput): Plan {
+export function plan(scenario: unknown, policy?: PolicyInput, options: PlanOptions = {}): Plan {
   const started = performance.now();
   const s: Scenario = parseScenario(scenario);
   const resolved = resolvePolicy(s.policy, policy);
   const model = buildModel(s);
-  const engine = runEngine(model, resolved);
+  const engine = runEngine(model, resolved, options.onProgress);
   const body = buildPlan(model, resolved, engine);
   return {
     ...body,

@@ -2,7 +2,7 @@
  * The engine's view of a scenario: everything sorted (so list order never changes a plan),
  * hours turned into quarters, rates and presented work computed once.
  */
-import { compareIds, floorQ, hoursOf, roundQ } from './quarter-hours.ts';
+import { compareIds, floorQ, hoursOf } from './quarter-hours.ts';
 import type { Scenario } from './validate.ts';
 
 export interface MStaff {
@@ -32,7 +32,7 @@ export interface MClient {
   shortfallToDate: number;
   /** Locked-in rate per week, exact (DOMAIN.md: Σ H / (W − p) over blocks bought by w). */
   rate: number[];
-  /** The rate as quarter hours per week, rounded cumulatively from the quarter's start. */
+  /** The rate as quarter hours per planned week, rounded cumulatively from the current week. */
   rateQ: Int32Array;
   /** Remaining hours of the client's tickets opened by each week (plus hours logged this week). */
   presented: number[];
@@ -83,6 +83,32 @@ export function compareTickets(a: MTicket, b: MTicket): number {
   const db = b.due ?? Number.MAX_SAFE_INTEGER;
   if (da !== db) return da - db;
   return compareIds(a.id, b.id);
+}
+
+/**
+ * The rate as whole quarter hours per planned week: the cumulative exact rate plus a constant
+ * offset, rounded down. With offset 1/8 that is rounding to nearest (20 h over 13 weeks: 1.5,
+ * 1.5, 1.5, 1.75, …); when the total is not a whole number of quarters the offset grows just
+ * enough for the last week to round the total up. So every week stays within a quarter hour of
+ * the exact rate, and the quarter's quarter hours are never fewer than the exact rate's hours:
+ * rounding never creates shortfall.
+ */
+export function quarterHourRates(rate: readonly number[], current: number): Int32Array {
+  const W = rate.length;
+  const out = new Int32Array(W);
+  let total = 0;
+  for (let w = current; w < W; w++) total += rate[w]!;
+  const f = total * 4 - Math.floor(total * 4 + 1e-9);
+  const offset = f < 1e-9 ? 0.125 : Math.max(0.125, (1 - f) / 4);
+  let cumulative = 0;
+  let prev = 0;
+  for (let w = current; w < W; w++) {
+    cumulative += rate[w]!;
+    const q = Math.floor((cumulative + offset) * 4 + 1e-9);
+    out[w] = Math.max(0, q - prev);
+    prev = q;
+  }
+  return out;
 }
 
 export function buildModel(s: Scenario): Model {
@@ -136,15 +162,7 @@ export function buildModel(s: Scenario): Model {
         // Hours rolled in count like a block bought in week 0.
         if (c.rolloverInHours > 0) for (let w = 0; w < W; w++) rate[w]! += c.rolloverInHours / W;
       }
-      const rateQ = new Int32Array(W);
-      let cumulative = 0;
-      let prevQ = 0;
-      for (let w = 0; w < W; w++) {
-        cumulative += rate[w]!;
-        const q = roundQ(cumulative);
-        rateQ[w] = Math.max(0, q - prevQ);
-        prevQ = q;
-      }
+      const rateQ = quarterHourRates(rate, current);
       return {
         idx,
         id: c.id,

@@ -4,10 +4,10 @@
  * capacity cannot meet every rate, tickets are served in rank order across clients (priority,
  * due week, lowest id), each as far as the people who can do it allow.
  *
- * The week's target is the rate rounded cumulatively to quarter hours (20 h over 13 weeks:
- * 1.5, 1.5, 1.5, 1.75, …). In the quarter's last week it is lifted, by less than a quarter hour
- * above the exact rate, to what the client is still owed at the rate, so quarter hours never
- * create shortfall. It never exceeds the balance left: beyond it the work is overage, ranked as
+ * The week's target is the rate rounded cumulatively to quarter hours over the planned weeks
+ * (20 h over 13 weeks: 1.5, 1.5, 1.5, 1.75, …), rounded up at the end. In the quarter's last week
+ * it is also lifted (to at most the rate rounded up) to what the client is still owed at the
+ * rate, so quarter hours never create shortfall. It never exceeds the balance left: beyond it the work is overage, ranked as
  * pay-as-you-go.
  */
 import { ceilQ, hoursOf } from '../quarter-hours.ts';
@@ -24,7 +24,7 @@ export const lockedInRate: Rule = {
       let target = c.rateQ[w]!;
       if (w === ctx.model.W - 1) {
         const owed = ceilQ(ctx.owedToDate(c) - hoursOf(ctx.deliveredBeforeQ(c)));
-        target = Math.min(ceilQ(c.rate[w]!), Math.max(target, owed));
+        target = Math.max(target, Math.min(ceilQ(c.rate[w]!), owed));
       }
       ctx.rateTargetQ[c.idx] = target;
       const alreadyCounted = ctx.weekQ[c.idx]!; // emergencies and hours logged this week

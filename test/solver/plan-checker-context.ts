@@ -33,6 +33,8 @@ export class CheckContext {
   readonly allocations: Allocation[];
   private readonly capacityOf = new Map<string, number[]>();
   private readonly sums = new Map<string, number>();
+  /** Hours already logged in the current week (scenario extension `currentWeekLog`). */
+  private readonly logged = new Map<string, number>();
 
   constructor(
     readonly scenario: ScenarioInput,
@@ -49,11 +51,14 @@ export class CheckContext {
       list.push(t);
       this.ticketsByClient.set(t.client, list);
     }
+    for (const l of scenario.currentWeekLog ?? []) {
+      const client = this.tickets.get(l.ticket)?.client;
+      for (const k of [`staff|${l.staff}`, `ticket|${l.ticket}`, `client|${client}`]) this.logged.set(k, (this.logged.get(k) ?? 0) + l.hours);
+    }
+    // Logged hours come off the current week's capacity (DOMAIN.md "Time").
     for (const s of scenario.staff) {
-      this.capacityOf.set(
-        s.id,
-        Array.from({ length: this.W }, (_, w) => Math.max(0, s.weeklyHours - (s.leave?.[String(w)] ?? 0))),
-      );
+      const off = (w: number) => (s.leave?.[String(w)] ?? 0) + (w === this.current ? this.loggedHours('staff', s.id) : 0);
+      this.capacityOf.set(s.id, Array.from({ length: this.W }, (_, w) => Math.max(0, s.weeklyHours - off(w))));
     }
     this.allocations = plan.allocations.filter(
       (a) =>
@@ -78,6 +83,10 @@ export class CheckContext {
 
   sum(kind: 'staff' | 'ticket' | 'client', id: string, week: number | '*', level: number | '*' = '*'): number {
     return this.sums.get(`${kind}|${id}|${week}|${level}`) ?? 0;
+  }
+
+  loggedHours(kind: 'staff' | 'ticket' | 'client', id: string): number {
+    return this.logged.get(`${kind}|${id}`) ?? 0;
   }
 
   capacity(staffId: string, week: number): number {
@@ -145,8 +154,10 @@ export class CheckContext {
     return bought + (c.rolloverInHours ?? 0) - used;
   }
 
+  /** Planned hours, plus the hours already logged when `week` is the current week. */
   delivered(clientId: string, week: number): number {
-    return this.sum('client', clientId, week);
+    const logged = week === this.current ? this.loggedHours('client', clientId) : 0;
+    return this.sum('client', clientId, week) + logged;
   }
 
   deliveredBefore(clientId: string, week: number): number {

@@ -5,7 +5,7 @@
 import type { ClientPlan } from '../../solver/contract.ts';
 import { CheckContext, FIGURE, fmt, type Violation } from './plan-checker-context.ts';
 
-interface Expected {
+export interface Expected {
   rate: number[];
   delivered: (number | null)[];
   demand: (number | null)[];
@@ -21,17 +21,24 @@ export function checkFigures(ctx: CheckContext): Violation[] {
   const out: Violation[] = [];
   for (const c of ctx.plan.clients) {
     if (!ctx.clients.has(c.id)) continue;
-    out.push(...compare(c, expected(ctx, c.id)));
+    out.push(...compare(c, expectedFigures(ctx, c.id)));
   }
   return out;
 }
 
-/** presented[w]: remaining hours of the client's tickets opened by week w, whatever their skill. */
+/**
+ * presented[w]: remaining hours of the client's tickets opened by week w, whatever their skill.
+ * Remaining as the current week starts: hours logged this week are delivered this week, so they
+ * are part of what was presented (spentHours already include them).
+ */
 function presented(ctx: CheckContext, clientId: string, w: number): number {
-  return (ctx.ticketsByClient.get(clientId) ?? []).filter((t) => t.openedWeek <= w).reduce((h, t) => h + ctx.remaining(t), 0);
+  return (ctx.ticketsByClient.get(clientId) ?? [])
+    .filter((t) => t.openedWeek <= w)
+    .reduce((h, t) => h + ctx.remaining(t) + ctx.loggedHours('ticket', t.id), 0);
 }
 
-function expected(ctx: CheckContext, clientId: string): Expected {
+/** The figures DOMAIN.md gives for a client, from the scenario and the plan's allocations. */
+export function expectedFigures(ctx: CheckContext, clientId: string): Expected {
   const client = ctx.clients.get(clientId)!;
   const prepaid = client.plan === 'prepaid';
   const weeks = Array.from({ length: ctx.W }, (_, w) => w);

@@ -7,6 +7,7 @@
 import type { Plan, ScenarioInput } from '../../solver/contract.ts';
 import { CheckContext, EXACT, fmt, type Violation } from './plan-checker-context.ts';
 import { checkFigures } from './plan-checker-figures.ts';
+import { checkLevels } from './plan-checker-levels.ts';
 import { checkPrecedence } from './plan-checker-precedence.ts';
 
 export type { Violation } from './plan-checker-context.ts';
@@ -16,8 +17,10 @@ export function checkPlan(scenario: ScenarioInput, plan: Plan): Violation[] {
   return [
     ...checkShape(ctx),
     ...checkCapacity(ctx),
+    ...checkWeekSummary(ctx),
     ...checkTickets(ctx),
     ...checkPrecedence(ctx),
+    ...checkLevels(ctx),
     ...checkFigures(ctx),
   ];
 }
@@ -92,6 +95,27 @@ function checkCapacity(ctx: CheckContext): Violation[] {
   return out;
 }
 
+/** Extension `plan.weeks`: team totals per week must add up to the staff and allocation rows. */
+function checkWeekSummary(ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  for (const wk of ctx.plan.weeks ?? []) {
+    const w = wk.week;
+    if (w < ctx.current) continue;
+    const rows = ctx.allocations.filter((a) => a.week === w);
+    const capacity = ctx.plan.staff.reduce((h, s) => h + (s.capacity?.[w] ?? 0), 0);
+    const allocated = rows.reduce((h, a) => h + a.hours, 0);
+    const byLevel = [1, 2, 3, 4, 5].map((l) => rows.filter((a) => a.level === l).reduce((h, a) => h + a.hours, 0));
+    const off = (got: number | undefined, want: number) => got === undefined || Math.abs(got - want) > EXACT;
+    if (off(wk.capacity, capacity) || off(wk.allocated, allocated) || byLevel.some((h, i) => off(wk.byLevel?.[i], h))) {
+      out.push({
+        rule: 'week-summary',
+        message: `week ${w}: summary capacity ${wk.capacity} allocated ${wk.allocated} byLevel [${wk.byLevel}], rows give ${fmt(capacity)} / ${fmt(allocated)} / [${byLevel.map(fmt)}]`,
+      });
+    }
+  }
+  return out;
+}
+
 /** c. Skills, opening week, remaining hours, planned/unplanned figures, reasons, start/finish. */
 function checkTickets(ctx: CheckContext): Violation[] {
   const out: Violation[] = [];
@@ -111,6 +135,9 @@ function checkTickets(ctx: CheckContext): Violation[] {
     if (Math.abs(tp.plannedHours - planned) > EXACT) bad(`ticket ${t.id}: plannedHours ${tp.plannedHours}, allocations sum to ${fmt(planned)}`);
     if (Math.abs(tp.plannedHours + tp.unplannedHours - remaining) > EXACT) {
       bad(`ticket ${t.id}: planned ${tp.plannedHours} + unplanned ${tp.unplannedHours} ≠ remaining ${fmt(remaining)}`);
+    }
+    if (tp.remainingHours !== undefined && Math.abs(tp.remainingHours - remaining) > EXACT) {
+      bad(`ticket ${t.id}: remainingHours ${tp.remainingHours}, expected ${fmt(remaining)}`);
     }
     const u = unplannedEntries.get(t.id);
     if (tp.unplannedHours > EXACT && (!u || !u.reason?.trim())) bad(`ticket ${t.id}: ${tp.unplannedHours} h unplanned without a reason in plan.unplanned`);
