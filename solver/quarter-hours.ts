@@ -9,8 +9,6 @@ const EPS = 1e-7;
 export const floorQ = (hours: number): number => Math.floor(hours * QUARTERS_PER_HOUR + EPS);
 /** Whole quarters covering `hours`, rounded up. */
 export const ceilQ = (hours: number): number => Math.ceil(hours * QUARTERS_PER_HOUR - EPS);
-/** Nearest whole quarters, halves up. */
-export const roundQ = (hours: number): number => Math.floor(hours * QUARTERS_PER_HOUR + 0.5 + EPS);
 export const hoursOf = (quarters: number): number => quarters / QUARTERS_PER_HOUR;
 
 /** Reported figures: six decimals are plenty and hide floating-point noise. */

@@ -1,0 +1,99 @@
+/**
+ * The app factory: createApp(config) → { app, server, services, close }. Tests start the real app
+ * with it; main.ts only adds listening and signals.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import express, { type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { RequestContext } from '@mikro-orm/core';
+import { authenticate } from './auth/middleware.ts';
+import { authRouter } from './auth/auth.routes.ts';
+import { startClock } from './clock.ts';
+import type { Config } from './config.ts';
+import { openDatabase } from './db/orm.ts';
+import { AppError, errorHandler, notFoundRoute } from './errors.ts';
+import { EventBus } from './events.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { plansRouter } from './modules/plans/plans.routes.ts';
+import { quartersRouter } from './modules/quarters/quarters.routes.ts';
+import { InProcessReplanner } from './planning/replanner.ts';
+import { SolverPool } from './planning/solver-pool.ts';
+import { healthRouter } from './health.ts';
+import type { Services } from './services.ts';
+import { Store } from './store.ts';
+import { ensureAdmin, loadDemoIfEmpty } from './seed.ts';
+import { apiRouters } from './modules/index.ts';
+
+export interface App {
+  app: express.Express;
+  server: Server;
+  services: Services;
+  /** Demo sign-ins, when the demo quarter was loaded by this start. */
+  demo: { email: string; password: string; role: string }[] | null;
+  close(): Promise<void>;
+}
+
+const CLIENT_DIST = join(import.meta.dirname, '..', 'client', 'dist');
+
+/** Mutating requests carry JSON (or CSV): a cross-site HTML form can send neither. */
+const bodyTypes: RequestHandler = (req, _res, next) => {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (!hasBody || !['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method)) return next();
+  if (req.is(['application/json', 'text/csv'])) return next();
+  next(new AppError(415, 'unsupported_media_type', 'Send the body as JSON with Content-Type: application/json (CSV imports: text/csv).'));
+};
+
+export async function createApp(config: Config, opts: { logger?: Logger; clock?: boolean } = {}): Promise<App> {
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, logger });
+  const events = new EventBus();
+  const store = new Store(db.orm);
+  const pool = new SolverPool(1);
+  const replanner = new InProcessReplanner({ orm: db.orm, pool, events, logger }, config.REPLAN_DEBOUNCE_MS);
+  store.onTouched((quarters, reason) => replanner.markDirty(quarters, reason));
+  const services: Services = { config, logger, orm: db.orm, embedded: db.embedded, events, store, replanner };
+
+  await ensureAdmin(services);
+  const demo = await loadDemoIfEmpty(services);
+  await replanner.catchUp();
+  const stopClock = opts.clock === false ? () => {} : startClock(services);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+  app.use((_req, _res, next) => RequestContext.create(db.orm.em, next));
+  app.use('/api', bodyTypes);
+  app.use('/api/quarters/:id/import', express.json({ limit: '20mb' }));
+  app.use('/api', express.json({ limit: '200kb' }), express.text({ type: 'text/csv', limit: '10mb' }));
+  app.use('/api', authenticate(db.orm));
+  app.use('/api/health', healthRouter(services));
+  app.use('/api/auth', authRouter(services));
+  app.use('/api/plans', plansRouter(services));
+  app.use('/api/quarters', quartersRouter(services));
+  for (const [path, router] of apiRouters(services)) app.use(path, router);
+  app.use('/api', notFoundRoute);
+  if (config.SERVE_CLIENT && existsSync(CLIENT_DIST)) {
+    app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(join(CLIENT_DIST, 'index.html')));
+  }
+  app.use(errorHandler(logger));
+
+  const server = createServer(app);
+  return {
+    app,
+    server,
+    services,
+    demo,
+    async close() {
+      stopClock();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await replanner.close();
+      await pool.close();
+      await db.close();
+    },
+  };
+}

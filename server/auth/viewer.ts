@@ -1,0 +1,20 @@
+/** Who is asking: the signed-in user as every route and socket sees them. */
+import type { Role, User } from '../db/entities.ts';
+
+export interface Viewer {
+  userId: number;
+  email: string;
+  role: Role;
+  clientId: string | null;
+  staffId: string | null;
+}
+
+export function viewerOf(user: User): Viewer {
+  return { userId: user.id, email: user.email, role: user.role, clientId: user.clientId ?? null, staffId: user.staffId ?? null };
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    viewer?: Viewer;
+  }
+}

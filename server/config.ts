@@ -1,0 +1,40 @@
+/** Configuration from the environment, validated once at start. README.md lists every variable. */
+import { z } from 'zod';
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** A real PostgreSQL server; without it the app runs on embedded PostgreSQL (PGlite) in DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(8, { error: 'ADMIN_PASSWORD must be at least 8 characters' }).optional(),
+  /** Load the demo quarter into an empty database: auto = only on the embedded database. */
+  DEMO: z.enum(['auto', 'on', 'off']).default('auto'),
+  SESSION_HOURS: z.coerce.number().positive().default(12),
+  COOKIE_SECURE: flag.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Changes within this window are planned together. */
+  REPLAN_DEBOUNCE_MS: z.coerce.number().int().min(0).max(10_000).default(30),
+  /** Run a solver worker inside this server process (the default), or leave solving to `npm run worker`. */
+  SOLVER_WORKER: z.enum(['in-process', 'none']).default('in-process'),
+  /** Requests per 15 minutes per client address on the sign-in route. */
+  LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(20),
+  /** Serve the built dashboard (client/dist) when present. */
+  SERVE_CLIENT: flag.default(true),
+});
+
+export type Config = z.output<typeof schema>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

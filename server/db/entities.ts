@@ -1,0 +1,256 @@
+/**
+ * Entities. Relations are plain id columns; the foreign keys, checks and indexes live in the
+ * checked-in migrations (server/db/migrations), which are the schema's single source of truth.
+ */
+import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+
+export const ROLES = ['manager', 'staff', 'client'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const User = defineEntity({
+  name: 'User',
+  tableName: 'users',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    email: p.string(),
+    passwordHash: p.string().hidden(),
+    role: p.string().$type<Role>(),
+    clientId: p.string().nullable(),
+    staffId: p.string().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    version: p.integer().version(),
+  },
+});
+export type User = InferEntity<typeof User>;
+
+export const Session = defineEntity({
+  name: 'Session',
+  tableName: 'sessions',
+  properties: {
+    /** SHA-256 of the cookie token: a leaked table does not give working sessions. */
+    id: p.string().primary(),
+    userId: p.integer(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    expiresAt: p.datetime(),
+  },
+});
+export type Session = InferEntity<typeof Session>;
+
+export const Quarter = defineEntity({
+  name: 'Quarter',
+  tableName: 'quarters',
+  properties: {
+    id: p.string().primary(),
+    weeks: p.integer(),
+    currentWeek: p.integer(),
+    startDate: p.string().nullable(),
+    /** Move currentWeek on at each week's start (needs startDate). */
+    autoAdvance: p.boolean().default(false),
+    policy: p.json<Record<string, unknown>>().nullable(),
+    /** Bumped by every change that can move the plan; a plan records the revision it solved. */
+    dataRevision: p.integer().default(0),
+    currentPlanId: p.integer().nullable(),
+    closedAt: p.datetime().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    version: p.integer().version(),
+  },
+});
+export type Quarter = InferEntity<typeof Quarter>;
+
+export const Staff = defineEntity({
+  name: 'Staff',
+  tableName: 'staff',
+  properties: {
+    id: p.string().primary(),
+    name: p.string(),
+    weeklyHours: p.double().$type<number>(),
+    skills: p.array().default([]),
+    active: p.boolean().default(true),
+    version: p.integer().version(),
+  },
+});
+export type Staff = InferEntity<typeof Staff>;
+
+export const Leave = defineEntity({
+  name: 'Leave',
+  tableName: 'leave',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    staffId: p.string(),
+    quarterId: p.string(),
+    week: p.integer(),
+    hours: p.double().$type<number>(),
+  },
+});
+export type Leave = InferEntity<typeof Leave>;
+
+export const Client = defineEntity({
+  name: 'Client',
+  tableName: 'clients',
+  properties: {
+    id: p.string().primary(),
+    name: p.string(),
+    plan: p.string().$type<'prepaid' | 'payg'>(),
+    active: p.boolean().default(true),
+    version: p.integer().version(),
+  },
+});
+export type Client = InferEntity<typeof Client>;
+
+/** A client's history and carry-overs for one quarter. */
+export const ClientQuarter = defineEntity({
+  name: 'ClientQuarter',
+  tableName: 'client_quarters',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    clientId: p.string(),
+    quarterId: p.string(),
+    rolloverInHours: p.double().$type<number>().default(0),
+    /** Hours used per past week as imported; time entries add to it. */
+    usedBaseline: p.json<number[]>(),
+    shortfallToDateHours: p.double().$type<number>().default(0),
+    /** Set at quarter close. */
+    expiredHours: p.double().$type<number>().nullable(),
+    rolledOverHours: p.double().$type<number>().nullable(),
+  },
+});
+export type ClientQuarter = InferEntity<typeof ClientQuarter>;
+
+export const Block = defineEntity({
+  name: 'Block',
+  tableName: 'blocks',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    clientId: p.string(),
+    quarterId: p.string(),
+    week: p.integer(),
+    hours: p.double().$type<number>(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export type Block = InferEntity<typeof Block>;
+
+export const TICKET_STATUSES = ['open', 'closed'] as const;
+
+export const Ticket = defineEntity({
+  name: 'Ticket',
+  tableName: 'tickets',
+  properties: {
+    id: p.string().primary(),
+    clientId: p.string(),
+    quarterId: p.string(),
+    title: p.string(),
+    description: p.text().default(''),
+    priority: p.integer(),
+    estimateHours: p.double().$type<number>(),
+    /** Hours spent before time entries were kept here (imported); time entries add to it. */
+    spentBaseline: p.double().$type<number>().default(0),
+    openedWeek: p.integer(),
+    skill: p.string().nullable(),
+    dueWeek: p.integer().nullable(),
+    emergency: p.boolean().default(false),
+    status: p.string().$type<(typeof TICKET_STATUSES)[number]>().default('open'),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    version: p.integer().version(),
+  },
+});
+export type Ticket = InferEntity<typeof Ticket>;
+
+export const TimeEntry = defineEntity({
+  name: 'TimeEntry',
+  tableName: 'time_entries',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    staffId: p.string(),
+    ticketId: p.string(),
+    clientId: p.string(),
+    quarterId: p.string(),
+    week: p.integer(),
+    date: p.string(),
+    hours: p.double().$type<number>(),
+    note: p.text().default(''),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    version: p.integer().version(),
+  },
+});
+export type TimeEntry = InferEntity<typeof TimeEntry>;
+
+export const PlanRecord = defineEntity({
+  name: 'PlanRecord',
+  tableName: 'plans',
+  properties: {
+    /** The plan's version: increasing across all quarters. */
+    id: p.integer().primary().autoincrement(),
+    quarterId: p.string(),
+    dataRevision: p.integer(),
+    body: p.json<Record<string, unknown>>(),
+    solveMs: p.double().$type<number>(),
+    trigger: p.string().default(''),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export type PlanRecord = InferEntity<typeof PlanRecord>;
+
+export const AllocationRecord = defineEntity({
+  name: 'AllocationRecord',
+  tableName: 'allocations',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    planId: p.integer(),
+    week: p.integer(),
+    staffId: p.string(),
+    clientId: p.string(),
+    ticketId: p.string(),
+    hours: p.double().$type<number>(),
+    level: p.integer(),
+  },
+});
+export type AllocationRecord = InferEntity<typeof AllocationRecord>;
+
+export const RolloverCredit = defineEntity({
+  name: 'RolloverCredit',
+  tableName: 'rollover_credits',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    clientId: p.string(),
+    fromQuarterId: p.string(),
+    toQuarterId: p.string(),
+    hours: p.double().$type<number>(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export type RolloverCredit = InferEntity<typeof RolloverCredit>;
+
+export const AuditEntry = defineEntity({
+  name: 'AuditEntry',
+  tableName: 'audit_log',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    at: p.datetime().onCreate(() => new Date()),
+    userId: p.integer().nullable(),
+    action: p.string(),
+    entity: p.string(),
+    entityId: p.string(),
+    before: p.json<unknown>().nullable(),
+    after: p.json<unknown>().nullable(),
+  },
+});
+export type AuditEntry = InferEntity<typeof AuditEntry>;
+
+export const ENTITIES = [
+  User,
+  Session,
+  Quarter,
+  Staff,
+  Leave,
+  Client,
+  ClientQuarter,
+  Block,
+  Ticket,
+  TimeEntry,
+  PlanRecord,
+  AllocationRecord,
+  RolloverCredit,
+  AuditEntry,
+];

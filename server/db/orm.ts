@@ -1,0 +1,71 @@
+/**
+ * Database setup: a real PostgreSQL server when DATABASE_URL is set, otherwise embedded
+ * PostgreSQL (PGlite) stored under DATA_DIR and served on a loopback socket. PGlite is a single
+ * session, so the pool has one connection and transactions must use their own EntityManager.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import type { Logger } from '../logger.ts';
+import { ENTITIES } from './entities.ts';
+import { Migration0001Initial } from './migrations/0001-initial.ts';
+
+export const MIGRATIONS = [{ name: '0001-initial', class: Migration0001Initial }];
+
+export interface Database {
+  orm: MikroORM;
+  embedded: boolean;
+  url: string;
+  close(): Promise<void>;
+}
+
+interface Embedded {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startEmbedded(dataDir: string, logger: Logger): Promise<Embedded> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  const dir = resolve(dataDir, 'pglite');
+  mkdirSync(dir, { recursive: true });
+  const db = await PGlite.create(dir);
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
+  await server.start();
+  logger.info({ dir }, 'embedded PostgreSQL (PGlite) started');
+  return {
+    url: `postgresql://postgres@${server.getServerConn()}/postgres`,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+export async function openDatabase(opts: { url?: string; dataDir: string; logger: Logger; poolMax?: number }): Promise<Database> {
+  const embedded = opts.url ? null : await startEmbedded(opts.dataDir, opts.logger);
+  const url = opts.url ?? embedded!.url;
+  const orm = await MikroORM.init({
+    entities: ENTITIES,
+    clientUrl: url,
+    pool: embedded ? { min: 1, max: 1 } : { min: 0, max: opts.poolMax ?? 10 },
+    extensions: [Migrator],
+    migrations: { migrationsList: MIGRATIONS, tableName: 'mikro_orm_migrations', transactional: true, snapshot: false },
+    discovery: { warnWhenNoEntities: false },
+    forceUtcTimezone: true,
+    debug: false,
+  });
+  await orm.getMigrator().up();
+  return {
+    orm,
+    embedded: Boolean(embedded),
+    url,
+    async close() {
+      await orm.close(true);
+      await embedded?.stop();
+    },
+  };
+}
+
+export const dataPath = (dataDir: string, ...parts: string[]) => join(resolve(dataDir), ...parts);

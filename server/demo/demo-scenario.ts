@@ -1,0 +1,103 @@
+/**
+ * The demo quarter loaded into an empty embedded database: a small support company in the middle
+ * of its quarter, with the situations the product is for (an emergency, a client whose hours are
+ * about to expire, work nobody has the skill for, pay-as-you-go clients waiting).
+ */
+import type { ScenarioInput, TicketInput } from '../../solver/index.ts';
+import { weekOf } from '../clock.ts';
+
+/** The calendar quarter containing `now`: 13 weeks from the Monday of the week of its first day. */
+export function calendarQuarter(now: Date): { id: string; startDate: string; weeks: number } {
+  const q = Math.floor(now.getUTCMonth() / 3);
+  const first = Date.UTC(now.getUTCFullYear(), q * 3, 1);
+  const monday = first - ((new Date(first).getUTCDay() + 6) % 7) * 86400_000;
+  return { id: `${now.getUTCFullYear()}-Q${q + 1}`, startDate: new Date(monday).toISOString().slice(0, 10), weeks: 13 };
+}
+
+const STAFF = [
+  ['ana', 'Ana Lima', 32, ['linux', 'php']],
+  ['sam', 'Sam Okafor', 40, ['linux', 'networking']],
+  ['mei', 'Mei Chen', 36, ['php', 'javascript']],
+  ['tom', 'Tom Berg', 24, ['windows', 'networking']],
+  ['ivy', 'Ivy Park', 40, ['javascript', 'design']],
+  ['raj', 'Raj Patel', 30, ['linux', 'databases']],
+] as const;
+
+const CLIENTS: [id: string, name: string, plan: 'prepaid' | 'payg', hours: number][] = [
+  ['harbor', 'Harbor Dental', 'prepaid', 52],
+  ['quill', 'Quill Books', 'prepaid', 156],
+  ['nimbus', 'Nimbus Travel', 'prepaid', 26],
+  ['orchard', 'Orchard Farms', 'prepaid', 78],
+  ['lumen', 'Lumen Studio', 'prepaid', 104],
+  ['atlas', 'Atlas Freight', 'prepaid', 65],
+  ['dyno', 'Dyno Gyms', 'payg', 0],
+  ['pixel', 'Pixel Bakery', 'payg', 0],
+  ['verde', 'Verde Landscaping', 'payg', 0],
+];
+
+const TITLES = [
+  'Upgrade PHP', 'Renew TLS certificates', 'Fix contact form', 'Nightly backup check', 'Speed up product search',
+  'Move mail to new host', 'Patch CMS', 'Printer on the network', 'New booking page', 'Audit user accounts',
+  'Migrate database', 'Replace office router', 'Accessibility fixes', 'Invoice export', 'Staging server',
+  'Log rotation', 'Newsletter template', 'VPN for remote staff', 'Checkout rewrite', 'Image compression',
+];
+const SKILLS = ['linux', 'php', 'javascript', 'networking', 'windows', 'databases', 'design'];
+
+export function demoScenario(now = new Date()): ScenarioInput {
+  const cal = calendarQuarter(now);
+  const W = cal.weeks;
+  const current = weekOf(cal.startDate, now, W);
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+
+  const tickets: TicketInput[] = [];
+  let n = 100;
+  for (const [id, , plan, hours] of CLIENTS) {
+    if (id === 'nimbus') continue; // presents no work: its hours will expire
+    const count = plan === 'prepaid' ? Math.max(3, Math.round(hours / 12)) : 3;
+    for (let i = 0; i < count; i++) {
+      const opened = Math.min(W - 1, Math.floor(rand() * (current + 4)));
+      const estimate = Math.round((2 + rand() * 14) * 4) / 4;
+      tickets.push({
+        id: `T-${n++}`,
+        client: id,
+        title: pick(TITLES),
+        priority: pick([1, 2, 2, 3, 3, 3, 4] as const),
+        estimateHours: estimate,
+        spentHours: opened < current ? Math.round(estimate * rand() * 2) / 4 : 0,
+        openedWeek: opened,
+        ...(rand() < 0.75 ? { skill: pick(SKILLS) } : {}),
+        ...(rand() < 0.15 ? { dueWeek: Math.min(W - 1, opened + 2 + Math.floor(rand() * 4)) } : {}),
+      });
+    }
+  }
+  tickets.push({ id: `T-${n++}`, client: 'quill', title: 'Shop is down', priority: 1, estimateHours: 24, openedWeek: current, skill: 'linux', emergency: true });
+  tickets.push({ id: `T-${n++}`, client: 'atlas', title: 'Oracle report', priority: 2, estimateHours: 10, openedWeek: Math.max(0, current - 2), skill: 'oracle' });
+
+  return {
+    quarter: { id: cal.id, weeks: W, currentWeek: current, startDate: cal.startDate },
+    staff: STAFF.map(([id, name, weeklyHours, skills], i) => ({
+      id,
+      name,
+      weeklyHours,
+      skills: [...skills],
+      leave: i === 1 ? { [String(Math.min(W - 1, current + 2))]: weeklyHours } : i === 3 ? { [String(Math.min(W - 1, current + 1))]: 8 } : {},
+    })),
+    clients: CLIENTS.map(([id, name, plan, hours]) =>
+      plan === 'payg'
+        ? { id, name, plan }
+        : {
+            id,
+            name,
+            plan,
+            purchases: [{ week: 0, hours }, ...(id === 'lumen' ? [{ week: Math.min(W - 2, current), hours: 40 }] : [])],
+            rolloverInHours: id === 'orchard' ? 6 : 0,
+            usedByWeek: Array.from({ length: current }, () => Math.round((hours / W) * (0.6 + rand() * 0.6) * 4) / 4),
+            shortfallToDateHours: id === 'harbor' ? 3 : 0,
+          },
+    ),
+    tickets,
+    policy: {},
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * A small catalogue of typed errors and the one handler that answers every failure with
+ * `{ "error": { "code", "message", "details" } }`. Internals never leak: unexpected errors are
+ * logged with their stack and answered as a plain 500.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { OptimisticLockError, UniqueConstraintViolationException, ForeignKeyConstraintViolationException } from '@mikro-orm/core';
+import { ZodError, type z } from 'zod';
+import { ScenarioError } from '../solver/index.ts';
+import type { Logger } from './logger.ts';
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const badRequest = (message: string, details?: FieldIssue[]) => new AppError(400, 'bad_request', message, details);
+export const unauthenticated = () => new AppError(401, 'unauthenticated', 'Sign in first: POST /api/auth/login with your email and password.');
+export const forbidden = (message = 'Your role cannot do this.') => new AppError(403, 'forbidden', message);
+export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found.`);
+export const conflict = (message: string, details?: unknown) => new AppError(409, 'conflict', message, details);
+
+/** The path of a zod issue as a field name: `tickets[2].priority`. */
+export function fieldOf(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out ? `.${String(part)}` : String(part);
+  return out || 'body';
+}
+
+export function validationError(issues: FieldIssue[]): AppError {
+  const first = issues[0]!;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
+  return new AppError(400, 'validation_failed', `${first.field}: ${first.message}${more}`, issues);
+}
+
+/** Parses with a zod schema or throws a 400 that names every bad field. */
+export function parse<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw validationError(
+    result.error.issues.map((i) => ({ field: fieldOf([...(prefix ? [prefix] : []), ...i.path]), message: i.message })),
+  );
+}
+
+export const notFoundRoute: RequestHandler = (req, _res, next) => next(new AppError(404, 'not_found', `No route ${req.method} ${req.path}.`));
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const error = toAppError(err);
+    if (error.status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    if (res.headersSent) return;
+    res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details ?? null } });
+  };
+}
+
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof ScenarioError) {
+    return validationError(err.issues.map((i) => ({ field: i.path || 'scenario', message: i.message })));
+  }
+  if (err instanceof ZodError) return validationError(err.issues.map((i) => ({ field: fieldOf(i.path), message: i.message })));
+  if (err instanceof OptimisticLockError) {
+    return conflict('Someone else changed this record since you read it. Reload it and apply your change again.');
+  }
+  if (err instanceof UniqueConstraintViolationException) return conflict('A record with this id or email already exists.');
+  if (err instanceof ForeignKeyConstraintViolationException) {
+    return badRequest('This refers to a record that does not exist, or is still referred to by others.');
+  }
+  const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
+  // Errors raised by body parsers carry a status and a type.
+  if (e?.type === 'entity.parse.failed') return new AppError(400, 'invalid_json', 'body: not valid JSON. Send a JSON object with Content-Type: application/json.');
+  if (e?.type === 'entity.too.large') return new AppError(413, 'too_large', 'The request body is too large.');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new AppError(415, 'unsupported_encoding', 'Send the body as UTF-8.');
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) return new AppError(e.status, 'bad_request', e.message ?? 'Bad request.');
+  return new AppError(500, 'internal', 'Something went wrong on our side. Try again; if it keeps failing, tell your administrator the time it happened.');
+}

@@ -1,0 +1,72 @@
+/**
+ * GET /api/plans/current[?quarter=ID]   the current plan, cut down to the caller
+ * GET /api/plans?quarter=ID             versions of a quarter's plan (managers)
+ * GET /api/plans/:version               one version, cut down to the caller
+ * GET /api/plans/:version/diff[?against=N]  what moved between two versions (managers)
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { requireAuth, requireRole, viewer } from '../../auth/middleware.ts';
+import { PlanRecord } from '../../db/entities.ts';
+import { AppError, notFound, parse } from '../../errors.ts';
+import { diffPlans } from '../../planning/plan-diff.ts';
+import { currentPlan, loadPlan, resolveQuarter } from '../../planning/plan-store.ts';
+import type { Services } from '../../services.ts';
+import { viewPlan } from './plan-view.ts';
+
+const QuarterQuery = z.object({ quarter: z.string().min(1).max(200).optional() });
+const VersionParam = z.object({ version: z.coerce.number({ error: 'must be a plan version number' }).int().positive() });
+const DiffQuery = z.object({ against: z.coerce.number({ error: 'must be a plan version number' }).int().positive().optional() });
+
+export function plansRouter(s: Services): Router {
+  const router = Router();
+  router.use(requireAuth);
+
+  router.get('/current', async (req, res) => {
+    const { quarter: quarterId } = parse(QuarterQuery, req.query);
+    const em = s.store.reader();
+    const quarter = await resolveQuarter(em, quarterId);
+    if (!quarter) throw notFound(quarterId ? `Quarter ${quarterId}` : 'Quarter (none has been created yet: a manager imports one with POST /api/quarters/:id/import)');
+    const stored = await currentPlan(em, quarter);
+    if (!stored) throw new AppError(404, 'no_plan', `Quarter ${quarter.id} has no plan yet; it is being planned now. Try again in a moment.`);
+    res.json(viewPlan(stored.plan, stored.version, viewer(req), stored.createdAt));
+  });
+
+  router.get('/', requireRole('manager'), async (req, res) => {
+    const { quarter: quarterId } = parse(QuarterQuery, req.query);
+    const em = s.store.reader();
+    const quarter = await resolveQuarter(em, quarterId);
+    if (!quarter) throw notFound(`Quarter ${quarterId ?? ''}`.trim());
+    const versions = await em.find(PlanRecord, { quarterId: quarter.id }, { orderBy: { id: 'desc' }, limit: 200, fields: ['id', 'createdAt', 'solveMs', 'trigger', 'dataRevision'] });
+    res.json({
+      quarter: quarter.id,
+      current: quarter.currentPlanId ?? null,
+      versions: versions.map((v) => ({ version: v.id, createdAt: v.createdAt, solveMs: v.solveMs, trigger: v.trigger, dataRevision: v.dataRevision })),
+    });
+  });
+
+  router.get('/:version', async (req, res) => {
+    const { version } = parse(VersionParam, req.params);
+    const stored = await loadPlan(s.store.reader(), version);
+    if (!stored) throw notFound(`Plan version ${version}`);
+    res.json(viewPlan(stored.plan, stored.version, viewer(req), stored.createdAt));
+  });
+
+  router.get('/:version/diff', requireRole('manager'), async (req, res) => {
+    const { version } = parse(VersionParam, req.params);
+    const { against } = parse(DiffQuery, req.query);
+    const em = s.store.reader();
+    const to = await loadPlan(em, version);
+    if (!to) throw notFound(`Plan version ${version}`);
+    let fromVersion = against;
+    if (!fromVersion) {
+      const prev = await em.findOne(PlanRecord, { quarterId: to.quarterId, id: { $lt: version } }, { orderBy: { id: 'desc' }, fields: ['id'] });
+      fromVersion = prev?.id;
+    }
+    const from = fromVersion ? await loadPlan(em, fromVersion) : null;
+    if (fromVersion && !from) throw notFound(`Plan version ${fromVersion}`);
+    res.json({ from: from?.version ?? null, to: to.version, ...diffPlans(from?.plan ?? null, to.plan) });
+  });
+
+  return router;
+}

@@ -1,0 +1,102 @@
+/**
+ * GET   /api/quarters                  quarters, latest first
+ * GET   /api/quarters/:id              one quarter
+ * PATCH /api/quarters/:id              currentWeek, autoAdvance, startDate, policy (managers)
+ * POST  /api/quarters/:id/import       store a SCENARIO.md scenario (managers)
+ * GET   /api/quarters/:id/scenario     the quarter's state as a scenario (managers)
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { policySchema } from '../../../solver/index.ts';
+import { requireAuth, requireRole, viewer } from '../../auth/middleware.ts';
+import { Quarter } from '../../db/entities.ts';
+import { badRequest, conflict, notFound, parse } from '../../errors.ts';
+import type { Services } from '../../services.ts';
+import { exportScenario, importScenario } from './scenario-io.ts';
+
+const IdParam = z.object({ id: z.string().min(1).max(200) });
+const PatchBody = z
+  .object({
+    version: z.number({ error: 'is required: send the version you read, so nobody’s change is overwritten' }).int(),
+    currentWeek: z.number().int().min(0).optional(),
+    autoAdvance: z.boolean().optional(),
+    startDate: z.iso.date({ error: 'must be a date like 2026-09-28' }).nullable().optional(),
+    policy: policySchema.nullable().optional(),
+  })
+  .strict();
+
+export function publicQuarter(q: Quarter) {
+  return {
+    id: q.id,
+    weeks: q.weeks,
+    currentWeek: q.currentWeek,
+    startDate: q.startDate ?? null,
+    autoAdvance: q.autoAdvance,
+    policy: q.policy ?? {},
+    closed: Boolean(q.closedAt),
+    closedAt: q.closedAt ?? null,
+    currentPlanVersion: q.currentPlanId ?? null,
+    dataRevision: q.dataRevision,
+    version: q.version,
+  };
+}
+
+export function quartersRouter(s: Services): Router {
+  const router = Router();
+  router.use(requireAuth);
+
+  router.get('/', async (_req, res) => {
+    const quarters = await s.store.reader().find(Quarter, {}, { orderBy: { createdAt: 'desc', id: 'desc' } });
+    res.json(quarters.map(publicQuarter));
+  });
+
+  router.get('/:id', async (req, res) => {
+    const { id } = parse(IdParam, req.params);
+    const q = await s.store.reader().findOne(Quarter, { id });
+    if (!q) throw notFound(`Quarter ${id}`);
+    res.json(publicQuarter(q));
+  });
+
+  router.patch('/:id', requireRole('manager'), async (req, res) => {
+    const { id } = parse(IdParam, req.params);
+    const body = parse(PatchBody, req.body);
+    const updated = await s.store.write(viewer(req), 'quarter settings', async (w) => {
+      const q = await w.tx.findOne(Quarter, { id });
+      if (!q) throw notFound(`Quarter ${id}`);
+      if (q.version !== body.version) throw conflict('This quarter changed since you read it.', { current: publicQuarter(q) });
+      if (q.closedAt) throw badRequest(`Quarter ${id} is closed; it can no longer be changed.`);
+      const before = publicQuarter(q);
+      if (body.currentWeek !== undefined) {
+        if (body.currentWeek > q.weeks - 1) throw badRequest(`currentWeek: week ${body.currentWeek} is outside the quarter (weeks 0 to ${q.weeks - 1})`, [{ field: 'currentWeek', message: `must be at most ${q.weeks - 1}` }]);
+        q.currentWeek = body.currentWeek;
+      }
+      if (body.autoAdvance !== undefined) q.autoAdvance = body.autoAdvance;
+      if (body.startDate !== undefined) q.startDate = body.startDate;
+      if (body.policy !== undefined) q.policy = body.policy && Object.keys(body.policy).length ? (body.policy as Record<string, unknown>) : null;
+      if (q.autoAdvance && !q.startDate) throw badRequest('autoAdvance needs a startDate: the week moves on from it.', [{ field: 'autoAdvance', message: 'needs startDate' }]);
+      await w.tx.flush();
+      w.touch(id);
+      w.audit('update', 'quarter', id, before, publicQuarter(q));
+      return q;
+    });
+    res.json(publicQuarter(updated));
+  });
+
+  router.post('/:id/import', requireRole('manager'), async (req, res) => {
+    const { id } = parse(IdParam, req.params);
+    const result = await s.store.write(viewer(req), 'scenario import', async (w) => {
+      const r = await importScenario(w, id, req.body);
+      const q = (await w.tx.findOne(Quarter, { id }))!;
+      return { changed: r.changed, quarter: publicQuarter(q), counts: { staff: r.scenario.staff.length, clients: r.scenario.clients.length, tickets: r.scenario.tickets.length } };
+    });
+    if (result.changed) s.events.emit('data.changed', { quarterIds: [id], entity: 'quarter', id });
+    res.status(200).json(result);
+  });
+
+  router.get('/:id/scenario', requireRole('manager'), async (req, res) => {
+    const { id } = parse(IdParam, req.params);
+    res.json(await exportScenario(s.store.reader(), id));
+  });
+
+  return router;
+}

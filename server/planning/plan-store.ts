@@ -1,0 +1,65 @@
+/** Plan versions in the database: read the current one, commit a new one. */
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Plan } from '../../solver/index.ts';
+import { AllocationRecord, PlanRecord, Quarter } from '../db/entities.ts';
+
+export interface StoredPlan {
+  version: number;
+  quarterId: string;
+  dataRevision: number;
+  createdAt: Date;
+  plan: Plan;
+}
+
+/** The latest open quarter (else the latest), or the one asked for. */
+export async function resolveQuarter(em: EntityManager, quarterId?: string): Promise<Quarter | null> {
+  if (quarterId) return em.findOne(Quarter, { id: quarterId });
+  return (
+    (await em.findOne(Quarter, { closedAt: null }, { orderBy: { createdAt: 'desc', id: 'desc' } })) ??
+    (await em.findOne(Quarter, {}, { orderBy: { createdAt: 'desc', id: 'desc' } }))
+  );
+}
+
+export async function loadPlan(em: EntityManager, version: number): Promise<StoredPlan | null> {
+  const rec = await em.findOne(PlanRecord, { id: version });
+  if (!rec) return null;
+  return { version: rec.id, quarterId: rec.quarterId, dataRevision: rec.dataRevision, createdAt: rec.createdAt, plan: rec.body as unknown as Plan };
+}
+
+export async function currentPlan(em: EntityManager, quarter: Quarter): Promise<StoredPlan | null> {
+  return quarter.currentPlanId ? loadPlan(em, quarter.currentPlanId) : null;
+}
+
+/**
+ * Commits a plan solved from `dataRevision` as the quarter's current plan, in one transaction
+ * with its allocations. A plan older than the current one is dropped (returns null).
+ */
+export async function commitPlan(
+  em: EntityManager,
+  quarterId: string,
+  dataRevision: number,
+  plan: Plan,
+  trigger: string,
+): Promise<{ version: number; previousVersion: number | null } | null> {
+  return em.transactional(async (tx) => {
+    const quarter = await tx.findOne(Quarter, { id: quarterId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!quarter) return null;
+    const previousVersion = quarter.currentPlanId ?? null;
+    if (previousVersion) {
+      const prev = await tx.findOne(PlanRecord, { id: previousVersion }, { fields: ['dataRevision'] });
+      if (prev && prev.dataRevision >= dataRevision) return null;
+    }
+    const rec = tx.create(PlanRecord, { quarterId, dataRevision, body: plan as unknown as Record<string, unknown>, solveMs: plan.stats.solveMs, trigger });
+    await tx.flush();
+    if (plan.allocations.length > 0) {
+      await tx.insertMany(
+        AllocationRecord,
+        plan.allocations.map((a) => ({ planId: rec.id, week: a.week, staffId: a.staff, clientId: a.client, ticketId: a.ticket, hours: a.hours, level: a.level })),
+      );
+    }
+    // A native update: pointing at a new plan is not an edit that should clash with a manager's.
+    await tx.nativeUpdate(Quarter, { id: quarterId }, { currentPlanId: rec.id });
+    return { version: rec.id, previousVersion };
+  });
+}

@@ -1,0 +1,160 @@
+/**
+ * Keeps every quarter's current plan true. A change marks its quarter dirty; after a short quiet
+ * window one solve runs for all the changes of the burst. Changes that land during a solve make
+ * exactly one more solve afterwards. Until a new plan commits, the previous one stays current.
+ *
+ * On start, quarters whose data moved past their current plan (a crash mid re-plan) are planned.
+ */
+import { randomUUID } from 'node:crypto';
+import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
+import type { Plan } from '../../solver/index.ts';
+import { Quarter } from '../db/entities.ts';
+import type { EventBus } from '../events.ts';
+import type { Logger } from '../logger.ts';
+import { exportScenario } from '../modules/quarters/scenario-io.ts';
+import { changesOf, diffPlans } from './plan-diff.ts';
+import { commitPlan, currentPlan } from './plan-store.ts';
+import type { SolverPool } from './solver-pool.ts';
+
+export interface ReplanResult {
+  version: number;
+  solveMs: number;
+}
+
+/** Reads a quarter, solves it, commits the plan and announces it. Shared by every job runner. */
+export async function replanQuarter(
+  deps: { orm: MikroORM; pool: SolverPool; events: EventBus; logger: Logger },
+  quarterId: string,
+  trigger: string,
+  jobId: string = randomUUID(),
+): Promise<ReplanResult | null> {
+  const em = deps.orm.em.fork() as EntityManager;
+  // Read revision and data in one snapshot, so the plan is labelled with what it really solved.
+  const snapshot = await em.transactional(
+    async (tx) => {
+      const quarter = await tx.findOne(Quarter, { id: quarterId });
+      if (!quarter || quarter.closedAt) return null;
+      return { revision: quarter.dataRevision, scenario: await exportScenario(tx, quarterId), previous: await currentPlan(tx, quarter) };
+    },
+    { isolationLevel: 'repeatable read' as never, readOnly: true },
+  );
+  if (!snapshot) return null;
+  if (snapshot.previous && snapshot.previous.dataRevision >= snapshot.revision) return null;
+  deps.events.emit('replan.started', { quarterId, jobId, revision: snapshot.revision });
+  let plan: Plan;
+  try {
+    plan = await deps.pool.solve(snapshot.scenario, {
+      onProgress: (p) => deps.events.emit('replan.progress', { quarterId, jobId, week: p.week, weeks: p.weeks }),
+    });
+  } catch (e) {
+    deps.events.emit('replan.failed', { quarterId, jobId, message: (e as Error).message });
+    throw e;
+  }
+  const committed = await commitPlan(deps.orm.em.fork() as EntityManager, quarterId, snapshot.revision, plan, trigger);
+  if (!committed) return null;
+  const changes = changesOf(diffPlans(snapshot.previous?.plan ?? null, plan));
+  deps.events.emit('replan.finished', { quarterId, jobId, version: committed.version, solveMs: plan.stats.solveMs });
+  deps.events.emit('plan.updated', { quarterId, version: committed.version, previousVersion: committed.previousVersion, changes, at: new Date().toISOString() });
+  deps.logger.info({ quarterId, version: committed.version, solveMs: plan.stats.solveMs, trigger }, 'plan committed');
+  return { version: committed.version, solveMs: plan.stats.solveMs };
+}
+
+export interface Replanner {
+  /** The quarters' data changed: plan them soon. */
+  markDirty(quarterIds: string[], reason: string): void;
+  /** Plans every quarter whose data is ahead of its current plan. */
+  catchUp(): Promise<void>;
+  /** Resolves when nothing is waiting or running (tests, graceful shutdown). */
+  idle(): Promise<void>;
+  stats(): { running: string[]; waiting: string[]; lastError: string | null; solves: number };
+  close(): Promise<void>;
+}
+
+export class InProcessReplanner implements Replanner {
+  private timers = new Map<string, NodeJS.Timeout>();
+  private running = new Map<string, Promise<void>>();
+  private again = new Set<string>();
+  private reasons = new Map<string, Set<string>>();
+  private lastError: string | null = null;
+  private solves = 0;
+  private closed = false;
+
+  constructor(
+    private readonly deps: { orm: MikroORM; pool: SolverPool; events: EventBus; logger: Logger },
+    private readonly debounceMs: number,
+  ) {}
+
+  markDirty(quarterIds: string[], reason: string): void {
+    if (this.closed) return;
+    for (const q of quarterIds) {
+      let r = this.reasons.get(q);
+      if (!r) this.reasons.set(q, (r = new Set()));
+      r.add(reason);
+      if (this.running.has(q)) {
+        this.again.add(q);
+        continue;
+      }
+      if (this.timers.has(q)) continue;
+      this.timers.set(
+        q,
+        setTimeout(() => {
+          this.timers.delete(q);
+          this.run(q);
+        }, this.debounceMs),
+      );
+    }
+  }
+
+  async catchUp(): Promise<void> {
+    const em = this.deps.orm.em.fork() as EntityManager;
+    const quarters = await em.find(Quarter, { closedAt: null });
+    const stale: string[] = [];
+    for (const q of quarters) {
+      const plan = await currentPlan(em, q);
+      if (!plan || plan.dataRevision < q.dataRevision) stale.push(q.id);
+    }
+    if (stale.length > 0) {
+      this.deps.logger.info({ quarters: stale }, 'planning quarters whose plan is behind their data');
+      this.markDirty(stale, 'start-up');
+    }
+  }
+
+  private run(q: string): void {
+    const job = (async () => {
+      do {
+        this.again.delete(q);
+        const reasons = [...(this.reasons.get(q) ?? [])].join(', ');
+        this.reasons.delete(q);
+        try {
+          await replanQuarter(this.deps, q, reasons);
+          this.solves++;
+          this.lastError = null;
+        } catch (e) {
+          this.lastError = (e as Error).message;
+          this.deps.logger.error({ err: e, quarterId: q }, 're-plan failed; the previous plan stays current');
+        }
+      } while (this.again.has(q) && !this.closed);
+    })();
+    this.running.set(q, job);
+    void job.finally(() => this.running.delete(q));
+  }
+
+  async idle(): Promise<void> {
+    for (;;) {
+      if (this.timers.size === 0 && this.running.size === 0) return;
+      await Promise.all([...this.running.values()]);
+      if (this.timers.size > 0) await new Promise((r) => setTimeout(r, this.debounceMs + 5));
+    }
+  }
+
+  stats() {
+    return { running: [...this.running.keys()], waiting: [...this.timers.keys()], lastError: this.lastError, solves: this.solves };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    await Promise.allSettled([...this.running.values()]);
+  }
+}

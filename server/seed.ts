@@ -1,0 +1,46 @@
+/** The first manager (ADMIN_EMAIL / ADMIN_PASSWORD) and the demo quarter on an empty database. */
+import { Quarter, User } from './db/entities.ts';
+import { hashPassword } from './auth/password.ts';
+import { demoScenario } from './demo/demo-scenario.ts';
+import { importScenario } from './modules/quarters/scenario-io.ts';
+import type { Services } from './services.ts';
+
+export async function ensureAdmin(s: Services): Promise<void> {
+  const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = s.config;
+  if (!email || !password) return;
+  const em = s.store.reader();
+  if (await em.findOne(User, { email: email.toLowerCase() })) return;
+  em.create(User, { email: email.toLowerCase(), passwordHash: await hashPassword(password), role: 'manager' });
+  await em.flush();
+  s.logger.info({ email }, 'created the first manager from ADMIN_EMAIL');
+}
+
+export const DEMO_USERS = [
+  { email: 'manager@demo.test', password: 'demo-manager', role: 'manager' as const },
+  { email: 'ana@demo.test', password: 'demo-staff', role: 'staff' as const, staffId: 'ana' },
+  { email: 'sam@demo.test', password: 'demo-staff', role: 'staff' as const, staffId: 'sam' },
+  { email: 'harbor@demo.test', password: 'demo-client', role: 'client' as const, clientId: 'harbor' },
+  { email: 'quill@demo.test', password: 'demo-client', role: 'client' as const, clientId: 'quill' },
+  { email: 'nimbus@demo.test', password: 'demo-client', role: 'client' as const, clientId: 'nimbus' },
+];
+
+/** Loads the demo quarter and its sign-ins when the database is empty and DEMO allows it. */
+export async function loadDemoIfEmpty(s: Services): Promise<typeof DEMO_USERS | null> {
+  const want = s.config.DEMO === 'on' || (s.config.DEMO === 'auto' && s.embedded);
+  if (!want) return null;
+  const em = s.store.reader();
+  if ((await em.count(Quarter)) > 0) return null;
+  const scenario = demoScenario();
+  await s.store.write(null, 'demo quarter', async (w) => {
+    await importScenario(w, scenario.quarter.id, scenario);
+    const q = await w.tx.findOneOrFail(Quarter, { id: scenario.quarter.id });
+    q.autoAdvance = true;
+    for (const u of DEMO_USERS) {
+      if (await w.tx.findOne(User, { email: u.email })) continue;
+      w.tx.create(User, { email: u.email, passwordHash: await hashPassword(u.password), role: u.role, clientId: 'clientId' in u ? u.clientId : null, staffId: 'staffId' in u ? u.staffId : null });
+    }
+    await w.tx.flush();
+  });
+  s.logger.info({ quarter: scenario.quarter.id }, 'loaded the demo quarter');
+  return DEMO_USERS;
+}

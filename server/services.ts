@@ -1,0 +1,17 @@
+/** What routes, jobs and sockets share: one object built by createApp. */
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from './config.ts';
+import type { EventBus } from './events.ts';
+import type { Logger } from './logger.ts';
+import type { Replanner } from './planning/replanner.ts';
+import type { Store } from './store.ts';
+
+export interface Services {
+  config: Config;
+  logger: Logger;
+  orm: MikroORM;
+  embedded: boolean;
+  events: EventBus;
+  store: Store;
+  replanner: Replanner;
+}

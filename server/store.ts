@@ -1,0 +1,67 @@
+/**
+ * Every write is one transaction: the change itself, the audit trail, and the bump of each
+ * affected quarter's data revision (which is what makes a new plan due). Re-planning and events
+ * happen only after the commit, so nothing is announced that could still roll back.
+ */
+import { raw } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { AuditEntry, Quarter } from './db/entities.ts';
+import type { Viewer } from './auth/viewer.ts';
+
+export interface WriteContext {
+  tx: EntityManager;
+  viewer: Viewer | null;
+  /** The planning data of these quarters changed: they get a new plan after the commit. */
+  touch(...quarterIds: string[]): void;
+  /** A change that moves every open quarter's plan (a person's weekly hours, say). */
+  touchAllOpen(): void;
+  audit(action: string, entity: string, id: string | number, before: unknown, after: unknown): void;
+  /** Runs after a successful commit (events). */
+  afterCommit(fn: () => void): void;
+}
+
+export type TouchedListener = (quarterIds: string[], reason: string) => void;
+
+export class Store {
+  private listeners: TouchedListener[] = [];
+
+  constructor(private readonly orm: MikroORM) {}
+
+  onTouched(listener: TouchedListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** An EntityManager for reads outside any request context. */
+  reader(): EntityManager {
+    return this.orm.em.fork() as EntityManager;
+  }
+
+  async write<T>(viewer: Viewer | null, reason: string, fn: (w: WriteContext) => Promise<T>): Promise<T> {
+    const touched = new Set<string>();
+    let allOpen = false;
+    const audits: Omit<AuditEntry, 'id' | 'at'>[] = [];
+    const after: (() => void)[] = [];
+    const em = this.orm.em.fork();
+    const result = await em.transactional(async (tx) => {
+      const value = await fn({
+        tx,
+        viewer,
+        touch: (...ids) => ids.forEach((id) => touched.add(id)),
+        touchAllOpen: () => (allOpen = true),
+        audit: (action, entity, id, before, after) =>
+          audits.push({ userId: viewer?.userId ?? null, action, entity, entityId: String(id), before: before ?? null, after: after ?? null }),
+        afterCommit: (f) => after.push(f),
+      });
+      if (allOpen) for (const q of await tx.find(Quarter, { closedAt: null }, { fields: ['id'] })) touched.add(q.id);
+      if (touched.size > 0) {
+        await tx.nativeUpdate(Quarter, { id: { $in: [...touched] } }, { dataRevision: raw('data_revision + 1') });
+      }
+      for (const a of audits) tx.create(AuditEntry, a);
+      await tx.flush();
+      return value;
+    });
+    if (touched.size > 0) for (const l of this.listeners) l([...touched], reason);
+    for (const f of after) f();
+    return result;
+  }
+}
