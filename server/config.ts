@@ -22,6 +22,12 @@ const schema = z.object({
   REPLAN_DEBOUNCE_MS: z.coerce.number().int().min(0).max(10_000).default(30),
   /** Run a solver worker inside this server process (the default), or leave solving to `npm run worker`. */
   SOLVER_WORKER: z.enum(['in-process', 'none']).default('in-process'),
+  /** A solve that takes longer is stopped and retried (the previous plan stays current). */
+  SOLVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+  /** Seconds before a re-plan job whose worker vanished is handed to another worker. */
+  JOB_EXPIRE_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
+  /** Test hook: make every solve take at least this long (to test a worker killed mid-solve). */
+  SOLVER_DELAY_MS: z.coerce.number().int().min(0).default(0),
   /** Requests per 15 minutes per client address on the sign-in route. */
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(20),
   /** Serve the built dashboard (client/dist) when present. */

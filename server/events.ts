@@ -3,6 +3,7 @@
  * who may see what; nothing here is cut down for an audience.
  */
 import { EventEmitter } from 'node:events';
+import type { PlanAudiences } from './realtime/audiences.ts';
 
 export interface PlanChanges {
   /** Clients whose figures moved (rate met, delivered, at risk, rollover, …). */
@@ -14,7 +15,7 @@ export interface PlanChanges {
 }
 
 export interface DomainEvents {
-  'plan.updated': { quarterId: string; version: number; previousVersion: number | null; changes: PlanChanges; at: string };
+  'plan.updated': { quarterId: string; version: number; previousVersion: number | null; changes: PlanChanges; audiences: PlanAudiences; at: string };
   'ticket.changed': { quarterId: string; ticketId: string; clientId: string; action: 'created' | 'updated' | 'imported' };
   'time-entry.changed': { quarterId: string; entryId: number; ticketId: string; clientId: string; staffId: string; action: 'created' | 'updated' };
   'emergency.declared': { quarterId: string; ticketId: string; clientId: string; at: string };

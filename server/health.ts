@@ -20,7 +20,7 @@ export function healthRouter(s: Services): Router {
     } catch (err) {
       s.logger.warn({ err }, 'health check: database unreachable');
     }
-    const queue = s.replanner.stats();
+    const queue = await s.replanner.stats().catch((err: Error) => ({ error: err.message }));
     res.status(database.reachable ? 200 : 503).json({ status: database.reachable ? 'ok' : 'unavailable', database, plan, queue });
   });
   return router;

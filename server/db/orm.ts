@@ -10,8 +10,14 @@ import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '../logger.ts';
 import { ENTITIES } from './entities.ts';
 import { Migration0001Initial } from './migrations/0001-initial.ts';
+import { Migration0003ClosedQuartersReadOnly } from './migrations/0003-closed-quarters-read-only.ts';
+import { Migration0004SocketIo } from './migrations/0004-socket-io.ts';
 
-export const MIGRATIONS = [{ name: '0001-initial', class: Migration0001Initial }];
+export const MIGRATIONS = [
+  { name: '0001-initial', class: Migration0001Initial },
+  { name: '0003-closed-quarters-read-only', class: Migration0003ClosedQuartersReadOnly },
+  { name: '0004-socket-io', class: Migration0004SocketIo },
+];
 
 export interface Database {
   orm: MikroORM;

@@ -12,6 +12,7 @@ import { Quarter } from '../db/entities.ts';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../logger.ts';
 import { exportScenario } from '../modules/quarters/scenario-io.ts';
+import { planAudiences } from '../realtime/audiences.ts';
 import { changesOf, diffPlans } from './plan-diff.ts';
 import { commitPlan, currentPlan } from './plan-store.ts';
 import type { SolverPool } from './solver-pool.ts';
@@ -52,11 +53,31 @@ export async function replanQuarter(
   }
   const committed = await commitPlan(deps.orm.em.fork() as EntityManager, quarterId, snapshot.revision, plan, trigger);
   if (!committed) return null;
-  const changes = changesOf(diffPlans(snapshot.previous?.plan ?? null, plan));
+  const diff = diffPlans(snapshot.previous?.plan ?? null, plan);
   deps.events.emit('replan.finished', { quarterId, jobId, version: committed.version, solveMs: plan.stats.solveMs });
-  deps.events.emit('plan.updated', { quarterId, version: committed.version, previousVersion: committed.previousVersion, changes, at: new Date().toISOString() });
+  deps.events.emit('plan.updated', {
+    quarterId,
+    version: committed.version,
+    previousVersion: committed.previousVersion,
+    changes: changesOf(diff),
+    audiences: planAudiences(snapshot.previous?.plan ?? null, plan, diff),
+    at: new Date().toISOString(),
+  });
   deps.logger.info({ quarterId, version: committed.version, solveMs: plan.stats.solveMs, trigger }, 'plan committed');
   return { version: committed.version, solveMs: plan.stats.solveMs };
+}
+
+export interface ReplanStats {
+  backend: 'in-process' | 'pg-boss';
+  /** Quarters being solved by this process. */
+  running: string[];
+  /** Quarters waiting for their quiet window in this process. */
+  waiting: string[];
+  /** Jobs queued and active across all instances (pg-boss only). */
+  queued?: number;
+  active?: number;
+  lastError: string | null;
+  solves: number;
 }
 
 export interface Replanner {
@@ -66,7 +87,7 @@ export interface Replanner {
   catchUp(): Promise<void>;
   /** Resolves when nothing is waiting or running (tests, graceful shutdown). */
   idle(): Promise<void>;
-  stats(): { running: string[]; waiting: string[]; lastError: string | null; solves: number };
+  stats(): Promise<ReplanStats>;
   close(): Promise<void>;
 }
 
@@ -147,8 +168,8 @@ export class InProcessReplanner implements Replanner {
     }
   }
 
-  stats() {
-    return { running: [...this.running.keys()], waiting: [...this.timers.keys()], lastError: this.lastError, solves: this.solves };
+  async stats(): Promise<ReplanStats> {
+    return { backend: 'in-process', running: [...this.running.keys()], waiting: [...this.timers.keys()], lastError: this.lastError, solves: this.solves };
   }
 
   async close(): Promise<void> {

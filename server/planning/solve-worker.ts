@@ -6,6 +6,8 @@ export interface SolveRequest {
   id: number;
   scenario: unknown;
   policy?: PolicyInput;
+  /** Test hook (SOLVER_DELAY_MS): hold the solve this long, to test a worker dying mid-solve. */
+  delayMs?: number;
 }
 
 export type SolveResponse =
@@ -16,6 +18,7 @@ export type SolveResponse =
 parentPort!.on('message', (req: SolveRequest) => {
   const post = (msg: SolveResponse) => parentPort!.postMessage(msg);
   try {
+    if (req.delayMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, req.delayMs);
     const result = plan(req.scenario, req.policy, { onProgress: (p) => post({ id: req.id, type: 'progress', ...p }) });
     post({ id: req.id, type: 'done', plan: result });
   } catch (e) {

@@ -31,7 +31,8 @@ export class SolverPool {
 
   constructor(
     private readonly size = 1,
-    private readonly timeoutMs = 60_000,
+    private readonly timeoutMs = 120_000,
+    private readonly delayMs = 0,
   ) {}
 
   solve(scenario: unknown, opts: { policy?: PolicyInput; onProgress?: (p: { week: number; weeks: number }) => void } = {}): Promise<Plan> {
@@ -43,7 +44,7 @@ export class SolverPool {
         slot.busy = id;
         const timer = setTimeout(() => this.fail(id, new SolveTimeoutError(`the planner did not finish within ${this.timeoutMs / 1000} s`), true), this.timeoutMs);
         this.pending.set(id, { resolve, reject, onProgress: opts.onProgress, timer, worker: slot });
-        slot.worker.postMessage({ id, scenario, policy: opts.policy } satisfies SolveRequest);
+        slot.worker.postMessage({ id, scenario, policy: opts.policy, delayMs: this.delayMs } satisfies SolveRequest);
       };
       if (this.hasFreeSlot()) start();
       else this.queue.push(start);

@@ -41,7 +41,9 @@ export function postgresReachable(): Promise<boolean> {
 export async function dbTargets(): Promise<DbTarget[]> {
   const want = process.env.TEST_DB ?? 'both';
   const reachable = await postgresReachable();
-  if (want === 'postgres' && !reachable) throw new Error(`TEST_DB=postgres but no PostgreSQL server answers at ${PG_ADMIN_URL}`);
+  if ((want === 'postgres' || process.env.REQUIRE_POSTGRES) && !reachable) {
+    throw new Error(`PostgreSQL is required (TEST_DB=postgres or REQUIRE_POSTGRES) but no server answers at ${PG_ADMIN_URL}`);
+  }
   if (!reachable && want !== 'pglite') {
     console.warn(`[tests] no PostgreSQL server at ${PG_ADMIN_URL}: running the server tests on embedded PGlite only`);
   }

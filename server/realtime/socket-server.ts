@@ -1,0 +1,123 @@
+/**
+ * The live stream. A socket signs in with the same session cookie as the API (an unsigned socket
+ * is refused), joins the rooms of its audience, and can ask to catch up (`sync`) after a
+ * reconnect. Messages from the browser are validated; a bad one is answered with `socket.error`
+ * and the connection stays open.
+ */
+import type { Server as HttpServer } from 'node:http';
+import pg from 'pg';
+import { Server, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import { z } from 'zod';
+import type { ClientToServerEvents, ServerToClientEvents, SyncResponse } from '../../shared/socket-events.ts';
+import { userForCookie } from '../auth/sessions.ts';
+import { viewerOf, type Viewer } from '../auth/viewer.ts';
+import { viewPlan } from '../modules/plans/plan-view.ts';
+import { currentPlan, resolveQuarter } from '../planning/plan-store.ts';
+import type { Services } from '../services.ts';
+import { rooms } from './audiences.ts';
+
+export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { viewer: Viewer }>;
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { viewer: Viewer }>;
+
+const MAX_MESSAGE_BYTES = 16 * 1024;
+const SyncRequest = z.object({ quarterId: z.string().min(1).max(200).optional(), version: z.number().int().nonnegative().optional() }).strict();
+
+export interface LiveOptions {
+  /** A PostgreSQL server shared by every instance: emits cross instances through it. */
+  postgresUrl?: string;
+}
+
+export async function startSocketServer(http: HttpServer, s: Services, opts: LiveOptions = {}): Promise<{ io: LiveServer; close(): Promise<void> }> {
+  const io: LiveServer = new Server(http, {
+    path: '/socket.io',
+    serveClient: false,
+    maxHttpBufferSize: 1e6,
+    pingInterval: 10_000,
+    pingTimeout: 8_000,
+  });
+  let pool: pg.Pool | undefined;
+  if (opts.postgresUrl) {
+    pool = new pg.Pool({ connectionString: opts.postgresUrl, max: 3 });
+    pool.on('error', (err) => s.logger.warn({ err }, 'socket adapter pool error'));
+    io.adapter(createAdapter(pool, { errorHandler: (err) => s.logger.warn({ err }, 'socket adapter error') }));
+  }
+
+  io.use(async (socket, next) => {
+    try {
+      const user = await userForCookie(s.store.reader(), socket.request.headers.cookie);
+      if (!user) return next(new Error('unauthenticated: sign in first'));
+      socket.data.viewer = viewerOf(user);
+      next();
+    } catch (err) {
+      s.logger.warn({ err }, 'socket sign-in check failed');
+      next(new Error('unavailable: try again shortly'));
+    }
+  });
+
+  io.on('connection', (socket: LiveSocket) => {
+    const v = socket.data.viewer;
+    void socket.join(rooms.all);
+    if (v.role === 'manager') void socket.join(rooms.managers);
+    if (v.role === 'staff' && v.staffId) void socket.join(rooms.staff(v.staffId));
+    if (v.role === 'client' && v.clientId) void socket.join(rooms.client(v.clientId));
+    void hello(socket, s);
+
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (event === 'sync') return;
+      socket.emit('socket.error', { code: 'unknown_event', message: `Unknown event "${String(event).slice(0, 50)}". This server accepts: sync.` });
+      void args;
+    });
+
+    socket.on('sync', async (req: unknown, ack: unknown) => {
+      const reply = (res: SyncResponse) => (typeof ack === 'function' ? ack(res) : socket.emit('socket.error', res.ok ? { code: 'bad_message', message: 'sync needs an acknowledgement callback' } : res.error));
+      if (typeof ack !== 'function') return reply({ ok: false, error: { code: 'bad_message', message: 'sync needs an acknowledgement callback' } });
+      if (JSON.stringify(req ?? null).length > MAX_MESSAGE_BYTES) return reply({ ok: false, error: { code: 'too_large', message: 'Message too large.' } });
+      const parsed = SyncRequest.safeParse(req ?? {});
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        return reply({ ok: false, error: { code: 'bad_message', message: `sync ${issue.path.join('.') || 'request'}: ${issue.message}` } });
+      }
+      try {
+        reply(await sync(s, v, parsed.data));
+      } catch (err) {
+        s.logger.error({ err }, 'socket sync failed');
+        reply({ ok: false, error: { code: 'bad_message', message: 'Could not read the current plan; try again.' } });
+      }
+    });
+  });
+
+  return {
+    io,
+    async close() {
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await pool?.end();
+    },
+  };
+}
+
+async function hello(socket: LiveSocket, s: Services): Promise<void> {
+  const v = socket.data.viewer;
+  try {
+    const em = s.store.reader();
+    const q = await resolveQuarter(em);
+    socket.emit('hello', {
+      user: { id: v.userId, email: v.email, role: v.role, clientId: v.clientId, staffId: v.staffId },
+      current: q?.currentPlanId ? { quarterId: q.id, version: q.currentPlanId } : null,
+    });
+  } catch (err) {
+    s.logger.warn({ err }, 'socket hello failed');
+  }
+}
+
+async function sync(s: Services, v: Viewer, req: z.output<typeof SyncRequest>): Promise<SyncResponse> {
+  const em = s.store.reader();
+  const quarter = await resolveQuarter(em, req.quarterId);
+  if (!quarter) return req.quarterId ? { ok: false, error: { code: 'not_found', message: `Quarter ${req.quarterId} not found.` } } : { ok: true, current: null, stale: false };
+  const stored = await currentPlan(em, quarter);
+  if (!stored) return { ok: true, current: null, stale: false };
+  const current = { quarterId: quarter.id, version: stored.version };
+  if (req.version === stored.version) return { ok: true, current, stale: false };
+  return { ok: true, current, stale: true, plan: viewPlan(stored.plan, stored.version, v, stored.createdAt) };
+}

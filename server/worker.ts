@@ -1,0 +1,49 @@
+/**
+ * npm run worker: a solver worker on its own. It takes re-plan jobs from the PostgreSQL queue
+ * shared with the API instances, and sends the resulting events to their sockets through
+ * PostgreSQL. Add as many as the load needs; each quarter is still solved by one at a time.
+ */
+import pg from 'pg';
+import { Emitter } from '@socket.io/postgres-emitter';
+import { loadConfig } from './config.ts';
+import { openDatabase } from './db/orm.ts';
+import { EventBus } from './events.ts';
+import { createLogger } from './logger.ts';
+import { QueueReplanner } from './planning/queue-replanner.ts';
+import { SolverPool } from './planning/solver-pool.ts';
+import { startPublisher } from './realtime/publisher.ts';
+
+const config = loadConfig();
+const logger = createLogger(config.LOG_LEVEL, 'hourglass-worker');
+if (!config.DATABASE_URL) {
+  logger.fatal('npm run worker needs DATABASE_URL: a stand-alone worker shares its queue with the API instances through PostgreSQL. A single `npm start` already runs a worker inside the server.');
+  process.exit(2);
+}
+
+const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, logger, poolMax: 4 });
+const events = new EventBus();
+const pool = new SolverPool(1, config.SOLVE_TIMEOUT_MS, config.SOLVER_DELAY_MS);
+const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
+const stopPublisher = startPublisher(events, new Emitter(pgPool), logger);
+const replanner = new QueueReplanner({ orm: db.orm, pool, events, logger }, { connectionString: config.DATABASE_URL, work: true, debounceMs: config.REPLAN_DEBOUNCE_MS, expireInSeconds: config.JOB_EXPIRE_SECONDS });
+await replanner.start();
+await replanner.catchUp();
+logger.info('solver worker ready');
+process.stdout.write('worker ready\n');
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'worker stopping: finishing the job in hand');
+  const force = setTimeout(() => process.exit(1), 25_000);
+  force.unref();
+  await replanner.close();
+  stopPublisher();
+  await pool.close();
+  await pgPool.end();
+  await db.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

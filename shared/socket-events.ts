@@ -1,0 +1,98 @@
+/**
+ * The socket.io event maps, declared once and used as the generics of both the server's and the
+ * dashboard's sockets, so a renamed event or a changed payload fails to compile on both sides.
+ * Every payload a socket receives is cut down for its audience exactly as the API cuts
+ * GET /api/plans/current: a client's socket never hears of another client.
+ */
+
+export interface PlanChangesPayload {
+  /** Clients whose figures moved (for a client: itself or nothing). */
+  clients: string[];
+  /** Tickets whose planned weeks or hours moved (for a client: its own only). */
+  tickets: string[];
+  /** Staff whose allocations moved (for staff: themselves or nothing; clients: always empty). */
+  staff: string[];
+}
+
+export interface PlanUpdatedPayload {
+  quarterId: string;
+  version: number;
+  previousVersion: number | null;
+  at: string;
+  changes: PlanChangesPayload;
+}
+
+export interface TicketChangedPayload {
+  quarterId: string;
+  ticketId: string;
+  clientId: string;
+  action: 'created' | 'updated' | 'imported';
+}
+
+export interface TimeEntryChangedPayload {
+  quarterId: string;
+  entryId: number;
+  ticketId: string;
+  clientId: string;
+  staffId: string;
+  action: 'created' | 'updated';
+}
+
+export interface EmergencyDeclaredPayload {
+  quarterId: string;
+  ticketId: string;
+  clientId: string;
+  at: string;
+}
+
+export interface ReplanPayload {
+  quarterId: string;
+  jobId: string;
+}
+
+export interface DataChangedPayload {
+  quarterIds: string[];
+  entity: string;
+  id: string;
+}
+
+export interface HelloPayload {
+  user: { id: number; email: string; role: 'manager' | 'staff' | 'client'; clientId: string | null; staffId: string | null };
+  /** The current plan of the latest quarter when the socket connected. */
+  current: { quarterId: string; version: number } | null;
+}
+
+export interface SocketErrorPayload {
+  code: 'bad_message' | 'unknown_event' | 'too_large' | 'not_found';
+  message: string;
+}
+
+export interface ServerToClientEvents {
+  hello: (p: HelloPayload) => void;
+  'plan.updated': (p: PlanUpdatedPayload) => void;
+  'ticket.changed': (p: TicketChangedPayload) => void;
+  'time-entry.changed': (p: TimeEntryChangedPayload) => void;
+  'emergency.declared': (p: EmergencyDeclaredPayload) => void;
+  'replan.started': (p: ReplanPayload & { revision: number }) => void;
+  'replan.progress': (p: ReplanPayload & { week: number; weeks: number }) => void;
+  'replan.finished': (p: ReplanPayload & { version: number; solveMs: number }) => void;
+  'replan.failed': (p: ReplanPayload & { message: string }) => void;
+  'data.changed': (p: DataChangedPayload) => void;
+  /** A message this socket sent was refused; the connection stays open. */
+  'socket.error': (p: SocketErrorPayload) => void;
+}
+
+export interface SyncRequest {
+  quarterId?: string;
+  /** The plan version the screen shows now, if any. */
+  version?: number;
+}
+
+export type SyncResponse =
+  | { ok: true; current: { quarterId: string; version: number } | null; stale: boolean; plan?: Record<string, unknown> }
+  | { ok: false; error: SocketErrorPayload };
+
+export interface ClientToServerEvents {
+  /** Catch up after a reconnect: answers the current version and, when newer, the plan view. */
+  sync: (req: SyncRequest, ack: (res: SyncResponse) => void) => void;
+}
