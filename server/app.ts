@@ -53,7 +53,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; clock?:
   const pool = new SolverPool(1);
   const replanner = new InProcessReplanner({ orm: db.orm, pool, events, logger }, config.REPLAN_DEBOUNCE_MS);
   store.onTouched((quarters, reason) => replanner.markDirty(quarters, reason));
-  const services: Services = { config, logger, orm: db.orm, embedded: db.embedded, events, store, replanner };
+  const services: Services = { config, logger, orm: db.orm, embedded: db.embedded, events, store, replanner, pool };
 
   await ensureAdmin(services);
   const demo = await loadDemoIfEmpty(services);

@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import type { EventBus } from './events.ts';
 import type { Logger } from './logger.ts';
 import type { Replanner } from './planning/replanner.ts';
+import type { SolverPool } from './planning/solver-pool.ts';
 import type { Store } from './store.ts';
 
 export interface Services {
@@ -14,4 +15,6 @@ export interface Services {
   events: EventBus;
   store: Store;
   replanner: Replanner;
+  /** The planner's worker threads, for solves that are not re-plans (what-if). */
+  pool: SolverPool;
 }

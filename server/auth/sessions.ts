@@ -9,7 +9,8 @@ import { Session, User } from '../db/entities.ts';
 
 export const COOKIE_NAME = 'hg_session';
 
-const digest = (token: string) => createHash('sha256').update(token).digest('base64url');
+/** The session row id for a cookie token. */
+export const sessionIdOf = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 export interface SessionOptions {
   hours: number;
@@ -18,20 +19,20 @@ export interface SessionOptions {
 
 export async function createSession(em: EntityManager, userId: number, hours: number): Promise<string> {
   const token = randomBytes(32).toString('base64url');
-  em.create(Session, { id: digest(token), userId, expiresAt: new Date(Date.now() + hours * 3600_000) });
+  em.create(Session, { id: sessionIdOf(token), userId, expiresAt: new Date(Date.now() + hours * 3600_000) });
   await em.flush();
   return token;
 }
 
 export async function destroySession(em: EntityManager, token: string): Promise<void> {
-  await em.nativeDelete(Session, { id: digest(token) });
+  await em.nativeDelete(Session, { id: sessionIdOf(token) });
 }
 
 /** The signed-in user for a cookie header, or null. Expired sessions are removed on sight. */
 export async function userForCookie(em: EntityManager, cookieHeader: string | undefined): Promise<User | null> {
   const token = tokenFromCookie(cookieHeader);
   if (!token) return null;
-  const session = await em.findOne(Session, { id: digest(token) });
+  const session = await em.findOne(Session, { id: sessionIdOf(token) });
   if (!session) return null;
   if (session.expiresAt.getTime() < Date.now()) {
     await em.nativeDelete(Session, { id: session.id });

@@ -1,7 +1,26 @@
 /** Resource routers mounted under /api, one per module. */
 import type { Router } from 'express';
 import type { Services } from '../services.ts';
+import { clientsRouter } from './clients/clients.routes.ts';
+import { ticketsCsvRouter, timeEntriesCsvRouter } from './csv/csv.routes.ts';
+import { quarterCloseRouter } from './quarter-close/quarter-close.routes.ts';
+import { staffRouter } from './staff/staff.routes.ts';
+import { ticketsRouter } from './tickets/tickets.routes.ts';
+import { timeEntriesRouter } from './time-entries/time-entries.routes.ts';
+import { usersRouter } from './users/users.routes.ts';
+import { whatIfRouter } from './what-if/what-if.routes.ts';
 
-export function apiRouters(_s: Services): [path: string, router: Router][] {
-  return [];
+export function apiRouters(s: Services): [path: string, router: Router][] {
+  return [
+    // CSV routes first: /api/tickets/export.csv and /import must not reach the tickets router's /:id.
+    ['/api/tickets', ticketsCsvRouter(s)],
+    ['/api/time-entries', timeEntriesCsvRouter(s)],
+    ['/api/time-entries', timeEntriesRouter(s)],
+    ['/api/quarters', quarterCloseRouter(s)],
+    ['/api/what-if', whatIfRouter(s)],
+    ['/api/staff', staffRouter(s)],
+    ['/api/clients', clientsRouter(s)],
+    ['/api/users', usersRouter(s)],
+    ['/api/tickets', ticketsRouter(s)],
+  ];
 }

@@ -23,7 +23,7 @@ const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1
 let pgReachable: Promise<boolean> | undefined;
 export function postgresReachable(): Promise<boolean> {
   pgReachable ??= (async () => {
-    const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 1500 });
+    const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 5000 });
     try {
       await client.connect();
       await client.query('select 1');
@@ -122,7 +122,7 @@ export async function startTestApp(target: DbTarget, env: Record<string, string>
     },
     manager: () => t.as(ADMIN.email, ADMIN.password),
     async createUser(role, opts = {}) {
-      const email = opts.email ?? `${role}${++counter}-${Math.random().toString(36).slice(2, 6)}@test.local`;
+      const email = (opts.email ?? `${role}${++counter}-${Math.random().toString(36).slice(2, 6)}@test.local`).toLowerCase();
       const password = opts.password ?? 'password-123';
       const em = app.services.store.reader();
       em.create(User, { email, passwordHash: await hashPassword(password), role, clientId: opts.clientId ?? null, staffId: opts.staffId ?? null });

@@ -28,7 +28,8 @@ export async function exportScenario(em: EntityManager, quarterId: string): Prom
   const clients = await em.find(Client, { active: true }, { orderBy: { id: 'asc' } });
   const cqs = await em.find(ClientQuarter, { quarterId });
   const blocks = await em.find(Block, { quarterId }, { orderBy: { week: 'asc', id: 'asc' } });
-  const tickets = await em.find(Ticket, { quarterId }, { orderBy: { id: 'asc' } });
+  // Inactive clients and staff are out of planning: so are their tickets and this week's hours.
+  const tickets = await em.find(Ticket, { quarterId, clientId: { $in: clients.map((c) => c.id) } }, { orderBy: { id: 'asc' } });
   const entries = await em.find(TimeEntry, { quarterId }, { orderBy: { id: 'asc' } });
   const current = quarter.currentWeek;
   const spentByTicket = sumBy(entries, (e) => e.ticketId, (e) => e.hours);
@@ -76,7 +77,8 @@ export async function exportScenario(em: EntityManager, quarterId: string): Prom
     }),
     policy: (quarter.policy ?? {}) as ScenarioInput['policy'],
   };
-  const log = entries.filter((e) => e.week === current);
+  const planned = new Set([...staff.map((x) => `s:${x.id}`), ...tickets.map((t) => `t:${t.id}`)]);
+  const log = entries.filter((e) => e.week === current && planned.has(`s:${e.staffId}`) && planned.has(`t:${e.ticketId}`));
   if (log.length > 0) {
     const byStaffTicket = sumBy(log, (e) => `${e.staffId}\u0000${e.ticketId}`, (e) => e.hours);
     scenario.currentWeekLog = [...byStaffTicket].map(([key, hours]) => {

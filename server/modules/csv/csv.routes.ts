@@ -1,0 +1,48 @@
+/**
+ * GET  /api/tickets/export.csv?quarter=        a quarter's tickets (managers)
+ * POST /api/tickets/import?quarter=            upsert tickets from a CSV body (managers)
+ * GET  /api/time-entries/export.csv?quarter=   a quarter's time entries (managers)
+ * POST /api/time-entries/import?quarter=       upsert time entries from a CSV body (managers)
+ *
+ * Without ?quarter= the latest open quarter is meant. These routers are mounted before the
+ * tickets and time-entries routers and only claim these paths: everything else passes through.
+ */
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { requireRole, viewer } from '../../auth/middleware.ts';
+import { parse } from '../../errors.ts';
+import type { Services } from '../../services.ts';
+import type { WriteContext } from '../../store.ts';
+import type { EventBus } from '../../events.ts';
+import { findQuarter, type ImportResult } from './csv-shared.ts';
+import { exportTickets, importTickets } from './tickets-csv.ts';
+import { exportEntries, importEntries } from './time-entries-csv.ts';
+
+const QuarterQuery = z.object({ quarter: z.string().trim().min(1).max(200).optional() });
+
+type Exporter = (em: ReturnType<Services['store']['reader']>, quarterId: string) => Promise<string>;
+type Importer = (w: WriteContext, events: EventBus, quarterId: string | undefined, body: unknown) => Promise<ImportResult>;
+
+function csvRouter(s: Services, what: string, exporter: Exporter, importer: Importer): Router {
+  const router = Router();
+  const manager = requireRole('manager');
+
+  router.get('/export.csv', manager, async (req, res: Response) => {
+    const { quarter } = parse(QuarterQuery, req.query);
+    const em = s.store.reader();
+    const q = await findQuarter(em, quarter);
+    const csv = await exporter(em, q.id);
+    res.type('text/csv; charset=utf-8').attachment(`${what}-${q.id}.csv`).send(csv);
+  });
+
+  router.post('/import', manager, async (req, res) => {
+    const { quarter } = parse(QuarterQuery, req.query);
+    const result = await s.store.write(viewer(req), `${what} import`, (w) => importer(w, s.events, quarter, req.body));
+    res.json(result);
+  });
+
+  return router;
+}
+
+export const ticketsCsvRouter = (s: Services) => csvRouter(s, 'tickets', exportTickets, importTickets);
+export const timeEntriesCsvRouter = (s: Services) => csvRouter(s, 'time-entries', exportEntries, importEntries);

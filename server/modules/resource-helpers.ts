@@ -1,0 +1,117 @@
+/**
+ * Pieces shared by the staff, clients, users and tickets modules: the field schemas every body
+ * uses, the quarter a write lands in, and the optimistic-locking check.
+ */
+import { LockMode, OptimisticLockError } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { Quarter } from '../db/entities.ts';
+import { badRequest, conflict, fieldOf, notFound, validationError } from '../errors.ts';
+import { resolveQuarter } from '../planning/plan-store.ts';
+
+/** A type error message that tells a missing field from a wrong-typed one. */
+export const typed = (message: string) => (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : message);
+
+export const idSchema = z
+  .string({ error: typed('must be a string') })
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(200, { error: 'must be at most 200 characters' });
+
+export const nameSchema = z.string({ error: typed('must be a string') }).trim().min(1, { error: 'must not be empty' }).max(200, { error: 'must be at most 200 characters' });
+
+export const IdParam = z.object({ id: idSchema });
+
+export const versionSchema = z.number({ error: 'is required: send the version you read, so nobody’s change is overwritten' }).int();
+
+/** Hours are planned in quarter hours (DOMAIN.md); the scenario caps them at 100 000. */
+export const hoursSchema = (max = 100_000) =>
+  z
+    .number({ error: typed('must be a number of hours') })
+    .finite({ error: 'must be a number of hours' })
+    .min(0, { error: 'must not be negative' })
+    .max(max, { error: `must be at most ${max} hours` })
+    .multipleOf(0.25, { error: 'must be in quarter hours (a multiple of 0.25)' });
+
+export const weekSchema = z
+  .number({ error: typed('must be a week index') })
+  .int({ error: 'must be a whole week index' })
+  .min(0, { error: 'must be a week index from 0' })
+  .max(1000, { error: 'must be a week of the quarter' });
+
+export const QuarterQuery = z.object({ quarter: idSchema.optional() });
+
+/**
+ * `parse` for request bodies: a body that is not a JSON object says so, and each unknown field
+ * of a strict schema is named as the field (zod reports them all at the object's own path).
+ */
+export function parseBody<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw validationError([{ field: 'body', message: 'must be a JSON object (Content-Type: application/json)' }]);
+  }
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw validationError(
+    result.error.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((key) => ({ field: fieldOf([...i.path, key]), message: 'is not a field this request accepts' }))
+        : [{ field: fieldOf(i.path), message: i.message }],
+    ),
+  );
+}
+
+/** The quarter a read is about: the one named, else the current one (null when none exists). */
+export async function readQuarter(em: EntityManager, quarterId?: string): Promise<Quarter | null> {
+  const q = await resolveQuarter(em, quarterId);
+  if (quarterId && !q) throw notFound(`Quarter ${quarterId}`);
+  return q;
+}
+
+/** The open quarter a write lands in: the one named, else the current one. */
+export async function writableQuarter(em: EntityManager, quarterId?: string): Promise<Quarter> {
+  const q = await resolveQuarter(em, quarterId);
+  if (!q) throw notFound(quarterId ? `Quarter ${quarterId}` : 'Quarter (none has been created yet)');
+  if (q.closedAt) throw badRequest(`Quarter ${q.id} is closed; it can no longer be changed.`, [{ field: 'quarter', message: 'is closed' }]);
+  return q;
+}
+
+/** Week indexes must fall inside the quarter, or the scenario (and so the plan) breaks. */
+export function checkWeek(q: Quarter, week: number | null | undefined, field: string): void {
+  if (week === null || week === undefined || week <= q.weeks - 1) return;
+  throw validationError([{ field, message: `week ${week} is outside quarter ${q.id} (weeks 0 to ${q.weeks - 1})` }]);
+}
+
+export async function openQuarterIds(em: EntityManager): Promise<string[]> {
+  return (await em.find(Quarter, { closedAt: null }, { fields: ['id'], orderBy: { id: 'asc' } })).map((q) => q.id);
+}
+
+/**
+ * Find options that row-lock a record read for update, so two writers with the same version
+ * cannot both pass the version check: the second waits, then sees the new version and gets a 409.
+ */
+export const FOR_UPDATE = { lockMode: LockMode.PESSIMISTIC_WRITE } as const;
+
+export function checkVersion(record: { version: number }, version: number, current: () => unknown): void {
+  if (record.version !== version) {
+    throw conflict(`This record changed since you read it (you sent version ${version}, it is now ${record.version}). Reload it and apply your change again.`, { current: current() });
+  }
+}
+
+/** A version clash the database caught (the row lock makes it rare): answer it with the record. */
+export async function withConflictDetails<T>(write: () => Promise<T>, current: () => Promise<unknown>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (err instanceof OptimisticLockError) {
+      throw conflict('Someone else changed this record since you read it. Reload it and apply your change again.', { current: await current() });
+    }
+    throw err;
+  }
+}
+
+/** Splits a long id list so an `in (…)` never outgrows PostgreSQL's parameter limit. */
+export function chunks<T>(items: T[], size = 1000): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,47 @@
+/**
+ * GET  /api/staff              everyone (managers); a staff user gets only themselves
+ * GET  /api/staff/:id          one person (managers; a staff user only themselves)
+ * POST /api/staff              add a person (managers)
+ * PATCH /api/staff/:id         name, weeklyHours, skills, active (managers; needs `version`)
+ * PUT  /api/staff/:id/leave    { week, hours, quarter? } one week's leave, 0 removes (managers)
+ * Reads take ?quarter= for the quarter whose leave is shown (default: the current one).
+ * Client users have no staff record to read: 403.
+ */
+import { Router } from 'express';
+import { requireAuth, requireRole, viewer } from '../../auth/middleware.ts';
+import { parse } from '../../errors.ts';
+import type { Services } from '../../services.ts';
+import { IdParam, QuarterQuery, parseBody } from '../resource-helpers.ts';
+import { CreateStaff, LeaveBody, PatchStaff } from './staff.schemas.ts';
+import { StaffService } from './staff.service.ts';
+
+export function staffRouter(s: Services): Router {
+  const router = Router();
+  const staff = new StaffService(s);
+  router.use(requireAuth, requireRole('manager', 'staff'));
+
+  router.get('/', async (req, res) => {
+    res.json(await staff.list(viewer(req), parse(QuarterQuery, req.query).quarter));
+  });
+
+  router.get('/:id', async (req, res) => {
+    const { id } = parse(IdParam, req.params);
+    res.json(await staff.get(viewer(req), id, parse(QuarterQuery, req.query).quarter));
+  });
+
+  router.post('/', requireRole('manager'), async (req, res) => {
+    res.status(201).json(await staff.create(viewer(req), parseBody(CreateStaff, req.body)));
+  });
+
+  router.patch('/:id', requireRole('manager'), async (req, res) => {
+    const { id } = parse(IdParam, req.params);
+    res.json(await staff.update(viewer(req), id, parseBody(PatchStaff, req.body)));
+  });
+
+  router.put('/:id/leave', requireRole('manager'), async (req, res) => {
+    const { id } = parse(IdParam, req.params);
+    res.json(await staff.setLeave(viewer(req), id, parseBody(LeaveBody, req.body)));
+  });
+
+  return router;
+}

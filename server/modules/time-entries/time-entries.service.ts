@@ -1,0 +1,174 @@
+/**
+ * Time entries: hours worked on a ticket. They are the source of a ticket's spent hours and a
+ * client's used hours (see scenario-io), so every change re-plans the entry's quarter.
+ *
+ * Who may do what (DOMAIN.md): staff log and see their own hours; managers everything; a client
+ * reads its own client's entries, without who worked them, and never learns of anyone else's.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Viewer } from '../../auth/viewer.ts';
+import { Quarter, Staff, Ticket, TimeEntry } from '../../db/entities.ts';
+import { badRequest, conflict, forbidden, notFound, validationError } from '../../errors.ts';
+import type { EventBus } from '../../events.ts';
+import type { WriteContext } from '../../store.ts';
+import { entryWeek } from './entry-week.ts';
+
+export interface EntryInput {
+  ticketId: string;
+  hours: number;
+  date?: string;
+  week?: number;
+  staffId?: string;
+  note?: string;
+}
+
+export interface EntryPatch extends Partial<EntryInput> {
+  version: number;
+}
+
+export interface ListQuery {
+  quarter?: string;
+  ticket?: string;
+  staff?: string;
+  client?: string;
+  week?: number;
+  limit: number;
+  offset: number;
+}
+
+export function publicEntry(e: TimeEntry, v: Viewer) {
+  const out = {
+    id: e.id,
+    ticketId: e.ticketId,
+    clientId: e.clientId,
+    quarterId: e.quarterId,
+    staffId: e.staffId as string | undefined,
+    week: e.week,
+    date: e.date || null,
+    hours: e.hours,
+    note: e.note,
+    createdAt: e.createdAt,
+    version: e.version,
+  };
+  // Who did the work is the company's business.
+  if (v.role === 'client') delete out.staffId;
+  return out;
+}
+
+type EntryFilter = Partial<Pick<TimeEntry, 'id' | 'staffId' | 'clientId' | 'quarterId' | 'ticketId' | 'week'>>;
+
+/** The entries a viewer may see at all. */
+function scope(v: Viewer): EntryFilter {
+  if (v.role === 'manager') return {};
+  if (v.role === 'staff') return { staffId: v.staffId ?? '' };
+  return { clientId: v.clientId ?? '' };
+}
+
+export async function listEntries(em: EntityManager, v: Viewer, q: ListQuery) {
+  if (v.role === 'staff' && q.staff && q.staff !== v.staffId) throw forbidden('Staff see their own time entries only: leave out staff, or name yourself.');
+  if (v.role === 'client') {
+    // Another client's ids answer exactly like ids that do not exist.
+    if (q.client && q.client !== v.clientId) throw notFound(`Client ${q.client}`);
+    if (q.staff) throw forbidden('Clients cannot filter time entries by staff member.');
+    if (q.ticket && !(await em.findOne(Ticket, { id: q.ticket, clientId: v.clientId ?? '' }, { fields: ['id'] }))) throw notFound(`Ticket ${q.ticket}`);
+  }
+  const where: EntryFilter = { ...scope(v) };
+  if (q.quarter) where.quarterId = q.quarter;
+  if (q.ticket) where.ticketId = q.ticket;
+  if (q.staff) where.staffId = q.staff;
+  if (q.client) where.clientId = q.client;
+  if (q.week !== undefined) where.week = q.week;
+  const [entries, total] = await em.findAndCount(TimeEntry, where, { orderBy: { id: 'asc' }, limit: q.limit, offset: q.offset });
+  return { entries: entries.map((e) => publicEntry(e, v)), total };
+}
+
+export async function getEntry(em: EntityManager, v: Viewer, id: number): Promise<TimeEntry> {
+  const e = await em.findOne(TimeEntry, { id, ...scope(v) });
+  if (!e) throw notFound(`Time entry ${id}`);
+  return e;
+}
+
+const fieldError = (field: string, message: string) => validationError([{ field, message }]);
+
+/** The ticket an entry goes on, in a quarter that is still open. */
+async function openTicket(tx: EntityManager, ticketId: string): Promise<{ ticket: Ticket; quarter: Quarter }> {
+  const ticket = await tx.findOne(Ticket, { id: ticketId });
+  if (!ticket) throw fieldError('ticketId', `unknown ticket "${ticketId}"`);
+  const quarter = await tx.findOneOrFail(Quarter, { id: ticket.quarterId });
+  if (quarter.closedAt) throw fieldError('ticketId', `ticket ${ticketId} is in quarter ${quarter.id}, which is closed: hours can no longer be logged there`);
+  return { ticket, quarter };
+}
+
+/** Staff name themselves or nobody; managers name anyone. */
+function staffFor(v: Viewer, named: string | undefined): string | undefined {
+  if (v.role === 'staff') {
+    if (named !== undefined && named !== v.staffId) throw forbidden('You can log your own hours only: leave staffId out, or use your own.');
+    return v.staffId ?? undefined;
+  }
+  return named;
+}
+
+async function knownStaff(tx: EntityManager, staffId: string | undefined): Promise<string> {
+  if (!staffId) throw fieldError('staffId', 'is required: whose hours these are');
+  if (!(await tx.findOne(Staff, { id: staffId }, { fields: ['id'] }))) throw fieldError('staffId', `unknown staff member "${staffId}"`);
+  return staffId;
+}
+
+export async function createEntry(w: WriteContext, events: EventBus, v: Viewer, body: EntryInput): Promise<TimeEntry> {
+  const { tx } = w;
+  const staffId = await knownStaff(tx, staffFor(v, body.staffId));
+  const { ticket, quarter } = await openTicket(tx, body.ticketId);
+  const when = entryWeek(quarter, body);
+  if ('issue' in when) throw validationError([when.issue]);
+  const e = tx.create(TimeEntry, {
+    staffId,
+    ticketId: ticket.id,
+    clientId: ticket.clientId,
+    quarterId: quarter.id,
+    week: when.week,
+    date: when.date,
+    hours: body.hours,
+    note: body.note ?? '',
+  });
+  await tx.flush();
+  w.touch(quarter.id);
+  w.audit('create', 'time-entry', e.id, null, publicEntry(e, v));
+  w.afterCommit(() => events.emit('time-entry.changed', { quarterId: e.quarterId, entryId: e.id, ticketId: e.ticketId, clientId: e.clientId, staffId: e.staffId, action: 'created' }));
+  return e;
+}
+
+export async function updateEntry(w: WriteContext, events: EventBus, v: Viewer, id: number, body: EntryPatch): Promise<TimeEntry> {
+  const { tx } = w;
+  const e = await getEntry(tx, v, id);
+  const staffId = staffFor(v, body.staffId);
+  if (e.version !== body.version) {
+    throw conflict('This time entry changed since you read it. Check the current values and apply your change again.', { current: publicEntry(e, v) });
+  }
+  const oldQuarter = await tx.findOneOrFail(Quarter, { id: e.quarterId });
+  if (oldQuarter.closedAt) throw badRequest(`Time entry ${id} is in quarter ${oldQuarter.id}, which is closed; it can no longer be changed.`);
+  const before = publicEntry(e, v);
+
+  const { ticket, quarter } = body.ticketId !== undefined ? await openTicket(tx, body.ticketId) : { ticket: null, quarter: oldQuarter };
+  if (body.staffId !== undefined) e.staffId = await knownStaff(tx, staffId);
+  // A new date or week, or a ticket in another quarter, places the entry again. Moved without a
+  // new date, its own date places it in the new quarter (its week, where there are no dates).
+  const newWhen = body.date !== undefined || body.week !== undefined;
+  if (newWhen || quarter.id !== oldQuarter.id) {
+    const when = entryWeek(quarter, newWhen ? body : { date: e.date, week: e.date && quarter.startDate ? undefined : e.week });
+    if ('issue' in when) throw validationError([when.issue]);
+    e.week = when.week;
+    e.date = when.date;
+  }
+  if (ticket) {
+    e.ticketId = ticket.id;
+    e.clientId = ticket.clientId;
+    e.quarterId = quarter.id;
+  }
+  if (body.hours !== undefined) e.hours = body.hours;
+  if (body.note !== undefined) e.note = body.note;
+  await tx.flush();
+  w.touch(oldQuarter.id, quarter.id);
+  w.audit('update', 'time-entry', e.id, before, publicEntry(e, v));
+  w.afterCommit(() => events.emit('time-entry.changed', { quarterId: e.quarterId, entryId: e.id, ticketId: e.ticketId, clientId: e.clientId, staffId: e.staffId, action: 'updated' }));
+  return e;
+}

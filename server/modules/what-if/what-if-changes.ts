@@ -1,0 +1,147 @@
+/**
+ * What-if changes, validated and applied to an exported scenario in memory. Problems name the
+ * change's field (`changes[2].client: unknown client "zeta"`).
+ *
+ * A block is checked for availability the DOMAIN.md way: its rate is reserved as if the client
+ * had presented that much work. The reserve is one synthetic ticket per week of the block, sized
+ * to the block's rate that week: a single ticket could be worked ahead in a quiet week and then
+ * stop holding the rate in the busy weeks after. Reserve tickets are urgent, so the new rate
+ * wins over other clients' rates; they are stripped from the plan shown.
+ */
+import { z } from 'zod';
+import { scenarioSchema, type ScenarioInput, type TicketInput } from '../../../solver/index.ts';
+import { validationError, type FieldIssue } from '../../errors.ts';
+
+const id = z.string({ error: 'is required' }).trim().min(1, { error: 'must not be empty' }).max(200);
+const week = z.number({ error: 'must be a week index' }).int({ error: 'must be a whole week index' }).min(0, { error: 'must be a week index from 0' });
+const hours = (max: number) =>
+  z
+    .number({ error: 'must be a number of hours' })
+    .gt(0, { error: 'must be more than 0' })
+    .max(max, { error: `must be at most ${max} hours` })
+    .refine((h) => Number.isInteger(h * 4), { error: 'must be in quarter hours (a multiple of 0.25)' });
+
+const TYPES = ['add-block', 'declare-emergency', 'add-emergency', 'add-leave', 'add-tickets'] as const;
+export const Change = z.discriminatedUnion(
+  'type',
+  [
+    z.object({ type: z.literal('add-block'), client: id, week, hours: hours(100_000).refine((h) => h >= 20, { error: 'a block is at least 20 hours' }) }).strict(),
+    z.object({ type: z.literal('declare-emergency'), ticket: id }).strict(),
+    z
+      .object({
+        type: z.literal('add-emergency'),
+        client: id,
+        title: z.string().max(500).optional(),
+        hours: hours(1000),
+        skill: z.string().trim().min(1).max(100).optional(),
+        week: week.optional(),
+      })
+      .strict(),
+    z.object({ type: z.literal('add-leave'), staff: id, week, hours: hours(168) }).strict(),
+    z.object({ type: z.literal('add-tickets'), tickets: z.array(scenarioSchema.shape.tickets.element).min(1, { error: 'must list at least one ticket' }).max(2000) }).strict(),
+  ],
+  { error: `must be one of ${TYPES.join(', ')}` },
+);
+export type Change = z.output<typeof Change>;
+
+export interface Applied {
+  scenario: ScenarioInput;
+  /** Reserve ticket id → client. */
+  reserve: Map<string, string>;
+  /** Clients that bought a block: their own rate moved, so they are not "pushed out". */
+  blockClients: Set<string>;
+}
+
+/** A block's hours per week, cumulatively rounded to quarter hours so they add up exactly. */
+export function blockShares(blockHours: number, from: number, weeks: number): number[] {
+  const n = weeks - from;
+  const out: number[] = [];
+  let prev = 0;
+  for (let k = 1; k <= n; k++) {
+    const q = Math.round(((blockHours * k) / n) * 4);
+    out.push((q - prev) / 4);
+    prev = q;
+  }
+  return out;
+}
+
+export function applyChanges(input: ScenarioInput, changes: Change[]): Applied {
+  const s = structuredClone(input);
+  const W = s.quarter.weeks;
+  const current = s.quarter.currentWeek ?? 0;
+  const issues: FieldIssue[] = [];
+  const ids = new Set(s.tickets.map((t) => t.id));
+  const uniqueId = (base: string) => {
+    let n = 1;
+    while (ids.has(`${base}${n}`)) n++;
+    ids.add(`${base}${n}`);
+    return `${base}${n}`;
+  };
+  const reserve = new Map<string, string>();
+  const blockClients = new Set<string>();
+  const pending: { client: string; week: number; hours: number }[] = [];
+
+  changes.forEach((c, i) => {
+    const at = (field: string, message: string) => issues.push({ field: `changes[${i}].${field}`, message });
+    const inQuarter = (field: string, w: number) => (w > W - 1 ? (at(field, `week ${w} is outside the quarter (weeks 0 to ${W - 1})`), false) : true);
+    const client = 'client' in c ? s.clients.find((x) => x.id === c.client) : undefined;
+    if ('client' in c && !client) return at('client', `unknown client "${c.client}"`);
+    switch (c.type) {
+      case 'add-block': {
+        if (client!.plan !== 'prepaid') return at('client', `${c.client} is pay-as-you-go: blocks are bought by prepaid clients`);
+        if (!inQuarter('week', c.week)) return;
+        if (c.week < current) return at('week', `week ${c.week} is before the current week (${current}): a block is bought from now on`);
+        (client!.purchases ??= []).push({ week: c.week, hours: c.hours });
+        blockClients.add(client!.id);
+        pending.push({ client: client!.id, week: c.week, hours: c.hours });
+        return;
+      }
+      case 'declare-emergency': {
+        const t = s.tickets.find((x) => x.id === c.ticket);
+        if (!t) return at('ticket', `unknown ticket "${c.ticket}"`);
+        if (t.status === 'closed') return at('ticket', `ticket ${c.ticket} is closed: reopen it first`);
+        t.emergency = true;
+        return;
+      }
+      case 'add-emergency': {
+        const opened = c.week ?? current;
+        if (!inQuarter('week', opened)) return;
+        const t: TicketInput = { id: uniqueId('what-if-E'), client: c.client, title: c.title ?? 'Emergency (what-if)', priority: 1, estimateHours: c.hours, spentHours: 0, openedWeek: opened, emergency: true };
+        if (c.skill) t.skill = c.skill;
+        s.tickets.push(t);
+        return;
+      }
+      case 'add-leave': {
+        const st = s.staff.find((x) => x.id === c.staff);
+        if (!st) return at('staff', `unknown staff member "${c.staff}"`);
+        if (!inQuarter('week', c.week)) return;
+        const leave = (st.leave ??= {});
+        leave[String(c.week)] = (leave[String(c.week)] ?? 0) + c.hours;
+        return;
+      }
+      case 'add-tickets': {
+        c.tickets.forEach((t, j) => {
+          const f = `tickets[${j}]`;
+          if (ids.has(t.id)) return at(`${f}.id`, `ticket ${t.id} already exists`);
+          if (!s.clients.some((x) => x.id === t.client)) return at(`${f}.client`, `unknown client "${t.client}"`);
+          if (!inQuarter(`${f}.openedWeek`, t.openedWeek) || (t.dueWeek != null && !inQuarter(`${f}.dueWeek`, t.dueWeek))) return;
+          ids.add(t.id);
+          s.tickets.push({ ...t, skill: t.skill ?? undefined, dueWeek: t.dueWeek ?? undefined });
+        });
+        return;
+      }
+    }
+  });
+  if (issues.length > 0) throw validationError(issues);
+
+  // Reserve ids start with a number so they sort first among same-priority tickets.
+  for (const b of pending) {
+    blockShares(b.hours, b.week, W).forEach((h, k) => {
+      if (h <= 0) return;
+      const ticket = uniqueId(`0-reserve-${b.client}-w${b.week + k}-`);
+      s.tickets.push({ id: ticket, client: b.client, title: 'reserved for the block', priority: 1, estimateHours: h, spentHours: 0, openedWeek: b.week + k });
+      reserve.set(ticket, b.client);
+    });
+  }
+  return { scenario: s, reserve, blockClients };
+}

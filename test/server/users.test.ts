@@ -1,0 +1,163 @@
+/** /api/users: managers manage accounts; everyone reads and edits only themselves. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../utils/api-client.ts';
+import { malformed, oversized, recordEvents, rowCount, seededApp } from '../utils/resource-setup.ts';
+import { ADMIN, dbTargets, type TestApp } from '../utils/test-app.ts';
+
+const fieldsOf = (r: { body: { error: { details: { field: string }[] } } }) => r.body.error.details.map((d) => d.field);
+const signIn = async (t: TestApp, email: string, password: string) => {
+  const c = new ApiClient(t.url);
+  const r = await c.post('/api/auth/login', { email, password });
+  return { status: r.status, client: c };
+};
+
+describe.each(await dbTargets())('users on %s', (target) => {
+  let t: TestApp;
+  let manager: ApiClient;
+  let harbor: ApiClient;
+  let sam: ApiClient;
+
+  beforeAll(async () => {
+    ({ t, manager, harbor, sam } = await seededApp(target));
+  });
+  afterAll(() => t?.close());
+
+  it('a manager creates users of every role; they can sign in; no hash is ever returned', async () => {
+    const events = recordEvents(t, 'data.changed');
+    const made = [
+      await manager.post('/api/users', { email: ' Nimbus@Client.Test ', password: 'nimbus-pass', role: 'client', clientId: 'nimbus' }),
+      await manager.post('/api/users', { email: 'sam2@staff.test', password: 'sam2-pass-1', role: 'staff', staffId: 'sam' }),
+      await manager.post('/api/users', { email: 'boss@test.local', password: 'boss-pass-1', role: 'manager' }),
+    ];
+    events.stop();
+    expect(made.map((r) => r.status)).toEqual([201, 201, 201]);
+    expect(made[0]!.body).toEqual({ id: expect.any(Number), email: 'nimbus@client.test', role: 'client', clientId: 'nimbus', staffId: null, version: 1, createdAt: expect.any(String) });
+    expect(events.events.map((e) => e.entity)).toEqual(['user', 'user', 'user']);
+    expect((await signIn(t, 'NIMBUS@client.test', 'nimbus-pass')).status).toBe(200);
+    const list = await manager.get('/api/users');
+    expect(list.status).toBe(200);
+    expect(list.body.length).toBeGreaterThanOrEqual(7);
+    const text = JSON.stringify(list.body);
+    expect(text).not.toContain('scrypt');
+    expect(text).not.toMatch(/password/i);
+    expect((await manager.get('/api/users?role=client&client=nimbus')).body.map((u: { email: string }) => u.email)).toEqual(['nimbus@client.test']);
+  });
+
+  it('refuses duplicates (case-insensitive), bad links and bad bodies naming the field; saves nothing', async () => {
+    const before = await rowCount(t, 'users');
+    expect((await manager.post('/api/users', { email: 'HARBOR@client.test', password: 'password-1', role: 'manager' })).status).toBe(409);
+    for (const [body, field] of [
+      [{ email: 'a@t.test', password: 'password-1', role: 'client' }, 'clientId'],
+      [{ email: 'a@t.test', password: 'password-1', role: 'client', clientId: 'nobody' }, 'clientId'],
+      [{ email: 'a@t.test', password: 'password-1', role: 'staff' }, 'staffId'],
+      [{ email: 'a@t.test', password: 'password-1', role: 'staff', staffId: 'nobody' }, 'staffId'],
+      [{ email: 'a@t.test', password: 'password-1', role: 'manager', clientId: 'harbor' }, 'clientId'],
+      [{ email: 'a@t.test', password: 'short', role: 'manager' }, 'password'],
+      [{ email: 'not-an-email', password: 'password-1', role: 'manager' }, 'email'],
+      [{ email: 'a@t.test', password: 'password-1', role: 'admin' }, 'role'],
+      [{ email: 'a@t.test', password: 12345678, role: 'manager' }, 'password'],
+      [{ password: 'password-1', role: 'manager' }, 'email'],
+      [{ email: 'a@t.test', password: 'password-1', role: 'manager', passwordHash: 'x' }, 'passwordHash'],
+    ] as const) {
+      const r = await manager.post('/api/users', body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(fieldsOf(r), JSON.stringify(body)).toContain(field);
+    }
+    expect((await malformed(manager, 'POST', '/api/users')).body.error.code).toBe('invalid_json');
+    expect((await manager.post('/api/users', { email: 'big@t.test', role: 'manager', password: oversized().title })).status).toBe(413);
+    expect(await rowCount(t, 'users')).toBe(before);
+  });
+
+  it('only managers list or create users: 403 for staff and clients, 401 signed out', async () => {
+    for (const who of [harbor, sam]) {
+      expect((await who.get('/api/users')).status).toBe(403);
+      expect((await who.post('/api/users', { email: 'x@t.test', password: 'password-1', role: 'manager' })).status).toBe(403);
+    }
+    expect((await t.anonymous().get('/api/users/me')).status).toBe(401);
+  });
+
+  it('anyone reads themselves (by id or as me); another user is 404 to non-managers', async () => {
+    const me = await harbor.get('/api/users/me');
+    expect(me.body).toMatchObject({ email: 'harbor@client.test', role: 'client', clientId: 'harbor' });
+    expect((await harbor.get(`/api/users/${me.body.id}`)).body).toEqual(me.body);
+    const samMe = (await sam.get('/api/users/me')).body;
+    expect((await harbor.get(`/api/users/${samMe.id}`)).status).toBe(404);
+    expect((await harbor.patch(`/api/users/${samMe.id}`, { version: samMe.version, email: 'x@t.test' })).status).toBe(404);
+    expect((await harbor.get('/api/users/99999')).status).toBe(404);
+    expect((await harbor.get('/api/users/99999999999')).status).toBe(400);
+    expect((await manager.get(`/api/users/${samMe.id}`)).body).toEqual(samMe);
+  });
+
+  it('a user changes their own password with the current one; other sessions end, this one stays', async () => {
+    await t.createUser('client', { email: 'pw@client.test', password: 'first-pass', clientId: 'harbor' });
+    const a = (await signIn(t, 'pw@client.test', 'first-pass')).client;
+    const b = (await signIn(t, 'pw@client.test', 'first-pass')).client;
+    const me = (await a.get('/api/users/me')).body;
+    const none = await a.patch('/api/users/me', { version: me.version, password: 'second-pass' });
+    expect(none.status).toBe(400);
+    expect(fieldsOf(none)).toEqual(['currentPassword']);
+    const wrong = await a.patch('/api/users/me', { version: me.version, password: 'second-pass', currentPassword: 'nope-nope' });
+    expect(wrong.status).toBe(400);
+    expect(fieldsOf(wrong)).toEqual(['currentPassword']);
+    const ok = await a.patch('/api/users/me', { version: me.version, password: 'second-pass', currentPassword: 'first-pass' });
+    expect(ok.status).toBe(200);
+    expect(ok.body.version).toBe(me.version + 1);
+    expect((await a.get('/api/users/me')).status).toBe(200);
+    expect((await b.get('/api/users/me')).status).toBe(401);
+    expect((await signIn(t, 'pw@client.test', 'first-pass')).status).toBe(401);
+    expect((await signIn(t, 'pw@client.test', 'second-pass')).status).toBe(200);
+  });
+
+  it('a user may change their own email but not their role or links: 403', async () => {
+    await t.createUser('staff', { email: 'self@staff.test', staffId: 'sam' });
+    const self = await t.as('self@staff.test');
+    const me = (await self.get('/api/users/me')).body;
+    for (const extra of [{ role: 'manager' }, { staffId: 'sam' }, { clientId: 'harbor' }]) {
+      expect((await self.patch('/api/users/me', { version: me.version, ...extra })).status, JSON.stringify(extra)).toBe(403);
+    }
+    const r = await self.patch('/api/users/me', { version: me.version, email: 'Renamed@Staff.test' });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ email: 'renamed@staff.test', role: 'staff', staffId: 'sam' });
+    expect((await self.patch('/api/users/me', { version: r.body.version, email: 'harbor@client.test' })).status).toBe(409);
+  });
+
+  it('a manager edits any user with the version read: role change, password reset ending their sessions', async () => {
+    await t.createUser('client', { email: 'move@client.test', clientId: 'harbor' });
+    const moved = await t.as('move@client.test');
+    const u = (await moved.get('/api/users/me')).body;
+    const missing = await manager.patch(`/api/users/${u.id}`, { role: 'staff', staffId: 'sam' });
+    expect(fieldsOf(missing)).toEqual(['version']);
+    const r = await manager.patch(`/api/users/${u.id}`, { version: u.version, role: 'staff', staffId: 'sam' });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ role: 'staff', staffId: 'sam', clientId: null });
+    // The next request already sees the new role.
+    expect((await moved.get('/api/clients')).status).toBe(403);
+    const stale = await manager.patch(`/api/users/${u.id}`, { version: u.version, email: 'x@t.test' });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.details.current).toEqual(r.body);
+    const reset = await manager.patch(`/api/users/${u.id}`, { version: r.body.version, password: 'reset-pass-1' });
+    expect(reset.status).toBe(200);
+    expect((await moved.get('/api/users/me')).status).toBe(401);
+    expect((await signIn(t, 'move@client.test', 'reset-pass-1')).status).toBe(200);
+    const bad = await manager.patch(`/api/users/${u.id}`, { version: reset.body.version, role: 'client' });
+    expect(fieldsOf(bad)).toEqual(['clientId']);
+  });
+
+  it('two PATCHes with the same version at once: one wins, the other gets 409', async () => {
+    await t.createUser('client', { email: 'race@client.test', clientId: 'harbor' });
+    const u = (await manager.get('/api/users?client=harbor')).body.find((x: { email: string }) => x.email === 'race@client.test');
+    const [a, b] = await Promise.all(['race-a@client.test', 'race-b@client.test'].map((email) => manager.patch(`/api/users/${u.id}`, { version: u.version, email })));
+    expect([a!.status, b!.status].sort()).toEqual([200, 409]);
+  });
+
+  it('the last manager cannot be demoted', async () => {
+    const managers = (await manager.get('/api/users?role=manager')).body;
+    for (const m of managers.filter((x: { email: string }) => x.email !== ADMIN.email)) {
+      expect((await manager.patch(`/api/users/${m.id}`, { version: m.version, role: 'staff', staffId: 'sam' })).status).toBe(200);
+    }
+    const admin = (await manager.get('/api/users/me')).body;
+    const r = await manager.patch('/api/users/me', { version: admin.version, role: 'staff', staffId: 'sam' });
+    expect(r.status).toBe(409);
+    expect((await manager.get('/api/users/me')).body.role).toBe('manager');
+  });
+});
