@@ -1,0 +1,127 @@
+/**
+ * Shapes the dashboard reads from the API. The plan types come from the solver's contract, cut
+ * down the way server/modules/plans/plan-view.ts cuts them for each role.
+ */
+import type { Allocation, ClientPlan, Plan, StaffPlan, TicketPlan, Unplanned, WeekPlan } from '../../../solver/contract.ts';
+
+export type { Allocation, ClientPlan, Level, Plan, StaffPlan, TicketPlan, Unplanned, WeekPlan } from '../../../solver/contract.ts';
+
+export type Role = 'manager' | 'staff' | 'client';
+
+export interface SessionUser {
+  id: number;
+  email: string;
+  role: Role;
+  clientId: string | null;
+  staffId: string | null;
+}
+
+/** A plan as one viewer receives it: staff and clients get fewer fields and fewer rows. */
+export interface PlanView {
+  version: number;
+  createdAt?: string;
+  quarter: Plan['quarter'];
+  policy?: Plan['policy'];
+  allocations: (Omit<Allocation, 'staff'> & { staff?: string })[];
+  tickets: (Omit<TicketPlan, 'staff'> & { staff?: string[] })[];
+  clients: ClientPlan[];
+  staff?: StaffPlan[];
+  weeks?: WeekPlan[];
+  unplanned: (Omit<Unplanned, 'takenBy'> & { takenBy?: Unplanned['takenBy'] })[];
+  stats?: Partial<Plan['stats']>;
+}
+
+export interface QuarterRecord {
+  id: string;
+  weeks: number;
+  currentWeek: number;
+  startDate: string | null;
+  autoAdvance: boolean;
+  closed: boolean;
+  currentPlanVersion: number | null;
+  version: number;
+}
+
+export type Priority = 1 | 2 | 3 | 4;
+
+export interface TicketRecord {
+  id: string;
+  client: string;
+  title: string;
+  description?: string;
+  priority: Priority;
+  estimateHours: number;
+  spentHours: number;
+  openedWeek: number;
+  skill: string | null;
+  emergency: boolean;
+  dueWeek: number | null;
+  status: 'open' | 'closed';
+  quarter: string;
+  version: number;
+}
+
+export interface StaffRecord {
+  id: string;
+  name: string;
+  weeklyHours: number;
+  skills: string[];
+  active?: boolean;
+  version: number;
+}
+
+export interface ClientRecord {
+  id: string;
+  name: string;
+  plan: 'prepaid' | 'payg';
+  active: boolean;
+  version: number;
+  blocks?: { id: number; quarter: string; week: number; hours: number }[];
+}
+
+export type WhatIfChange =
+  | { type: 'add-block'; client: string; week: number; hours: number }
+  | { type: 'declare-emergency'; ticket: string }
+  | { type: 'add-emergency'; client: string; hours: number; title?: string; skill?: string; week?: number }
+  | { type: 'add-leave'; staff: string; week: number; hours: number };
+
+export interface ClientDelta {
+  id: string;
+  delta: Partial<Record<'balanceHours' | 'forecastUnusedHours' | 'shortfallHours' | 'rolloverHours' | 'atRiskHours' | 'overageHours' | 'plannedHours', number>>;
+  deliveredDelta?: Record<string, number>;
+  emergencyDelta: number;
+  newlyBelowRate: { week: number; hours: number }[];
+}
+
+export interface TicketDelta {
+  id: string;
+  client: string;
+  before: { plannedHours: number; startWeek: number | null; finishWeek: number | null };
+  after: { plannedHours: number; startWeek: number | null; finishWeek: number | null };
+}
+
+export interface PlanDiff {
+  clients: ClientDelta[];
+  tickets: TicketDelta[];
+  staff?: string[];
+}
+
+export interface PushedOut {
+  client: string;
+  name: string;
+  weeks: number[];
+  hours: number;
+  byWeek?: { week: number; hours: number }[];
+}
+
+export interface WhatIfAnswer {
+  quarter?: string;
+  basedOnVersion?: number | null;
+  plan?: PlanView;
+  diff: PlanDiff;
+  /** Only when the changes buy a block. */
+  available?: boolean;
+  pushedOut?: PushedOut[];
+  /** Only when the changes buy a block: weeks where the buyer's new rate could not be met. */
+  blockShortfall?: PushedOut[];
+}

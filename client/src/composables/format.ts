@@ -1,0 +1,78 @@
+/** Number, week and date wording shared by every view. */
+const hoursFmt = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+
+/** 12.5 → "12.5", 0.25 → "0.25", -0 → "0". */
+export function fmtHours(h: number | null | undefined): string {
+  if (h === null || h === undefined || Number.isNaN(h)) return '–';
+  const v = Math.round(h * 100) / 100;
+  return hoursFmt.format(v === 0 ? 0 : v);
+}
+
+/** "12.5 h" */
+export function hoursText(h: number | null | undefined): string {
+  return `${fmtHours(h)} h`;
+}
+
+/** "+3.5", "−2", "0" */
+export function signed(h: number): string {
+  if (Math.abs(h) < 0.005) return '0';
+  return `${h > 0 ? '+' : '−'}${fmtHours(Math.abs(h))}`;
+}
+
+/** The Monday of week `w` (weeks count from the quarter's startDate). */
+export function weekStart(startDate: string | null | undefined, w: number): Date | null {
+  if (!startDate) return null;
+  const t = Date.parse(`${startDate}T00:00:00Z`);
+  if (Number.isNaN(t)) return null;
+  return new Date(t + w * 7 * 86_400_000);
+}
+
+const dayMonth = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+
+/** "30 Nov" for the Monday of week w, or "" without a start date. */
+export function weekDate(startDate: string | null | undefined, w: number): string {
+  const d = weekStart(startDate, w);
+  return d ? dayMonth.format(d) : '';
+}
+
+/** Short axis label: "W8". */
+export function weekShort(w: number): string {
+  return `W${w}`;
+}
+
+/** "week 8 (starting 30 Nov)" */
+export function weekLong(startDate: string | null | undefined, w: number): string {
+  const d = weekDate(startDate, w);
+  return d ? `week ${w} (starting ${d})` : `week ${w}`;
+}
+
+/** [8, 9, 10, 12] → "8–10, 12" */
+export function weekRanges(weeks: number[]): string {
+  const sorted = [...new Set(weeks)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}–${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
+/** The last day of week w (its Sunday) as YYYY-MM-DD. */
+export function weekEndIso(startDate: string | null | undefined, w: number): string | null {
+  const d = weekStart(startDate, w);
+  return d ? new Date(d.getTime() + 6 * 86_400_000).toISOString().slice(0, 10) : null;
+}
+
+/** Today as YYYY-MM-DD in local time, for date inputs. */
+export function todayIso(now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+export const PRIORITY_LABEL: Record<number, string> = { 1: 'Urgent', 2: 'High', 3: 'Normal', 4: 'Low' };
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${fmtHours(n)} ${Math.abs(n) === 1 ? one : many}`;
+}

@@ -1,0 +1,50 @@
+/** A staff member's weeks: allocations grouped by ticket and client, this week first. */
+import type { PlanView } from '../api/types.ts';
+import { tidy } from './chart-spec.ts';
+import { weekDate } from './format.ts';
+
+export interface StaffWeekItem {
+  ticket: string;
+  title: string;
+  client: string;
+  clientName: string;
+  hours: number;
+  levels: number[];
+}
+
+export interface StaffWeek {
+  week: number;
+  date: string;
+  isCurrent: boolean;
+  capacity: number;
+  leave: number;
+  allocated: number;
+  items: StaffWeekItem[];
+}
+
+export function staffWeeks(plan: PlanView, staffId: string, titles: Map<string, string> = new Map()): StaffWeek[] {
+  const me = plan.staff?.find((s) => s.id === staffId);
+  const clientNames = new Map(plan.clients.map((c) => [c.id, c.name]));
+  const out: StaffWeek[] = [];
+  for (let w = plan.quarter.currentWeek; w < plan.quarter.weeks; w++) {
+    const items = new Map<string, StaffWeekItem>();
+    for (const a of plan.allocations) {
+      if (a.week !== w || (a.staff !== undefined && a.staff !== staffId)) continue;
+      const item = items.get(a.ticket) ?? { ticket: a.ticket, title: titles.get(a.ticket) ?? '', client: a.client, clientName: clientNames.get(a.client) ?? a.client, hours: 0, levels: [] };
+      item.hours = tidy(item.hours + a.hours);
+      if (!item.levels.includes(a.level)) item.levels.push(a.level);
+      items.set(a.ticket, item);
+    }
+    const list = [...items.values()].sort((a, b) => b.hours - a.hours || a.ticket.localeCompare(b.ticket));
+    out.push({
+      week: w,
+      date: weekDate(plan.quarter.startDate, w),
+      isCurrent: w === plan.quarter.currentWeek,
+      capacity: tidy(me?.capacity[w] ?? 0),
+      leave: tidy(me?.leave?.[w] ?? 0),
+      allocated: tidy(me?.allocated[w] ?? list.reduce((t, i) => t + i.hours, 0)),
+      items: list.map((i) => ({ ...i, levels: i.levels.sort() })),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,42 @@
+/** A list or record read over HTTP and read again when the server says it changed. */
+import { shallowRef, ref, watch, type Ref, type ShallowRef } from 'vue';
+import { ApiError, http } from '../api/http.ts';
+import type { LiveEvent } from '../api/live.ts';
+import { useLiveRefetch } from './use-live-status.ts';
+
+export interface Resource<T> {
+  data: ShallowRef<T>;
+  error: ShallowRef<ApiError | null>;
+  loading: Ref<boolean>;
+  loaded: Ref<boolean>;
+  reload(): Promise<void>;
+}
+
+export function useResource<T>(path: () => string | null, initial: T, events: LiveEvent[] = []): Resource<T> {
+  const data = shallowRef(initial) as ShallowRef<T>;
+  const error = shallowRef<ApiError | null>(null);
+  const loading = ref(false);
+  const loaded = ref(false);
+  let seq = 0;
+  async function reload(): Promise<void> {
+    const p = path();
+    if (!p) return;
+    const mine = ++seq;
+    loading.value = true;
+    try {
+      const res = await http.get<T>(p);
+      if (mine !== seq) return;
+      data.value = res;
+      error.value = null;
+      loaded.value = true;
+    } catch (err) {
+      if (mine !== seq) return;
+      error.value = err instanceof ApiError ? err : new ApiError(0, 'error', String(err));
+    } finally {
+      if (mine === seq) loading.value = false;
+    }
+  }
+  watch(path, () => void reload(), { immediate: true });
+  if (events.length) useLiveRefetch(events, () => void reload());
+  return { data, error, loading, loaded, reload };
+}

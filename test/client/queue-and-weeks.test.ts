@@ -1,0 +1,102 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import type { TicketRecord } from '../../client/src/api/types.ts';
+import { diffLines, whatIfVerdict } from '../../client/src/composables/diff-summary.ts';
+import { fmtHours, signed, weekDate, weekRanges } from '../../client/src/composables/format.ts';
+import { staffWeeks } from '../../client/src/composables/staff-weeks.ts';
+import { queueRows } from '../../client/src/composables/ticket-queue.ts';
+import { planView } from './fixtures.ts';
+
+const record = (id: string, over: Partial<TicketRecord> = {}): TicketRecord => ({
+  id,
+  client: 'acme',
+  title: `Ticket ${id}`,
+  priority: 3,
+  estimateHours: 10,
+  spentHours: 0,
+  openedWeek: 0,
+  skill: null,
+  emergency: false,
+  dueWeek: null,
+  status: 'open',
+  quarter: '2026-Q4',
+  version: 1,
+  ...over,
+});
+
+describe('ticket queue', () => {
+  it('joins records with the plan: weeks, assignees and unplanned reasons', () => {
+    const rows = queueRows(planView(), [record('T-1', { client: 'bolt', priority: 2 }), record('T-2', { emergency: true, priority: 4 }), record('T-3')]);
+    expect(rows.map((r) => r.id)).toEqual(['T-2', 'T-1', 'T-3']);
+    const t1 = rows[1]!;
+    expect(t1).toMatchObject({ clientName: 'Bolt Co', weeksText: '3', assignees: ['Bo', 'Al'], unplannedHours: 5, plannedHours: 25 });
+    expect(t1.reasons).toEqual(["no staff with skill 'oracle'"]);
+  });
+
+  it('shows plan tickets even without their records, and closed tickets last', () => {
+    const rows = queueRows(planView(), [record('T-9', { status: 'closed', priority: 1 })]);
+    expect(rows.map((r) => r.id)).toEqual(['T-1', 'T-2', 'T-3', 'T-9']);
+    expect(rows[0]!.title).toBe('');
+  });
+});
+
+describe('staff weeks', () => {
+  it('groups my allocations by ticket per week, this week first', () => {
+    const weeks = staffWeeks(planView(), 'al', new Map([['T-2', 'Shop down']]));
+    expect(weeks.map((w) => w.week)).toEqual([2, 3, 4]);
+    expect(weeks[0]).toMatchObject({ isCurrent: true, capacity: 20, allocated: 15, date: '12 Oct' });
+    expect(weeks[0]!.items).toEqual([{ ticket: 'T-2', title: 'Shop down', client: 'acme', clientName: 'Acme Ltd', hours: 15, levels: [1, 2] }]);
+    expect(weeks[1]!.items.map((i) => [i.ticket, i.hours])).toEqual([['T-1', 5]]);
+    expect(weeks[2]!.items).toEqual([]);
+  });
+});
+
+describe('diff and what-if wording', () => {
+  const names = new Map([
+    ['acme', 'Acme Ltd'],
+    ['bolt', 'Bolt Co'],
+  ]);
+  const diff = {
+    clients: [
+      { id: 'acme', delta: { atRiskHours: -2, plannedHours: 4 }, emergencyDelta: 0, newlyBelowRate: [] },
+      { id: 'bolt', delta: {}, emergencyDelta: 8, newlyBelowRate: [{ week: 3, hours: 2 }, { week: 4, hours: 1.5 }] },
+    ],
+    tickets: [{ id: 'T-1', client: 'bolt', before: { plannedHours: 0, startWeek: null, finishWeek: null }, after: { plannedHours: 8, startWeek: 2, finishWeek: 2 } }],
+  };
+
+  it('says what moved for whom', () => {
+    expect(diffLines(diff, names)).toEqual(['Acme Ltd: at risk −2 h, planned +4 h', 'Bolt Co: +8 h of emergency work', 'Bolt Co falls below its weekly rate in weeks 3–4 (3.5 h short)', '1 ticket moves in the plan']);
+    expect(diffLines({ clients: [], tickets: [] }, names)).toEqual(['Nothing moves for any client.']);
+  });
+
+  it('does not call a week below the rate when the client had no work waiting', () => {
+    const plan = { clients: [{ id: 'bolt', demand: [0, 0, 0, 6, 0] }] } as unknown as Parameters<typeof diffLines>[2];
+    expect(diffLines(diff, names, plan)).toContain('Bolt Co falls below its weekly rate in week 3 (2 h short)');
+  });
+
+  it('answers a block question with "available" or who it pushes out', () => {
+    expect(whatIfVerdict({ diff: { clients: [], tickets: [] }, available: true, pushedOut: [] }, names)).toMatchObject({ ok: true, headline: expect.stringMatching(/^Available/) });
+    const no = whatIfVerdict({ diff, available: false, pushedOut: [{ client: 'bolt', name: 'Bolt Co', weeks: [3, 4], hours: 3.5 }] }, names);
+    expect(no.ok).toBe(false);
+    expect(no.headline).toContain('push 1 client below');
+    expect(no.lines[0]).toBe('Bolt Co would fall 3.5 h below its weekly rate in weeks 3–4');
+    expect(no.lines.some((l) => l.startsWith('Bolt Co falls below'))).toBe(false);
+  });
+
+  it('answers other questions by who falls below their rate', () => {
+    expect(whatIfVerdict({ diff: { clients: [], tickets: [] }, pushedOut: [] }, names).headline).toBe('No client is pushed below its weekly rate.');
+  });
+});
+
+describe('formatting', () => {
+  it('formats hours, signs, weeks and ranges', () => {
+    expect(fmtHours(12.5)).toBe('12.5');
+    expect(fmtHours(1234.25)).toBe('1,234.25');
+    expect(fmtHours(-0.0000001)).toBe('0');
+    expect(signed(2)).toBe('+2');
+    expect(signed(-1.5)).toBe('−1.5');
+    expect(weekDate('2026-09-28', 9)).toBe('30 Nov');
+    expect(weekDate(null, 9)).toBe('');
+    expect(weekRanges([12, 8, 9, 10, 9])).toBe('8–10, 12');
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * Browser-test helpers: build the dashboard when client/dist is missing or stale, and start
+ * Debian's Chromium through playwright-core (`npx playwright install` cannot download a browser
+ * here).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const REPO = join(import.meta.dirname, '..', '..');
+export const SCREENSHOTS = join(REPO, 'test-output', 'screenshots');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export { ensureClientBuilt } from '../../client/scripts/build-if-needed.ts';
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH.`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+}
+
+/** Counts painted pixels of every canvas on the page (0 for a blank chart). */
+export async function paintedPixels(page: Page): Promise<number[]> {
+  return page.$$eval('canvas', (canvases) =>
+    canvases.map((c) => {
+      const ctx = (c as HTMLCanvasElement).getContext('2d');
+      if (!ctx || !c.width || !c.height) return 0;
+      const data = ctx.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+      return n;
+    }),
+  );
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
