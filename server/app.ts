@@ -18,7 +18,10 @@ import { EventBus } from './events.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { plansRouter } from './modules/plans/plans.routes.ts';
 import { quartersRouter } from './modules/quarters/quarters.routes.ts';
-import { InProcessReplanner } from './planning/replanner.ts';
+import { InProcessReplanner, type Replanner } from './planning/replanner.ts';
+import { QueueReplanner } from './planning/queue-replanner.ts';
+import { startPublisher } from './realtime/publisher.ts';
+import { startSocketServer } from './realtime/socket-server.ts';
 import { SolverPool } from './planning/solver-pool.ts';
 import { healthRouter } from './health.ts';
 import type { Services } from './services.ts';
@@ -50,8 +53,8 @@ export async function createApp(config: Config, opts: { logger?: Logger; clock?:
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, logger });
   const events = new EventBus();
   const store = new Store(db.orm);
-  const pool = new SolverPool(1);
-  const replanner = new InProcessReplanner({ orm: db.orm, pool, events, logger }, config.REPLAN_DEBOUNCE_MS);
+  const pool = new SolverPool(1, config.SOLVE_TIMEOUT_MS, config.SOLVER_DELAY_MS);
+  const replanner = await startReplanner(config, { orm: db.orm, pool, events, logger });
   store.onTouched((quarters, reason) => replanner.markDirty(quarters, reason));
   const services: Services = { config, logger, orm: db.orm, embedded: db.embedded, events, store, replanner, pool };
 
@@ -82,6 +85,8 @@ export async function createApp(config: Config, opts: { logger?: Logger; clock?:
   app.use(errorHandler(logger));
 
   const server = createServer(app);
+  const live = await startSocketServer(server, services, { postgresUrl: config.DATABASE_URL });
+  const stopPublisher = startPublisher(events, live.io, logger);
   return {
     app,
     server,
@@ -89,11 +94,37 @@ export async function createApp(config: Config, opts: { logger?: Logger; clock?:
     demo,
     async close() {
       stopClock();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      // Stop taking requests, finish (or hand back) the re-plan in hand, then let go of sockets.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
       await replanner.close();
+      stopPublisher();
+      await live.close();
+      server.closeAllConnections();
+      await closed;
       await pool.close();
       await db.close();
     },
   };
+}
+
+/**
+ * With a PostgreSQL server, re-plans are jobs on a shared queue (several instances, stand-alone
+ * workers); on the embedded database, one process plans in-process.
+ */
+async function startReplanner(config: Config, deps: ConstructorParameters<typeof InProcessReplanner>[0]): Promise<Replanner> {
+  if (!config.DATABASE_URL) {
+    if (config.SOLVER_WORKER === 'none') {
+      throw new Error('SOLVER_WORKER=none needs DATABASE_URL: stand-alone workers share their queue through PostgreSQL. On the embedded database the server plans by itself.');
+    }
+    return new InProcessReplanner(deps, config.REPLAN_DEBOUNCE_MS);
+  }
+  const queue = new QueueReplanner(deps, {
+    connectionString: config.DATABASE_URL,
+    work: config.SOLVER_WORKER === 'in-process',
+    debounceMs: config.REPLAN_DEBOUNCE_MS,
+    expireInSeconds: config.JOB_EXPIRE_SECONDS,
+  });
+  await queue.start();
+  return queue;
 }

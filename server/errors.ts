@@ -78,6 +78,9 @@ function toAppError(err: unknown): AppError {
   if (err instanceof ForeignKeyConstraintViolationException) {
     return badRequest('This refers to a record that does not exist, or is still referred to by others.');
   }
+  // Raised by the database triggers that keep a closed quarter read-only (migration 0003).
+  const code = (err as { code?: string })?.code;
+  if (code === 'HG001') return new AppError(409, 'quarter_closed', 'This quarter is closed; it can no longer be changed. Work in the next quarter.');
   const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
   // Errors raised by body parsers carry a status and a type.
   if (e?.type === 'entity.parse.failed') return new AppError(400, 'invalid_json', 'body: not valid JSON. Send a JSON object with Content-Type: application/json.');

@@ -3,7 +3,6 @@
  * affected quarter's data revision (which is what makes a new plan due). Re-planning and events
  * happen only after the commit, so nothing is announced that could still roll back.
  */
-import { raw } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { AuditEntry, Quarter } from './db/entities.ts';
 import type { Viewer } from './auth/viewer.ts';
@@ -54,7 +53,10 @@ export class Store {
       });
       if (allOpen) for (const q of await tx.find(Quarter, { closedAt: null }, { fields: ['id'] })) touched.add(q.id);
       if (touched.size > 0) {
-        await tx.nativeUpdate(Quarter, { id: { $in: [...touched] } }, { dataRevision: raw('data_revision + 1') });
+        // Plain SQL: an ORM update would also bump the quarter's optimistic-lock version, and a
+        // re-plan is not an edit that should clash with a manager's.
+        const ids = [...touched];
+        await tx.execute(`update quarters set data_revision = data_revision + 1 where id in (${ids.map(() => '?').join(', ')})`, ids);
       }
       for (const a of audits) tx.create(AuditEntry, a);
       await tx.flush();

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { User } from '../db/entities.ts';
 import { AppError, parse } from '../errors.ts';
 import type { Services } from '../services.ts';
-import { requireAuth, viewer } from './middleware.ts';
+import { forgetSession, requireAuth, viewer } from './middleware.ts';
 import { dummyHash, verifyPassword } from './password.ts';
 import { clearedCookie, createSession, destroySession, sessionCookie, tokenFromCookie } from './sessions.ts';
 
@@ -40,7 +40,10 @@ export function authRouter(s: Services): Router {
 
   router.post('/logout', async (req, res) => {
     const token = tokenFromCookie(req.headers.cookie);
-    if (token) await destroySession(s.orm.em.fork(), token);
+    if (token) {
+      forgetSession(token);
+      await destroySession(s.orm.em.fork(), token);
+    }
     res.setHeader('Set-Cookie', clearedCookie(cookieOpts));
     res.status(204).end();
   });

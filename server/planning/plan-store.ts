@@ -21,10 +21,28 @@ export async function resolveQuarter(em: EntityManager, quarterId?: string): Pro
   );
 }
 
+/**
+ * Plan versions never change once committed, so each process keeps the latest few in memory:
+ * reading the current plan is then one small query for the quarter's current version.
+ */
+const cache = new Map<string, StoredPlan>();
+const CACHE_SIZE = 8;
+
 export async function loadPlan(em: EntityManager, version: number): Promise<StoredPlan | null> {
+  // Keyed by database too: tests run several apps, each on its own database, in one process.
+  const key = `${em.config.get('clientUrl')}|${version}`;
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
   const rec = await em.findOne(PlanRecord, { id: version });
   if (!rec) return null;
-  return { version: rec.id, quarterId: rec.quarterId, dataRevision: rec.dataRevision, createdAt: rec.createdAt, plan: rec.body as unknown as Plan };
+  const stored = { version: rec.id, quarterId: rec.quarterId, dataRevision: rec.dataRevision, createdAt: rec.createdAt, plan: rec.body as unknown as Plan };
+  cache.set(key, stored);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return stored;
 }
 
 export async function currentPlan(em: EntityManager, quarter: Quarter): Promise<StoredPlan | null> {
@@ -58,8 +76,8 @@ export async function commitPlan(
         plan.allocations.map((a) => ({ planId: rec.id, week: a.week, staffId: a.staff, clientId: a.client, ticketId: a.ticket, hours: a.hours, level: a.level })),
       );
     }
-    // A native update: pointing at a new plan is not an edit that should clash with a manager's.
-    await tx.nativeUpdate(Quarter, { id: quarterId }, { currentPlanId: rec.id });
+    // Plain SQL: pointing at a new plan must not bump the quarter's optimistic-lock version.
+    await tx.execute('update quarters set current_plan_id = ? where id = ?', [rec.id, quarterId]);
     return { version: rec.id, previousVersion };
   });
 }

@@ -4,19 +4,47 @@
  * GET /api/plans/:version               one version, cut down to the caller
  * GET /api/plans/:version/diff[?against=N]  what moved between two versions (managers)
  */
-import { Router } from 'express';
+import { createHash } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { requireAuth, requireRole, viewer } from '../../auth/middleware.ts';
 import { PlanRecord } from '../../db/entities.ts';
 import { AppError, notFound, parse } from '../../errors.ts';
 import { diffPlans } from '../../planning/plan-diff.ts';
-import { currentPlan, loadPlan, resolveQuarter } from '../../planning/plan-store.ts';
+import { currentPlan, loadPlan, resolveQuarter, type StoredPlan } from '../../planning/plan-store.ts';
 import type { Services } from '../../services.ts';
 import { viewPlan } from './plan-view.ts';
 
 const QuarterQuery = z.object({ quarter: z.string().min(1).max(200).optional() });
 const VersionParam = z.object({ version: z.coerce.number({ error: 'must be a plan version number' }).int().positive() });
 const DiffQuery = z.object({ against: z.coerce.number({ error: 'must be a plan version number' }).int().positive().optional() });
+
+/**
+ * A plan version never changes, so its view for an audience is serialized once and served with an
+ * ETag: a dashboard polling an unchanged plan gets 304 and no body.
+ */
+const serialized = new Map<string, string>();
+const SERIALIZED_MAX = 64;
+
+function sendPlanView(s: Services, req: Request, res: Response, stored: StoredPlan): void {
+  const v = viewer(req);
+  const audience = v.role === 'manager' ? 'manager' : v.role === 'staff' ? `staff:${v.staffId}` : `client:${v.clientId}`;
+  const key = `${s.orm.config.get('clientUrl')}|${stored.version}|${audience}`;
+  const etag = `W/"plan-${stored.version}-${createHash('sha1').update(audience).digest('hex').slice(0, 12)}"`;
+  res.setHeader('ETag', etag);
+  res.setHeader('Cache-Control', 'private, no-cache');
+  if (req.headers['if-none-match'] === etag) {
+    res.status(304).end();
+    return;
+  }
+  let body = serialized.get(key);
+  if (!body) {
+    body = JSON.stringify(viewPlan(stored.plan, stored.version, v, stored.createdAt));
+    serialized.set(key, body);
+    if (serialized.size > SERIALIZED_MAX) serialized.delete(serialized.keys().next().value!);
+  }
+  res.type('application/json').send(body);
+}
 
 export function plansRouter(s: Services): Router {
   const router = Router();
@@ -29,7 +57,7 @@ export function plansRouter(s: Services): Router {
     if (!quarter) throw notFound(quarterId ? `Quarter ${quarterId}` : 'Quarter (none has been created yet: a manager imports one with POST /api/quarters/:id/import)');
     const stored = await currentPlan(em, quarter);
     if (!stored) throw new AppError(404, 'no_plan', `Quarter ${quarter.id} has no plan yet; it is being planned now. Try again in a moment.`);
-    res.json(viewPlan(stored.plan, stored.version, viewer(req), stored.createdAt));
+    sendPlanView(s, req, res, stored);
   });
 
   router.get('/', requireRole('manager'), async (req, res) => {
@@ -49,7 +77,7 @@ export function plansRouter(s: Services): Router {
     const { version } = parse(VersionParam, req.params);
     const stored = await loadPlan(s.store.reader(), version);
     if (!stored) throw notFound(`Plan version ${version}`);
-    res.json(viewPlan(stored.plan, stored.version, viewer(req), stored.createdAt));
+    sendPlanView(s, req, res, stored);
   });
 
   router.get('/:version/diff', requireRole('manager'), async (req, res) => {

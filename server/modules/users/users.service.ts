@@ -4,6 +4,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { publicUser } from '../../auth/auth.routes.ts';
+import { forgetUser } from '../../auth/middleware.ts';
 import { hashPassword, verifyPassword } from '../../auth/password.ts';
 import type { Viewer } from '../../auth/viewer.ts';
 import { Client, Session, Staff, User, type Role } from '../../db/entities.ts';
@@ -123,6 +124,7 @@ export class UsersService {
     }
     await tx.flush();
     const after = userJson(user);
+    w.afterCommit(() => forgetUser(userId));
     if (JSON.stringify(before) !== JSON.stringify(after) || password) {
       w.audit('update', 'user', userId, before, { ...after, passwordChanged: Boolean(password) });
       w.afterCommit(() => this.s.events.emit('data.changed', { quarterIds: [], entity: 'user', id: String(userId), clientId: after.clientId, staffId: after.staffId }));
