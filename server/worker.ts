@@ -4,13 +4,13 @@
  * PostgreSQL. Add as many as the load needs; each quarter is still solved by one at a time.
  */
 import pg from 'pg';
-import { Emitter } from '@socket.io/postgres-emitter';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/orm.ts';
 import { EventBus } from './events.ts';
 import { createLogger } from './logger.ts';
 import { QueueReplanner } from './planning/queue-replanner.ts';
 import { SolverPool } from './planning/solver-pool.ts';
+import { PostgresEmitter } from './realtime/pg-emitter.ts';
 import { startPublisher } from './realtime/publisher.ts';
 
 const config = loadConfig();
@@ -24,7 +24,7 @@ const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_D
 const events = new EventBus();
 const pool = new SolverPool(1, config.SOLVE_TIMEOUT_MS, config.SOLVER_DELAY_MS);
 const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
-const stopPublisher = startPublisher(events, new Emitter(pgPool), logger);
+const stopPublisher = startPublisher(events, new PostgresEmitter(pgPool, (err) => logger.warn({ err }, 'could not send an event to the sockets')), logger);
 const replanner = new QueueReplanner({ orm: db.orm, pool, events, logger }, { connectionString: config.DATABASE_URL, work: true, debounceMs: config.REPLAN_DEBOUNCE_MS, expireInSeconds: config.JOB_EXPIRE_SECONDS });
 await replanner.start();
 await replanner.catchUp();
