@@ -1,0 +1,107 @@
+/**
+ * Durability: a restart keeps everything, and a server killed during a re-plan restarts with the
+ * previous plan current, then re-plans. Runs real server processes on the embedded database (the
+ * default a fresh machine gets) and, when available, on PostgreSQL.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../utils/api-client.ts';
+import { startServerProcess, type Proc } from '../utils/spawn-server.ts';
+import { ADMIN, createTestDatabase, dbTargets, dropTestDatabase } from '../utils/test-app.ts';
+
+const example = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/examples/emergency-rollover.json'), 'utf8'));
+
+async function waitForVersion(c: ApiClient, above: number, timeoutMs = 30_000): Promise<any> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await c.get('/api/plans/current');
+    if (r.status === 200 && r.body.version > above) return r.body;
+    if (Date.now() > until) throw new Error(`no plan version above ${above} within ${timeoutMs} ms`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+describe.each(await dbTargets())('restarts on %s', (target) => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const f of cleanup.reverse()) await f();
+  });
+
+  async function storage(): Promise<Record<string, string>> {
+    if (target === 'postgres') {
+      const url = await createTestDatabase();
+      cleanup.push(() => dropTestDatabase(url));
+      return { DATABASE_URL: url };
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'hg-restart-'));
+    cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+    return { DATA_DIR: dir };
+  }
+
+  async function start(env: Record<string, string>): Promise<Proc> {
+    const p = await startServerProcess({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, REPLAN_DEBOUNCE_MS: '10', JOB_EXPIRE_SECONDS: '5', ...env });
+    cleanup.push(async () => void (await p.stop('SIGKILL')));
+    return p;
+  }
+
+  it('a restart keeps quarters, tickets, hours and the current plan', async () => {
+    const db = await storage();
+    const first = await start(db);
+    const m = new ApiClient(first.url);
+    await m.login(ADMIN.email, ADMIN.password);
+    expect((await m.post('/api/quarters/2026-Q4/import', example)).status).toBe(200);
+    const plan = await waitForVersion(m, 0);
+    const entry = await m.post('/api/time-entries', { ticketId: 'Q-2', staffId: 'sam', hours: 1.5, week: 11 });
+    expect(entry.status).toBe(201);
+    const after = await waitForVersion(m, plan.version);
+    // A graceful stop finishes what it has in hand and exits cleanly.
+    expect(await first.stop('SIGTERM')).toBe(0);
+
+    const second = await start(db);
+    const m2 = new ApiClient(second.url);
+    await m2.login(ADMIN.email, ADMIN.password);
+    const again = (await m2.get('/api/plans/current')).body;
+    expect(again.version).toBe(after.version);
+    expect(again.clients).toEqual(after.clients);
+    const scenario = (await m2.get('/api/quarters/2026-Q4/scenario')).body;
+    expect(scenario.tickets.map((t: { id: string }) => t.id).sort()).toEqual(['D-1', 'H-1', 'Q-1', 'Q-2']);
+    await second.stop('SIGTERM');
+  }, 120_000);
+
+  it('a server killed during a re-plan restarts with the previous plan current, then re-plans', async () => {
+    const db = await storage();
+    const first = await start(db);
+    const m = new ApiClient(first.url);
+    await m.login(ADMIN.email, ADMIN.password);
+    expect((await m.post('/api/quarters/2026-Q4/import', example)).status).toBe(200);
+    const plan = await waitForVersion(m, 0);
+    await first.stop('SIGTERM');
+
+    // The next solve takes 10 s: long enough to kill the server in the middle of it.
+    const slow = await start({ ...db, SOLVER_DELAY_MS: '10000' });
+    const s = new ApiClient(slow.url);
+    await s.login(ADMIN.email, ADMIN.password);
+    const ticket = (await s.get('/api/tickets/H-1')).body;
+    expect((await s.patch('/api/tickets/H-1', { version: ticket.version, estimateHours: 6 })).status).toBe(200);
+    await new Promise((res) => setTimeout(res, 1_500));
+    const queue = (await s.get('/api/health')).body.queue;
+    expect(queue.running.length + (queue.active ?? 0)).toBeGreaterThan(0);
+    await slow.stop('SIGKILL');
+
+    // Restarted (its solves take 3 s, so the moment before the re-plan lands can be seen).
+    const back = await start({ ...db, SOLVER_DELAY_MS: '3000' });
+    const b = new ApiClient(back.url);
+    await b.login(ADMIN.email, ADMIN.password);
+    const current = await b.get('/api/plans/current');
+    expect(current.status).toBe(200);
+    expect(current.body.version).toBe(plan.version);
+    expect((await b.get('/api/health')).body.plan).toMatchObject({ version: plan.version, behind: true });
+    const replanned = await waitForVersion(b, plan.version, 60_000);
+    expect(replanned.tickets.find((t: { id: string }) => t.id === 'H-1').remainingHours).toBe(6);
+    const versions = (await b.get('/api/plans?quarter=2026-Q4')).body.versions.map((v: { version: number }) => v.version);
+    expect(versions.filter((v: number) => v > plan.version)).toEqual([replanned.version]);
+    await back.stop('SIGTERM');
+  }, 180_000);
+});
