@@ -45,13 +45,20 @@ export function validationError(issues: FieldIssue[]): AppError {
   return new AppError(400, 'validation_failed', `${first.field}: ${first.message}${more}`, issues);
 }
 
+/** zod issues as fields; each unknown field of a strict schema is named (zod reports them at the object). */
+export function issuesOf(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[] = []): FieldIssue[] {
+  return issues.flatMap((i) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((key) => ({ field: fieldOf([...prefix, ...i.path, key]), message: 'is not a field this request accepts' }))
+      : [{ field: fieldOf([...prefix, ...i.path]), message: i.message }],
+  );
+}
+
 /** Parses with a zod schema or throws a 400 that names every bad field. */
 export function parse<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw validationError(
-    result.error.issues.map((i) => ({ field: fieldOf([...(prefix ? [prefix] : []), ...i.path]), message: i.message })),
-  );
+  throw validationError(issuesOf(result.error.issues, prefix ? [prefix] : []));
 }
 
 export const notFoundRoute: RequestHandler = (req, _res, next) => next(new AppError(404, 'not_found', `No route ${req.method} ${req.path}.`));
@@ -70,7 +77,7 @@ function toAppError(err: unknown): AppError {
   if (err instanceof ScenarioError) {
     return validationError(err.issues.map((i) => ({ field: i.path || 'scenario', message: i.message })));
   }
-  if (err instanceof ZodError) return validationError(err.issues.map((i) => ({ field: fieldOf(i.path), message: i.message })));
+  if (err instanceof ZodError) return validationError(issuesOf(err.issues));
   if (err instanceof OptimisticLockError) {
     return conflict('Someone else changed this record since you read it. Reload it and apply your change again.');
   }

@@ -6,7 +6,7 @@ import { LockMode, OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { Quarter } from '../db/entities.ts';
-import { badRequest, conflict, fieldOf, notFound, validationError } from '../errors.ts';
+import { badRequest, conflict, notFound, parse, validationError } from '../errors.ts';
 import { resolveQuarter } from '../planning/plan-store.ts';
 
 /** A type error message that tells a missing field from a wrong-typed one. */
@@ -49,15 +49,7 @@ export function parseBody<S extends z.ZodType>(schema: S, input: unknown): z.out
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw validationError([{ field: 'body', message: 'must be a JSON object (Content-Type: application/json)' }]);
   }
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw validationError(
-    result.error.issues.flatMap((i) =>
-      i.code === 'unrecognized_keys'
-        ? i.keys.map((key) => ({ field: fieldOf([...i.path, key]), message: 'is not a field this request accepts' }))
-        : [{ field: fieldOf(i.path), message: i.message }],
-    ),
-  );
+  return parse(schema, input);
 }
 
 /** The quarter a read is about: the one named, else the current one (null when none exists). */

@@ -87,9 +87,12 @@ function clientDiff(old: ClientPlan | undefined, c: ClientPlan, before: Plan | n
   });
   const newlyBelowRate: { week: number; hours: number }[] = [];
   if (c.plan === 'prepaid') {
+    // Below the rate only counts where the client had work waiting (demand): a client that
+    // presents nothing is not pushed out by anyone.
+    const gap = (x: ClientPlan, w: number) => Math.min(x.rate[w]!, x.demand[w]!) - x.delivered[w]!;
     for (let w = after.quarter.currentWeek; w < c.rate.length; w++) {
-      const gapAfter = c.rate[w]! - c.delivered[w]!;
-      const gapBefore = old ? old.rate[w]! - old.delivered[w]! : 0;
+      const gapAfter = gap(c, w);
+      const gapBefore = old ? gap(old, w) : 0;
       if (gapAfter > 0.25 + EPS && gapAfter > gapBefore + EPS) newlyBelowRate.push({ week: w, hours: r(gapAfter - Math.max(0, gapBefore)) });
     }
   }

@@ -61,7 +61,7 @@ describe.each(await dbTargets())('quarter close on %s', (target) => {
       [{ nextQuarter: { id: NEXT, weeks: 'thirteen' } }, 'nextQuarter.weeks'],
       [{ nextQuarter: { id: NEXT, weeks: 40 } }, 'nextQuarter.weeks'],
       [{ nextQuarter: { id: NEXT, startDate: '4 Jan 2027' } }, 'nextQuarter.startDate'],
-      [{ nextQuarter: { id: NEXT }, force: true }, 'body'],
+      [{ nextQuarter: { id: NEXT }, force: true }, 'force'],
       [{ nextQuarter: { id: Q } }, 'nextQuarter.id'],
     ];
     for (const [body, field] of cases) {

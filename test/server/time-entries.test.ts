@@ -117,7 +117,7 @@ describe.each(await dbTargets())('time entries on %s', (target) => {
       [{ ...ok, date: '2026-10-13', week: 1 }, 'week', 'is in week 2'],
       [{ ...ok, ticketId: 'NOPE' }, 'ticketId', 'unknown ticket'],
       [{ ...ok, note: 'x'.repeat(2001) }, 'note'],
-      [{ ...ok, color: 'red' }, 'body'],
+      [{ ...ok, color: 'red' }, 'color'],
       [[ok], 'body'],
     ];
     const n = await rowCount(t, 'time_entries');

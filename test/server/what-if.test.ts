@@ -122,14 +122,14 @@ describe.each(await dbTargets())('what-if on %s', (target) => {
       [{ changes: [block, { ...block, client: 'zeta' }] }, 'changes[1].client', 'unknown client "zeta"'],
       [{ changes: [{ ...block, client: 'dyno' }] }, 'changes[0].client', 'pay-as-you-go'],
       [{ changes: [{ ...block, week: 13 }] }, 'changes[0].week', 'outside the quarter'],
-      [{ changes: [{ ...block, extra: 1 }] }, 'changes[0]'],
+      [{ changes: [{ ...block, extra: 1 }] }, 'changes[0].extra'],
       [{ changes: [{ type: 'declare-emergency', ticket: 'T-99' }] }, 'changes[0].ticket', 'unknown ticket "T-99"'],
       [{ changes: [{ type: 'add-emergency', client: 'acme', hours: 0 }] }, 'changes[0].hours'],
       [{ changes: [{ type: 'add-leave', staff: 'zed', week: 1, hours: 8 }] }, 'changes[0].staff', 'unknown staff member "zed"'],
       [{ changes: [{ type: 'add-tickets', tickets: [{ id: 'T-1', client: 'acme', priority: 3, estimateHours: 1, openedWeek: 0 }] }] }, 'changes[0].tickets[0].id', 'already exists'],
       [{ changes: [{ type: 'add-tickets', tickets: [{ id: 'T-8', client: 'acme', priority: 7, estimateHours: 1, openedWeek: 0 }] }] }, 'changes[0].tickets[0].priority', 'must be 1 (urgent)'],
       [{ changes: Array.from({ length: 101 }, () => block) }, 'changes'],
-      [{ quarter: Q, changes: [block], save: true }, 'body'],
+      [{ quarter: Q, changes: [block], save: true }, 'save'],
     ];
     const before = await snapshot();
     for (const [body, field, text] of cases) {
