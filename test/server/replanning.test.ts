@@ -1,0 +1,53 @@
+/** Re-planning: a burst of changes makes one solve, and the plan that lands includes them all. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { payg, prepaid, scenario, staff, ticket } from '../fixtures/builders.ts';
+import { dbTargets, startTestApp, type TestApp } from '../utils/test-app.ts';
+import type { ApiClient } from '../utils/api-client.ts';
+
+const quarter = {
+  ...scenario({
+    weeks: 13,
+    staff: [staff('ana', 40), staff('bo', 40)],
+    clients: [prepaid('acme', [{ week: 0, hours: 130 }]), payg('bolt')],
+    tickets: Array.from({ length: 12 }, (_, i) => ticket(`T-${i + 1}`, i % 2 ? 'acme' : 'bolt', 10)),
+  }),
+  quarter: { id: 'BURST', weeks: 13, currentWeek: 0 },
+};
+
+describe.each(await dbTargets())('re-planning on %s', (target) => {
+  let t: TestApp;
+  let manager: ApiClient;
+
+  beforeAll(async () => {
+    t = await startTestApp(target, { REPLAN_DEBOUNCE_MS: '300' });
+    manager = await t.manager();
+    expect((await manager.post('/api/quarters/BURST/import', quarter)).status).toBe(200);
+    await t.settle();
+  });
+  afterAll(() => t?.close());
+
+  it('collapses a burst of changes into one new plan version that includes every change', async () => {
+    const before = (await manager.get('/api/plans?quarter=BURST')).body.versions.length;
+    const tickets = (await manager.get('/api/tickets?quarter=BURST')).body as { id: string; version: number }[];
+    const results = await Promise.all(tickets.map((tk) => manager.patch(`/api/tickets/${tk.id}`, { version: tk.version, estimateHours: 12 })));
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    await t.settle();
+    const after = (await manager.get('/api/plans?quarter=BURST')).body.versions.length;
+    expect(after - before).toBe(1);
+    const plan = (await manager.get('/api/plans/current?quarter=BURST')).body;
+    expect(plan.tickets.every((x: { remainingHours: number }) => x.remainingHours === 12)).toBe(true);
+  });
+
+  it('keeps the previous plan current until the new one is committed', async () => {
+    const current = (await manager.get('/api/plans/current?quarter=BURST')).body.version;
+    const tk = (await manager.get('/api/tickets/T-1')).body;
+    expect((await manager.patch('/api/tickets/T-1', { version: tk.version, estimateHours: 14 })).status).toBe(200);
+    // Inside the quiet window nothing has been solved yet: the plan served is still the last one.
+    expect((await manager.get('/api/plans/current?quarter=BURST')).body.version).toBe(current);
+    expect((await manager.get('/api/health')).body.plan).toMatchObject({ version: current, behind: true });
+    await t.settle();
+    const next = (await manager.get('/api/plans/current?quarter=BURST')).body;
+    expect(next.version).toBeGreaterThan(current);
+    expect(next.tickets.find((x: { id: string }) => x.id === 'T-1').remainingHours).toBe(14);
+  });
+});
