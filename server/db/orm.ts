@@ -57,7 +57,7 @@ export async function openDatabase(opts: { url?: string; dataDir: string; logger
     clientUrl: url,
     pool: embedded ? { min: 1, max: 1 } : { min: 0, max: opts.poolMax ?? 10 },
     extensions: [Migrator],
-    migrations: { migrationsList: MIGRATIONS, tableName: 'mikro_orm_migrations', transactional: true, snapshot: false },
+    migrations: { migrationsList: MIGRATIONS, tableName: 'mikro_orm_migrations', transactional: true, snapshot: false, silent: true },
     discovery: { warnWhenNoEntities: false },
     forceUtcTimezone: true,
     debug: false,

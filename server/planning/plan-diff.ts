@@ -1,34 +1,9 @@
 /** What changed between two plans: who should refresh, and by how much figures moved. */
 import type { ClientPlan, Plan } from '../../solver/index.ts';
 import type { PlanChanges } from '../events.ts';
+import { CLIENT_FIGURES, type ClientDiff, type PlanDiff, type TicketDiff } from '../../shared/plan-diff.ts';
 
-export const CLIENT_FIGURES = ['balanceHours', 'forecastUnusedHours', 'shortfallHours', 'rolloverHours', 'atRiskHours', 'overageHours', 'plannedHours'] as const;
-type Figure = (typeof CLIENT_FIGURES)[number];
-
-export interface ClientDiff {
-  id: string;
-  /** Figures that moved: new minus old. */
-  delta: Partial<Record<Figure, number>>;
-  /** Hours delivered per week, new minus old (only weeks that moved). */
-  deliveredDelta: Record<number, number>;
-  /** Emergency hours planned for the client, new minus old. */
-  emergencyDelta: number;
-  /** Weeks the client's rate is newly missed by, and the hours. */
-  newlyBelowRate: { week: number; hours: number }[];
-}
-
-export interface TicketDiff {
-  id: string;
-  client: string;
-  before: { plannedHours: number; startWeek: number | null; finishWeek: number | null };
-  after: { plannedHours: number; startWeek: number | null; finishWeek: number | null };
-}
-
-export interface PlanDiff {
-  clients: ClientDiff[];
-  tickets: TicketDiff[];
-  staff: string[];
-}
+export { CLIENT_FIGURES, type ClientDiff, type PlanDiff, type TicketDiff } from '../../shared/plan-diff.ts';
 
 const EPS = 1e-6;
 const moved = (a: number, b: number) => Math.abs(a - b) > EPS;

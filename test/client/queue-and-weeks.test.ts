@@ -6,6 +6,7 @@ import { fmtHours, signed, weekDate, weekRanges } from '../../client/src/composa
 import { staffWeeks } from '../../client/src/composables/staff-weeks.ts';
 import { queueRows } from '../../client/src/composables/ticket-queue.ts';
 import { planView } from './fixtures.ts';
+import type { PlanDiff } from '../../shared/plan-diff.ts';
 
 const record = (id: string, over: Partial<TicketRecord> = {}): TicketRecord => ({
   id,
@@ -56,17 +57,18 @@ describe('diff and what-if wording', () => {
     ['acme', 'Acme Ltd'],
     ['bolt', 'Bolt Co'],
   ]);
-  const diff = {
+  const diff: PlanDiff = {
     clients: [
-      { id: 'acme', delta: { atRiskHours: -2, plannedHours: 4 }, emergencyDelta: 0, newlyBelowRate: [] },
-      { id: 'bolt', delta: {}, emergencyDelta: 8, newlyBelowRate: [{ week: 3, hours: 2 }, { week: 4, hours: 1.5 }] },
+      { id: 'acme', delta: { atRiskHours: -2, plannedHours: 4 }, deliveredDelta: {}, emergencyDelta: 0, newlyBelowRate: [] },
+      { id: 'bolt', delta: {}, deliveredDelta: {}, emergencyDelta: 8, newlyBelowRate: [{ week: 3, hours: 2 }, { week: 4, hours: 1.5 }] },
     ],
     tickets: [{ id: 'T-1', client: 'bolt', before: { plannedHours: 0, startWeek: null, finishWeek: null }, after: { plannedHours: 8, startWeek: 2, finishWeek: 2 } }],
+    staff: [],
   };
 
   it('says what moved for whom', () => {
     expect(diffLines(diff, names)).toEqual(['Acme Ltd: at risk −2 h, planned +4 h', 'Bolt Co: +8 h of emergency work', 'Bolt Co falls below its weekly rate in weeks 3–4 (3.5 h short)', '1 ticket moves in the plan']);
-    expect(diffLines({ clients: [], tickets: [] }, names)).toEqual(['Nothing moves for any client.']);
+    expect(diffLines({ clients: [], tickets: [], staff: [] }, names)).toEqual(['Nothing moves for any client.']);
   });
 
   it('does not call a week below the rate when the client had no work waiting', () => {
@@ -75,7 +77,7 @@ describe('diff and what-if wording', () => {
   });
 
   it('answers a block question with "available" or who it pushes out', () => {
-    expect(whatIfVerdict({ diff: { clients: [], tickets: [] }, available: true, pushedOut: [] }, names)).toMatchObject({ ok: true, headline: expect.stringMatching(/^Available/) });
+    expect(whatIfVerdict({ diff: { clients: [], tickets: [], staff: [] }, available: true, pushedOut: [] }, names)).toMatchObject({ ok: true, headline: expect.stringMatching(/^Available/) });
     const no = whatIfVerdict({ diff, available: false, pushedOut: [{ client: 'bolt', name: 'Bolt Co', weeks: [3, 4], hours: 3.5 }] }, names);
     expect(no.ok).toBe(false);
     expect(no.headline).toContain('push 1 client below');
@@ -84,7 +86,7 @@ describe('diff and what-if wording', () => {
   });
 
   it('answers other questions by who falls below their rate', () => {
-    expect(whatIfVerdict({ diff: { clients: [], tickets: [] }, pushedOut: [] }, names).headline).toBe('No client is pushed below its weekly rate.');
+    expect(whatIfVerdict({ diff: { clients: [], tickets: [], staff: [] }, pushedOut: [] }, names).headline).toBe('No client is pushed below its weekly rate.');
   });
 });
 

@@ -85,26 +85,8 @@ export type WhatIfChange =
   | { type: 'add-emergency'; client: string; hours: number; title?: string; skill?: string; week?: number }
   | { type: 'add-leave'; staff: string; week: number; hours: number };
 
-export interface ClientDelta {
-  id: string;
-  delta: Partial<Record<'balanceHours' | 'forecastUnusedHours' | 'shortfallHours' | 'rolloverHours' | 'atRiskHours' | 'overageHours' | 'plannedHours', number>>;
-  deliveredDelta?: Record<string, number>;
-  emergencyDelta: number;
-  newlyBelowRate: { week: number; hours: number }[];
-}
-
-export interface TicketDelta {
-  id: string;
-  client: string;
-  before: { plannedHours: number; startWeek: number | null; finishWeek: number | null };
-  after: { plannedHours: number; startWeek: number | null; finishWeek: number | null };
-}
-
-export interface PlanDiff {
-  clients: ClientDelta[];
-  tickets: TicketDelta[];
-  staff?: string[];
-}
+import type { PlanDiff } from '../../../shared/plan-diff.ts';
+export type { ClientDiff as ClientDelta, PlanDiff, TicketDiff as TicketDelta } from '../../../shared/plan-diff.ts';
 
 export interface PushedOut {
   client: string;
