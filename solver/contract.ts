@@ -83,6 +83,9 @@ export interface TicketPlan {
   finishWeek: number | null;
   /** Staff planned on the ticket, most hours first. */
   staff: string[];
+  dueWeek: number | null;
+  /** Has a due week and will not be finished by the end of it. */
+  late: boolean;
 }
 
 /** Who took the hours a ticket or a client needed, summed over the weeks concerned. */

@@ -72,6 +72,8 @@ export function buildPlan(model: Model, policy: Policy, engine: EngineResult): O
       startWeek: tw.first >= 0 ? tw.first : null,
       finishWeek: tw.last >= 0 ? tw.last : null,
       staff: [...tw.byStaff].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([s]) => model.staff[s]!.id),
+      dueWeek: t.due,
+      late: t.due !== null && (left > 0 || tw.last > t.due),
     });
     if (left > 0) {
       const why = explainer.ticket(t, engine.remQ[t.idx]!, plannedQ[t.idx]!);

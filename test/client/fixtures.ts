@@ -56,9 +56,9 @@ export function planView(over: Partial<PlanView> = {}): PlanView {
       { week: 4, staff: 'bo', client: 'acme', ticket: 'T-3', hours: 2, level: 5 },
     ],
     tickets: [
-      { id: 'T-1', client: 'bolt', remainingHours: 30, plannedHours: 25, unplannedHours: 5, startWeek: 3, finishWeek: 3, staff: ['bo', 'al'] },
-      { id: 'T-2', client: 'acme', remainingHours: 15, plannedHours: 15, unplannedHours: 0, startWeek: 2, finishWeek: 2, staff: ['al'] },
-      { id: 'T-3', client: 'acme', remainingHours: 2, plannedHours: 2, unplannedHours: 0, startWeek: 4, finishWeek: 4, staff: ['bo'] },
+      { id: 'T-1', client: 'bolt', remainingHours: 30, plannedHours: 25, unplannedHours: 5, startWeek: 3, finishWeek: 3, staff: ['bo', 'al'], dueWeek: null, late: false },
+      { id: 'T-2', client: 'acme', remainingHours: 15, plannedHours: 15, unplannedHours: 0, startWeek: 2, finishWeek: 2, staff: ['al'], dueWeek: null, late: false },
+      { id: 'T-3', client: 'acme', remainingHours: 2, plannedHours: 2, unplannedHours: 0, startWeek: 4, finishWeek: 4, staff: ['bo'], dueWeek: null, late: false },
     ],
     clients: [clientPlan(), clientPlan({ id: 'bolt', name: 'Bolt Co', plan: 'payg', atRiskHours: 0, rolloverHours: 0, forecastUnusedHours: 0, boughtHours: 0, presentByWeek: null })],
     staff: staff(),

@@ -336,6 +336,19 @@ describe('tickets', () => {
     expect(p.unplanned).toEqual([]);
   });
 
+  it('a ticket that will not be finished by its due week is marked late', () => {
+    const p = plan(
+      scenario({
+        weeks: 3,
+        staff: [staff('ana', 5)],
+        clients: [payg('p')],
+        tickets: [ticket('P-1', 'p', 8, { dueWeek: 0 }), ticket('P-2', 'p', 4, { dueWeek: 2 })],
+      }),
+    );
+    expect(ticketPlan(p, 'P-1')).toMatchObject({ dueWeek: 0, finishWeek: 1, late: true });
+    expect(ticketPlan(p, 'P-2')).toMatchObject({ dueWeek: 2, finishWeek: 2, late: false });
+  });
+
   it('nothing is planned before the week a ticket is opened', () => {
     const p = plan(
       scenario({ weeks: 4, staff: [staff('ana', 40)], clients: [payg('p')], tickets: [ticket('P-1', 'p', 10, { openedWeek: 2 })] }),
