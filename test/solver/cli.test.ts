@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../solver/index.ts';
 
-const EXAMPLE = join(import.meta.dirname, '../../../shared/examples/emergency-rollover.json');
+const EXAMPLE = join(import.meta.dirname, '../fixtures/examples/emergency-rollover.json');
 const exampleText = readFileSync(EXAMPLE, 'utf8');
 const root = join(import.meta.dirname, '../..');
 
