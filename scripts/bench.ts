@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --sizes small,medium --runs 5]
+ * npm run bench [-- --sizes small,medium --runs 5 --stress]
  * Plans seeded scenarios of each size in a fresh process (so peak memory is that size's alone)
  * and prints solve time (median), peak memory and the plan's quality figures, so speed is never
  * bought with worse plans. Results go in docs/BENCHMARKS.md.
@@ -32,8 +32,11 @@ interface Result {
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
-function measure(size: Size, runs: number, seed: number): Result {
-  const s = generateScenario({ seed, ...BENCH_SIZES[size] });
+/** Under pressure: twice the work, five times the emergencies, mostly prepaid clients. */
+const STRESS = { load: 2, emergencyShare: 0.05, prepaidShare: 0.9 };
+
+function measure(size: Size, runs: number, seed: number, stress: boolean): Result {
+  const s = generateScenario({ seed, ...BENCH_SIZES[size], ...(stress ? STRESS : {}) });
   const times: number[] = [];
   let last = plan(s); // warm-up, also the plan whose figures are reported
   for (let i = 0; i < runs; i++) {
@@ -70,18 +73,19 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '7' },
     seed: { type: 'string', default: '1' },
     json: { type: 'boolean' },
+    stress: { type: 'boolean' },
   },
 });
 
 if (values.one) {
-  process.stdout.write(JSON.stringify(measure(values.one as Size, Number(values.runs), Number(values.seed))));
+  process.stdout.write(JSON.stringify(measure(values.one as Size, Number(values.runs), Number(values.seed), Boolean(values.stress))));
 } else {
   const results: Result[] = [];
   for (const size of values.sizes!.split(',') as Size[]) {
     if (!(size in BENCH_SIZES)) throw new Error(`unknown size ${size}; sizes: ${Object.keys(BENCH_SIZES).join(', ')}`);
     const runs = size === 'xl' ? Math.min(Number(values.runs), 5) : Number(values.runs);
     process.stderr.write(`planning ${size} (${runs} runs)…\n`);
-    const child = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--one', size, '--runs', String(runs), '--seed', values.seed!], {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--one', size, '--runs', String(runs), '--seed', values.seed!, ...(values.stress ? ['--stress'] : [])], {
       encoding: 'utf8',
       maxBuffer: 1 << 24,
     });
@@ -92,7 +96,7 @@ if (values.one) {
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } else {
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-    console.log(`Machine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; seed ${values.seed}\n`);
+    console.log(`Machine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; seed ${values.seed}${values.stress ? `; under pressure ${JSON.stringify(STRESS)}` : ''}\n`);
     console.log('| size | staff / clients / tickets | median ms | min-max ms | peak RSS MB | allocations | planned h | unplanned h | shortfall h | at risk h | rollover h | emergency h planned / unplanned |');
     console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const r of results) {

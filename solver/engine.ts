@@ -6,7 +6,7 @@
 import type { Level } from './contract.ts';
 import { assignWeek, type AssignStats, type Continuity, type Part, type Row } from './assign.ts';
 import { WeekFlow } from './flow.ts';
-import type { MTicket, Model } from './model.ts';
+import { quarterHourRates, type MTicket, type Model } from './model.ts';
 import { cumulativeFrom, idealByWeek } from './owed.ts';
 import type { Policy } from './policy.ts';
 import { emergencies } from './rules/emergencies.ts';
@@ -75,6 +75,7 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
   const rateTargetQ = new Int32Array(C * W);
   const ideal = clients.map((c) => idealByWeek(c, W, current));
   const idealCum = ideal.map((i) => cumulativeFrom(i, current));
+  const idealQ = ideal.map((i) => quarterHourRates(i, current));
   const deliveredBeforeQ = new Int32Array(C);
   const memory: Continuity = { lastStaff: new Int32Array(tickets.length).fill(-1), clientStaffQ: new Int32Array(C * S) };
   const assignStats: AssignStats = { lpSolves: 0, lpFallbacks: 0 };
@@ -111,6 +112,7 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
       rateTargetQ: weekTargetQ,
       deliveredBeforeQ: (c) => deliveredBeforeQ[c.idx]!,
       owedToDate: (c) => idealCum[c.idx]![w]!,
+      owedQ: (c) => idealQ[c.idx]![w]!,
       serve(t, maxQ) {
         const want = Math.min(maxQ, remQ[t.idx]!);
         if (want <= 0) return 0;

@@ -23,6 +23,8 @@ export interface WeekContext {
   deliveredBeforeQ(client: MClient): number;
   /** Hours owed at the rate up to and including this week (see owed.ts). */
   owedToDate(client: MClient): number;
+  /** This week's hours owed at the rate, in quarters rounded cumulatively (model.quarterHourRates). */
+  owedQ(client: MClient): number;
   /** Plans up to maxQ quarters of the ticket in the current phase; returns the quarters placed. */
   serve(ticket: MTicket, maxQ: number): number;
 }
