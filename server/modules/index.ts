@@ -1,6 +1,7 @@
 /** Resource routers mounted under /api, one per module. */
 import type { Router } from 'express';
 import type { Services } from '../services.ts';
+import { auditRouter } from './audit/audit.routes.ts';
 import { clientsRouter } from './clients/clients.routes.ts';
 import { ticketsCsvRouter, timeEntriesCsvRouter } from './csv/csv.routes.ts';
 import { quarterCloseRouter } from './quarter-close/quarter-close.routes.ts';
@@ -22,5 +23,6 @@ export function apiRouters(s: Services): [path: string, router: Router][] {
     ['/api/clients', clientsRouter(s)],
     ['/api/users', usersRouter(s)],
     ['/api/tickets', ticketsRouter(s)],
+    ['/api/audit', auditRouter(s)],
   ];
 }
