@@ -10,10 +10,9 @@
  */
 import { PgBoss } from './pg-boss.ts';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { Quarter } from '../db/entities.ts';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../logger.ts';
-import { currentPlan } from './plan-store.ts';
+import { QuietWindow, staleQuarters } from './quiet-window.ts';
 import { replanQuarter, type ReplanStats, type Replanner } from './replanner.ts';
 import type { SolverPool } from './solver-pool.ts';
 
@@ -36,14 +35,13 @@ export interface QueueOptions {
 
 export class QueueReplanner implements Replanner {
   private readonly boss: PgBoss;
-  private timers = new Map<string, NodeJS.Timeout>();
+  private readonly window: QuietWindow;
   private sending = new Set<Promise<unknown>>();
   private running = new Set<string>();
   private workerId: string | null = null;
   private lastError: string | null = null;
   private solves = 0;
   private closed = false;
-  private reasons = new Map<string, Set<string>>();
 
   constructor(
     private readonly deps: { orm: MikroORM; pool: SolverPool; events: EventBus; logger: Logger },
@@ -57,6 +55,7 @@ export class QueueReplanner implements Replanner {
       monitorStateIntervalSeconds: 60,
       schedule: false,
     });
+    this.window = new QuietWindow(opts.debounceMs, (q) => this.enqueue(q));
     this.boss.on('error', (err: Error & { constraint?: string }) => {
       // A second job for a quarter cannot start while one runs (the stately index says no):
       // that is the queue doing its job, not a fault.
@@ -95,24 +94,11 @@ export class QueueReplanner implements Replanner {
 
   markDirty(quarterIds: string[], reason: string): void {
     if (this.closed) return;
-    for (const q of quarterIds) {
-      let r = this.reasons.get(q);
-      if (!r) this.reasons.set(q, (r = new Set()));
-      r.add(reason);
-      if (this.timers.has(q)) continue;
-      this.timers.set(
-        q,
-        setTimeout(() => {
-          this.timers.delete(q);
-          this.enqueue(q);
-        }, this.opts.debounceMs),
-      );
-    }
+    for (const q of quarterIds) this.window.note(q, reason);
   }
 
   private enqueue(quarterId: string): void {
-    const reason = [...(this.reasons.get(quarterId) ?? [])].join(', ');
-    this.reasons.delete(quarterId);
+    const reason = this.window.take(quarterId);
     const p = this.boss
       .send(REPLAN_QUEUE, { quarterId, reason } satisfies JobData, { singletonKey: quarterId })
       .then(() => {
@@ -124,11 +110,7 @@ export class QueueReplanner implements Replanner {
   }
 
   async catchUp(): Promise<void> {
-    const em = this.deps.orm.em.fork() as EntityManager;
-    for (const q of await em.find(Quarter, { closedAt: null })) {
-      const plan = await currentPlan(em, q);
-      if (!plan || plan.dataRevision < q.dataRevision) this.markDirty([q.id], 'start-up');
-    }
+    this.markDirty(await staleQuarters(this.deps.orm.em.fork() as EntityManager), 'start-up');
   }
 
   private async counts(): Promise<{ queued: number; active: number }> {
@@ -141,7 +123,7 @@ export class QueueReplanner implements Replanner {
 
   async idle(): Promise<void> {
     for (;;) {
-      if (this.timers.size === 0 && this.sending.size === 0) {
+      if (this.window.waiting.length === 0 && this.sending.size === 0) {
         const { queued, active } = await this.counts();
         if (queued === 0 && active === 0) return;
         if (this.workerId) this.boss.notifyWorker(this.workerId);
@@ -152,17 +134,13 @@ export class QueueReplanner implements Replanner {
 
   async stats(): Promise<ReplanStats> {
     const { queued, active } = await this.counts();
-    return { backend: 'pg-boss', running: [...this.running], waiting: [...this.timers.keys()], queued, active, lastError: this.lastError, solves: this.solves };
+    return { backend: 'pg-boss', running: [...this.running], waiting: this.window.waiting, queued, active, lastError: this.lastError, solves: this.solves };
   }
 
   async close(): Promise<void> {
     this.closed = true;
     // Changes still in their quiet window go to the queue now, so another instance plans them.
-    for (const [q, t] of this.timers) {
-      clearTimeout(t);
-      this.enqueue(q);
-    }
-    this.timers.clear();
+    for (const q of this.window.close()) this.enqueue(q);
     await Promise.allSettled([...this.sending]);
     // Finishes the job in hand (or hands it back on timeout) before closing the connections.
     await this.boss.stop({ graceful: true, wait: true, timeout: 20_000 });

@@ -15,6 +15,7 @@ import { exportScenario } from '../modules/quarters/scenario-io.ts';
 import { planAudiences } from '../realtime/audiences.ts';
 import { changesOf, diffPlans } from './plan-diff.ts';
 import { commitPlan, currentPlan } from './plan-store.ts';
+import { QuietWindow, staleQuarters } from './quiet-window.ts';
 import type { SolverPool } from './solver-pool.ts';
 
 export interface ReplanResult {
@@ -92,10 +93,9 @@ export interface Replanner {
 }
 
 export class InProcessReplanner implements Replanner {
-  private timers = new Map<string, NodeJS.Timeout>();
+  private readonly window: QuietWindow;
   private running = new Map<string, Promise<void>>();
   private again = new Set<string>();
-  private reasons = new Map<string, Set<string>>();
   private lastError: string | null = null;
   private solves = 0;
   private closed = false;
@@ -103,37 +103,21 @@ export class InProcessReplanner implements Replanner {
   constructor(
     private readonly deps: { orm: MikroORM; pool: SolverPool; events: EventBus; logger: Logger },
     private readonly debounceMs: number,
-  ) {}
+  ) {
+    this.window = new QuietWindow(debounceMs, (q) => this.run(q));
+  }
 
   markDirty(quarterIds: string[], reason: string): void {
     if (this.closed) return;
     for (const q of quarterIds) {
-      let r = this.reasons.get(q);
-      if (!r) this.reasons.set(q, (r = new Set()));
-      r.add(reason);
-      if (this.running.has(q)) {
-        this.again.add(q);
-        continue;
-      }
-      if (this.timers.has(q)) continue;
-      this.timers.set(
-        q,
-        setTimeout(() => {
-          this.timers.delete(q);
-          this.run(q);
-        }, this.debounceMs),
-      );
+      // A change during a solve makes exactly one more solve after it.
+      if (this.running.has(q)) this.again.add(q);
+      this.window.note(q, reason, !this.running.has(q));
     }
   }
 
   async catchUp(): Promise<void> {
-    const em = this.deps.orm.em.fork() as EntityManager;
-    const quarters = await em.find(Quarter, { closedAt: null });
-    const stale: string[] = [];
-    for (const q of quarters) {
-      const plan = await currentPlan(em, q);
-      if (!plan || plan.dataRevision < q.dataRevision) stale.push(q.id);
-    }
+    const stale = await staleQuarters(this.deps.orm.em.fork() as EntityManager);
     if (stale.length > 0) {
       this.deps.logger.info({ quarters: stale }, 'planning quarters whose plan is behind their data');
       this.markDirty(stale, 'start-up');
@@ -144,10 +128,8 @@ export class InProcessReplanner implements Replanner {
     const job = (async () => {
       do {
         this.again.delete(q);
-        const reasons = [...(this.reasons.get(q) ?? [])].join(', ');
-        this.reasons.delete(q);
         try {
-          await replanQuarter(this.deps, q, reasons);
+          await replanQuarter(this.deps, q, this.window.take(q));
           this.solves++;
           this.lastError = null;
         } catch (e) {
@@ -162,20 +144,19 @@ export class InProcessReplanner implements Replanner {
 
   async idle(): Promise<void> {
     for (;;) {
-      if (this.timers.size === 0 && this.running.size === 0) return;
+      if (this.window.waiting.length === 0 && this.running.size === 0) return;
       await Promise.all([...this.running.values()]);
-      if (this.timers.size > 0) await new Promise((r) => setTimeout(r, this.debounceMs + 5));
+      if (this.window.waiting.length > 0) await new Promise((r) => setTimeout(r, this.debounceMs + 5));
     }
   }
 
   async stats(): Promise<ReplanStats> {
-    return { backend: 'in-process', running: [...this.running.keys()], waiting: [...this.timers.keys()], lastError: this.lastError, solves: this.solves };
+    return { backend: 'in-process', running: [...this.running.keys()], waiting: this.window.waiting, lastError: this.lastError, solves: this.solves };
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.window.close();
     await Promise.allSettled([...this.running.values()]);
   }
 }
