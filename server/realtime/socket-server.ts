@@ -21,6 +21,7 @@ export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Reco
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { viewer: Viewer }>;
 
 const MAX_MESSAGE_BYTES = 16 * 1024;
+const SESSION_RECHECK_MS = 60_000;
 const SyncRequest = z.object({ quarterId: z.string().min(1).max(200).optional(), version: z.number().int().nonnegative().optional() }).strict();
 
 export interface LiveOptions {
@@ -63,11 +64,21 @@ export async function startSocketServer(http: HttpServer, s: Services, opts: Liv
     if (v.role === 'client' && v.clientId) void socket.join(rooms.client(v.clientId));
     void hello(socket, s);
 
-    socket.onAny((event: string, ...args: unknown[]) => {
+    socket.onAny((event: string) => {
       if (event === 'sync') return;
       socket.emit('socket.error', { code: 'unknown_event', message: `Unknown event "${String(event).slice(0, 50)}". This server accepts: sync.` });
-      void args;
     });
+
+    // A signed-out or expired session stops hearing anything within a minute.
+    const recheck = setInterval(() => {
+      userForCookie(s.store.reader(), socket.request.headers.cookie)
+        .then((user) => {
+          if (!user) socket.disconnect(true);
+        })
+        .catch((err) => s.logger.warn({ err }, 'socket session re-check failed'));
+    }, SESSION_RECHECK_MS);
+    recheck.unref();
+    socket.on('disconnect', () => clearInterval(recheck));
 
     socket.on('sync', async (req: unknown, ack: unknown) => {
       const reply = (res: SyncResponse) => (typeof ack === 'function' ? ack(res) : socket.emit('socket.error', res.ok ? { code: 'bad_message', message: 'sync needs an acknowledgement callback' } : res.error));
