@@ -144,12 +144,6 @@ function crossCheck(s: Scenario): ScenarioIssue[] {
     if (c.usedByWeek.length > W) {
       issues.push({ path: `clients[${i}].usedByWeek`, message: `has ${c.usedByWeek.length} weeks; the quarter has ${W}` });
     }
-    c.usedByWeek.forEach((h, w) => {
-      if (w >= s.quarter.currentWeek && h > 0) {
-        issues.push({
-          path: `clients[${i}].usedByWeek[${w}]`,
-          message: `week ${w} is not in the past (currentWeek is ${s.quarter.currentWeek}); log current-week hours as time entries`,
-        });
       }
     });
   });

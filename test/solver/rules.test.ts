@@ -399,6 +399,12 @@ describe('forecast, expiry and rollover', () => {
     expect(acme.presentByWeek).toBe(2);
   });
 
+  it('hours used count in the balance, whichever weeks they are listed for', () => {
+    const p = plan(scenario({ weeks: 4, currentWeek: 1, clients: [prepaid('acme', [{ week: 0, hours: 40 }], { usedByWeek: [6, 2] })] }));
+    expect(client(p, 'acme')).toMatchObject({ balanceHours: 32, usedHours: 8, forecastUnusedHours: 32 });
+    expect(client(p, 'acme').delivered[0]).toBe(6);
+  });
+
   it('a client that presents no work has all its balance at risk, none rolled over', () => {
     const p = plan(scenario({ weeks: 13, staff: [staff('ana', 40)], clients: [prepaid('nimbus', [{ week: 0, hours: 26 }])] }));
     expect(client(p, 'nimbus')).toMatchObject({ forecastUnusedHours: 26, shortfallHours: 0, rolloverHours: 0, atRiskHours: 26, presentByWeek: 0 });

@@ -42,7 +42,7 @@ describe('scenario validation', () => {
     ['a week outside the quarter', { ...good(), tickets: [ticket('T-1', 'acme', 2, { openedWeek: 13 })] }, 'tickets[0].openedWeek: week 13 is outside the quarter (weeks 0 to 12)'],
     ['a block bought after the quarter', { ...good(), clients: [prepaid('acme', [{ week: 14, hours: 20 }])], tickets: [] }, 'clients[0].purchases[0].week: week 14 is outside the quarter (weeks 0 to 12)'],
     ['leave keyed by something else than a week', { ...good(), staff: [staff('ana', 10, [], { monday: 4 })] }, 'staff[0].leave.monday: leave is keyed by week index (0, 1, ...)'],
-    ['used hours in a week not yet past', { ...good(), clients: [prepaid('acme', [{ week: 0, hours: 26 }], { usedByWeek: [3] })], tickets: [] }, 'clients[0].usedByWeek[0]: week 0 is not in the past (currentWeek is 0); log current-week hours as time entries'],
+    ['used hours for more weeks than the quarter has', { ...good(), clients: [prepaid('acme', [{ week: 0, hours: 26 }], { usedByWeek: Array(14).fill(1) })], tickets: [] }, 'clients[0].usedByWeek: has 14 weeks; the quarter has 13'],
     ['blocks for a pay-as-you-go client', { ...good(), clients: [{ id: 'acme', plan: 'payg', purchases: [{ week: 0, hours: 20 }] }] }, 'clients[0].purchases: a pay-as-you-go client buys no blocks; make it "prepaid"'],
   ])('refuses %s', (_name, input, message) => {
     expect(issuesOf(input)).toContain(message);
