@@ -144,8 +144,6 @@ function crossCheck(s: Scenario): ScenarioIssue[] {
     if (c.usedByWeek.length > W) {
       issues.push({ path: `clients[${i}].usedByWeek`, message: `has ${c.usedByWeek.length} weeks; the quarter has ${W}` });
     }
-      }
-    });
   });
   s.tickets.forEach((t, i) => {
     if (!clientIds.has(t.client)) issues.push({ path: `tickets[${i}].client`, message: `unknown client "${t.client}"` });
