@@ -3,23 +3,20 @@
  * an id that does not exist, and nothing changes. Staff likewise see only their own record and
  * the tickets behind their own work.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApiClient, ApiResponse } from '../utils/api-client.ts';
-import { QUARTER, rowCount, seededApp } from '../utils/resource-setup.ts';
+import { QUARTER, rowCount, withSeededApp } from '../utils/resource-setup.ts';
 import { dbTargets, type TestApp } from '../utils/test-app.ts';
 
 const OTHERS = ['quill', 'nimbus', 'dyno'];
 const GHOST = 'ghost';
 
 describe.each(await dbTargets())('access control on %s', (target) => {
-  let t: TestApp;
-  let manager: ApiClient;
-  let harbor: ApiClient;
-  let sam: ApiClient;
+  let t: TestApp, manager: ApiClient, harbor: ApiClient, sam: ApiClient;
   let snapshot: () => Promise<unknown>;
 
-  beforeAll(async () => {
-    ({ t, manager, harbor, sam } = await seededApp(target));
+  withSeededApp(target, async (s) => {
+    ({ t, manager, harbor, sam } = s);
     // Every other client gets a ticket and (when prepaid) a block to aim at.
     expect((await manager.post('/api/tickets', { id: 'N-1', client: 'nimbus', title: 'Nimbus work', priority: 2, estimateHours: 3 })).status).toBe(201);
     expect((await manager.post('/api/clients/nimbus/blocks', { week: 5, hours: 20 })).status).toBe(201);
@@ -33,7 +30,6 @@ describe.each(await dbTargets())('access control on %s', (target) => {
       audit: await rowCount(t, 'audit_log'),
     });
   });
-  afterAll(() => t?.close());
 
   /** A 404 for another client's record must read exactly like one for a record that never existed. */
   const expectUnknown = (r: ApiResponse, id: string, ghost: ApiResponse, label: string, ghostId = GHOST) => {

@@ -8,9 +8,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { TimeEntry } from '../../server/db/entities.ts';
 import type { DomainEvents, EventName } from '../../server/events.ts';
-import type { ApiClient } from './api-client.ts';
+import type { ApiClient, ApiResponse } from './api-client.ts';
 import { startTestApp, type DbTarget, type TestApp } from './test-app.ts';
 
 export const QUARTER = '2026-Q4';
@@ -35,6 +36,32 @@ export async function seededApp(target: DbTarget): Promise<Seeded> {
   await t.createUser('client', { email: 'quill@client.test', clientId: 'quill' });
   await t.createUser('staff', { email: 'sam@staff.test', staffId: 'sam' });
   return { t, manager, harbor: await t.as('harbor@client.test'), quill: await t.as('quill@client.test'), sam: await t.as('sam@staff.test') };
+}
+
+/**
+ * Seeds an app for the enclosing describe block before its tests and closes it after them. `use`
+ * gets it first: the block assigns its variables there, and adds what all its tests share.
+ */
+export function withSeededApp(target: DbTarget, use: (s: Seeded) => unknown): void {
+  let t: TestApp | undefined;
+  beforeAll(async () => {
+    const s = await seededApp(target);
+    t = s.t;
+    await use(s);
+  });
+  afterAll(() => t?.close());
+}
+
+/** The fields a 400 names. */
+export const fieldsOf = (r: { body: { error: { details: { field: string }[] } } }) => r.body.error.details.map((d) => d.field);
+
+/** Sends each body: every one must get a 400 that names its field. */
+export async function expectFieldErrors(send: (body: unknown) => Promise<ApiResponse>, cases: readonly (readonly [unknown, string])[]): Promise<void> {
+  for (const [body, field] of cases) {
+    const r = await send(body);
+    expect(r.status, JSON.stringify(body)).toBe(400);
+    expect(fieldsOf(r), JSON.stringify(body)).toContain(field);
+  }
 }
 
 /** Rows in a table, read straight from the database. */
