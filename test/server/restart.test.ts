@@ -40,28 +40,33 @@ describe.each(await dbTargets())('restarts on %s', (target) => {
     return { DATA_DIR: dir };
   }
 
-  async function start(env: Record<string, string>): Promise<Proc> {
-    const p = await startServerProcess({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, REPLAN_DEBOUNCE_MS: '10', JOB_EXPIRE_SECONDS: '5', ...env });
-    cleanup.push(async () => void (await p.stop('SIGKILL')));
-    return p;
+  /** A server process on `env`, and the admin signed in to it. */
+  async function start(env: Record<string, string>): Promise<{ proc: Proc; admin: ApiClient }> {
+    const proc = await startServerProcess({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, REPLAN_DEBOUNCE_MS: '10', JOB_EXPIRE_SECONDS: '5', ...env });
+    cleanup.push(async () => void (await proc.stop('SIGKILL')));
+    const admin = new ApiClient(proc.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    return { proc, admin };
+  }
+
+  /** Where both tests begin: fresh storage, the example imported, its first plan made. */
+  async function startImported() {
+    const db = await storage();
+    const { proc, admin } = await start(db);
+    expect((await admin.post('/api/quarters/2026-Q4/import', example)).status).toBe(200);
+    const plan = await waitForVersion(admin, 0);
+    return { db, proc, admin, plan };
   }
 
   it('a restart keeps quarters, tickets, hours and the current plan', async () => {
-    const db = await storage();
-    const first = await start(db);
-    const m = new ApiClient(first.url);
-    await m.login(ADMIN.email, ADMIN.password);
-    expect((await m.post('/api/quarters/2026-Q4/import', example)).status).toBe(200);
-    const plan = await waitForVersion(m, 0);
+    const { db, proc: first, admin: m, plan } = await startImported();
     const entry = await m.post('/api/time-entries', { ticketId: 'Q-2', staffId: 'sam', hours: 1.5, week: 11 });
     expect(entry.status).toBe(201);
     const after = await waitForVersion(m, plan.version);
     // A graceful stop finishes what it has in hand and exits cleanly.
     expect(await first.stop('SIGTERM')).toBe(0);
 
-    const second = await start(db);
-    const m2 = new ApiClient(second.url);
-    await m2.login(ADMIN.email, ADMIN.password);
+    const { proc: second, admin: m2 } = await start(db);
     const again = (await m2.get('/api/plans/current')).body;
     expect(again.version).toBe(after.version);
     expect(again.clients).toEqual(after.clients);
@@ -71,18 +76,11 @@ describe.each(await dbTargets())('restarts on %s', (target) => {
   }, 120_000);
 
   it('a server killed during a re-plan restarts with the previous plan current, then re-plans', async () => {
-    const db = await storage();
-    const first = await start(db);
-    const m = new ApiClient(first.url);
-    await m.login(ADMIN.email, ADMIN.password);
-    expect((await m.post('/api/quarters/2026-Q4/import', example)).status).toBe(200);
-    const plan = await waitForVersion(m, 0);
+    const { db, proc: first, plan } = await startImported();
     await first.stop('SIGTERM');
 
     // The next solve takes 10 s: long enough to kill the server in the middle of it.
-    const slow = await start({ ...db, SOLVER_DELAY_MS: '10000' });
-    const s = new ApiClient(slow.url);
-    await s.login(ADMIN.email, ADMIN.password);
+    const { proc: slow, admin: s } = await start({ ...db, SOLVER_DELAY_MS: '10000' });
     const ticket = (await s.get('/api/tickets/H-1')).body;
     expect((await s.patch('/api/tickets/H-1', { version: ticket.version, estimateHours: 6 })).status).toBe(200);
     await new Promise((res) => setTimeout(res, 1_500));
@@ -91,9 +89,7 @@ describe.each(await dbTargets())('restarts on %s', (target) => {
     await slow.stop('SIGKILL');
 
     // Restarted (its solves take 3 s, so the moment before the re-plan lands can be seen).
-    const back = await start({ ...db, SOLVER_DELAY_MS: '3000' });
-    const b = new ApiClient(back.url);
-    await b.login(ADMIN.email, ADMIN.password);
+    const { proc: back, admin: b } = await start({ ...db, SOLVER_DELAY_MS: '3000' });
     const current = await b.get('/api/plans/current');
     expect(current.status).toBe(200);
     expect(current.body.version).toBe(plan.version);
