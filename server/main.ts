@@ -2,6 +2,7 @@
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
+import { exitOnSignals } from './shutdown.ts';
 
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
@@ -18,15 +19,4 @@ started.server.listen(config.PORT, config.HOST, () => {
   process.stdout.write(`${lines.join('\n')}\n`);
 });
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'shutting down: finishing work in progress');
-  const force = setTimeout(() => process.exit(1), 20_000);
-  force.unref();
-  await started.close();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+exitOnSignals(logger, 'server', () => started.close());

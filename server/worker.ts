@@ -8,6 +8,7 @@ import { loadConfig } from './config.ts';
 import { openDatabase } from './db/orm.ts';
 import { EventBus } from './events.ts';
 import { createLogger } from './logger.ts';
+import { exitOnSignals } from './shutdown.ts';
 import { QueueReplanner } from './planning/queue-replanner.ts';
 import { SolverPool } from './planning/solver-pool.ts';
 import { PostgresEmitter } from './realtime/pg-emitter.ts';
@@ -31,19 +32,10 @@ await replanner.catchUp();
 logger.info('solver worker ready');
 process.stdout.write('worker ready\n');
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'worker stopping: finishing the job in hand');
-  const force = setTimeout(() => process.exit(1), 25_000);
-  force.unref();
+exitOnSignals(logger, 'worker', async () => {
   await replanner.close();
   stopPublisher();
   await pool.close();
   await pgPool.end();
   await db.close();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+});
