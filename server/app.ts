@@ -18,7 +18,7 @@ import { EventBus } from './events.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { plansRouter } from './modules/plans/plans.routes.ts';
 import { quartersRouter } from './modules/quarters/quarters.routes.ts';
-import { InProcessReplanner, type Replanner } from './planning/replanner.ts';
+import { InProcessReplanner, type ReplanDeps, type Replanner } from './planning/replanner.ts';
 import { QueueReplanner } from './planning/queue-replanner.ts';
 import { startPublisher } from './realtime/publisher.ts';
 import { startSocketServer } from './realtime/socket-server.ts';
@@ -54,7 +54,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; clock?:
   const events = new EventBus();
   const store = new Store(db.orm);
   const pool = new SolverPool(1, config.SOLVE_TIMEOUT_MS, config.SOLVER_DELAY_MS);
-  const replanner = await startReplanner(config, { orm: db.orm, pool, events, logger });
+  const replanner = await startReplanner(config, { orm: db.orm, pool, events, logger, planHistory: config.PLAN_HISTORY });
   store.onTouched((quarters, reason) => replanner.markDirty(quarters, reason));
   const services: Services = { config, logger, orm: db.orm, embedded: db.embedded, events, store, replanner, pool };
 
@@ -112,7 +112,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; clock?:
  * With a PostgreSQL server, re-plans are jobs on a shared queue (several instances, stand-alone
  * workers); on the embedded database, one process plans in-process.
  */
-async function startReplanner(config: Config, deps: ConstructorParameters<typeof InProcessReplanner>[0]): Promise<Replanner> {
+async function startReplanner(config: Config, deps: ReplanDeps): Promise<Replanner> {
   if (!config.DATABASE_URL) {
     if (config.SOLVER_WORKER === 'none') {
       throw new Error('SOLVER_WORKER=none needs DATABASE_URL: stand-alone workers share their queue through PostgreSQL. On the embedded database the server plans by itself.');

@@ -28,6 +28,8 @@ const schema = z.object({
   JOB_EXPIRE_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   /** Test hook: make every solve take at least this long (to test a worker killed mid-solve). */
   SOLVER_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  /** Plan versions kept per quarter; older ones (and their allocations) are deleted. */
+  PLAN_HISTORY: z.coerce.number().int().min(1).default(500),
   /** Requests per 15 minutes per client address on the sign-in route. */
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(20),
   /** Serve the built dashboard (client/dist) when present. */

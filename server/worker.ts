@@ -26,7 +26,7 @@ const events = new EventBus();
 const pool = new SolverPool(1, config.SOLVE_TIMEOUT_MS, config.SOLVER_DELAY_MS);
 const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
 const stopPublisher = startPublisher(events, new PostgresEmitter(pgPool, (err) => logger.warn({ err }, 'could not send an event to the sockets')), logger);
-const replanner = new QueueReplanner({ orm: db.orm, pool, events, logger }, { connectionString: config.DATABASE_URL, work: true, debounceMs: config.REPLAN_DEBOUNCE_MS, expireInSeconds: config.JOB_EXPIRE_SECONDS });
+const replanner = new QueueReplanner({ orm: db.orm, pool, events, logger, planHistory: config.PLAN_HISTORY }, { connectionString: config.DATABASE_URL, work: true, debounceMs: config.REPLAN_DEBOUNCE_MS, expireInSeconds: config.JOB_EXPIRE_SECONDS });
 await replanner.start();
 await replanner.catchUp();
 logger.info('solver worker ready');

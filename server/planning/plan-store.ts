@@ -51,7 +51,8 @@ export async function currentPlan(em: EntityManager, quarter: Quarter): Promise<
 
 /**
  * Commits a plan solved from `dataRevision` as the quarter's current plan, in one transaction
- * with its allocations. A plan older than the current one is dropped (returns null).
+ * with its allocations. A plan older than the current one is dropped (returns null). Only the
+ * latest `keep` versions of the quarter are kept.
  */
 export async function commitPlan(
   em: EntityManager,
@@ -59,6 +60,7 @@ export async function commitPlan(
   dataRevision: number,
   plan: Plan,
   trigger: string,
+  keep = 500,
 ): Promise<{ version: number; previousVersion: number | null } | null> {
   return em.transactional(async (tx) => {
     const quarter = await tx.findOne(Quarter, { id: quarterId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -78,6 +80,11 @@ export async function commitPlan(
     }
     // Plain SQL: pointing at a new plan must not bump the quarter's optimistic-lock version.
     await tx.execute('update quarters set current_plan_id = ? where id = ?', [rec.id, quarterId]);
+    // Plans are re-made on every change: keep the latest `keep` versions (their allocations go too).
+    await tx.execute(
+      'delete from plans where quarter_id = ? and id < (select min(id) from (select id from plans where quarter_id = ? order by id desc limit ?) as kept)',
+      [quarterId, quarterId, keep],
+    );
     return { version: rec.id, previousVersion };
   });
 }

@@ -13,7 +13,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../logger.ts';
 import { QuietWindow, staleQuarters } from './quiet-window.ts';
-import { replanQuarter, type ReplanStats, type Replanner } from './replanner.ts';
+import { replanQuarter, type ReplanDeps, type ReplanStats, type Replanner } from './replanner.ts';
 import type { SolverPool } from './solver-pool.ts';
 
 export const REPLAN_QUEUE = 'replan';
@@ -44,7 +44,7 @@ export class QueueReplanner implements Replanner {
   private closed = false;
 
   constructor(
-    private readonly deps: { orm: MikroORM; pool: SolverPool; events: EventBus; logger: Logger },
+    private readonly deps: ReplanDeps,
     private readonly opts: QueueOptions,
   ) {
     this.boss = new PgBoss({

@@ -18,6 +18,16 @@ import { commitPlan, currentPlan } from './plan-store.ts';
 import { QuietWindow, staleQuarters } from './quiet-window.ts';
 import type { SolverPool } from './solver-pool.ts';
 
+/** What solving and committing a quarter needs. */
+export interface ReplanDeps {
+  orm: MikroORM;
+  pool: SolverPool;
+  events: EventBus;
+  logger: Logger;
+  /** Plan versions kept per quarter (the current one always is); older ones are deleted. */
+  planHistory?: number;
+}
+
 export interface ReplanResult {
   version: number;
   solveMs: number;
@@ -25,7 +35,7 @@ export interface ReplanResult {
 
 /** Reads a quarter, solves it, commits the plan and announces it. Shared by every job runner. */
 export async function replanQuarter(
-  deps: { orm: MikroORM; pool: SolverPool; events: EventBus; logger: Logger },
+  deps: ReplanDeps,
   quarterId: string,
   trigger: string,
   jobId: string = randomUUID(),
@@ -52,7 +62,7 @@ export async function replanQuarter(
     deps.events.emit('replan.failed', { quarterId, jobId, message: (e as Error).message });
     throw e;
   }
-  const committed = await commitPlan(deps.orm.em.fork() as EntityManager, quarterId, snapshot.revision, plan, trigger);
+  const committed = await commitPlan(deps.orm.em.fork() as EntityManager, quarterId, snapshot.revision, plan, trigger, deps.planHistory);
   if (!committed) return null;
   const diff = diffPlans(snapshot.previous?.plan ?? null, plan);
   deps.events.emit('replan.finished', { quarterId, jobId, version: committed.version, solveMs: plan.stats.solveMs });
@@ -101,7 +111,7 @@ export class InProcessReplanner implements Replanner {
   private closed = false;
 
   constructor(
-    private readonly deps: { orm: MikroORM; pool: SolverPool; events: EventBus; logger: Logger },
+    private readonly deps: ReplanDeps,
     private readonly debounceMs: number,
   ) {
     this.window = new QuietWindow(debounceMs, (q) => this.run(q));

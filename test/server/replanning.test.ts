@@ -19,7 +19,7 @@ describe.each(await dbTargets())('re-planning on %s', (target) => {
   let manager: ApiClient;
 
   beforeAll(async () => {
-    t = await startTestApp(target, { REPLAN_DEBOUNCE_MS: '300' });
+    t = await startTestApp(target, { REPLAN_DEBOUNCE_MS: '300', PLAN_HISTORY: '3' });
     manager = await t.manager();
     expect((await manager.post('/api/quarters/BURST/import', quarter)).status).toBe(200);
     await t.settle();
@@ -49,5 +49,19 @@ describe.each(await dbTargets())('re-planning on %s', (target) => {
     const next = (await manager.get('/api/plans/current?quarter=BURST')).body;
     expect(next.version).toBeGreaterThan(current);
     expect(next.tickets.find((x: { id: string }) => x.id === 'T-1').remainingHours).toBe(14);
+  });
+
+  it('keeps only the latest PLAN_HISTORY versions of a quarter, the current one among them', async () => {
+    for (const hours of [15, 16]) {
+      const tk = (await manager.get('/api/tickets/T-2')).body;
+      expect((await manager.patch('/api/tickets/T-2', { version: tk.version, estimateHours: hours })).status).toBe(200);
+      await t.settle();
+    }
+    const list = (await manager.get('/api/plans?quarter=BURST')).body;
+    expect(list.versions).toHaveLength(3);
+    expect(list.versions[0].version).toBe(list.current);
+    // The allocations of deleted versions go with them.
+    const orphans = await t.app.services.store.reader().getConnection().execute('select count(*)::int as n from allocations where plan_id not in (select id from plans)');
+    expect(orphans[0]?.n).toBe(0);
   });
 });
