@@ -17,7 +17,7 @@ export interface PlanChanges {
 export interface DomainEvents {
   'plan.updated': { quarterId: string; version: number; previousVersion: number | null; changes: PlanChanges; audiences: PlanAudiences; at: string };
   'ticket.changed': { quarterId: string; ticketId: string; clientId: string; action: 'created' | 'updated' | 'imported' };
-  'time-entry.changed': { quarterId: string; entryId: number; ticketId: string; clientId: string; staffId: string; action: 'created' | 'updated' };
+  'time-entry.changed': { quarterId: string; entryId: number; ticketId: string; clientId: string; staffId: string; action: 'created' | 'updated' | 'deleted' };
   'emergency.declared': { quarterId: string; ticketId: string; clientId: string; at: string };
   'replan.started': { quarterId: string; jobId: string; revision: number };
   'replan.progress': { quarterId: string; jobId: string; week: number; weeks: number };

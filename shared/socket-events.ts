@@ -35,7 +35,7 @@ export interface TimeEntryChangedPayload {
   ticketId: string;
   clientId: string;
   staffId: string;
-  action: 'created' | 'updated';
+  action: 'created' | 'updated' | 'deleted';
 }
 
 export interface EmergencyDeclaredPayload {

@@ -162,6 +162,26 @@ describe.each(await dbTargets())('time entries on %s', (target) => {
     expect((await manager.get(url)).body.version).toBe(r.body.version + 1);
   });
 
+  it('DELETE removes a mistaken entry: its hours go back to the ticket in a new plan', async () => {
+    const created = (await ana.post('/api/time-entries', { ticketId: 'A-2', hours: 2, date: '2026-10-13' })).body;
+    await t.settle();
+    const before = (await manager.get('/api/plans/current')).body;
+    const url = `/api/time-entries/${created.id}`;
+    expect((await ana.delete(url)).status).toBe(400);
+    expect((await sam.delete(`${url}?version=${created.version}`)).status).toBe(404);
+    expect((await acme.delete(`${url}?version=${created.version}`)).status).toBe(403);
+    expect((await ana.delete(`${url}?version=${created.version + 1}`)).status).toBe(409);
+    const rec = recordEvents(t, 'time-entry.changed');
+    expect((await ana.delete(`${url}?version=${created.version}`)).status).toBe(204);
+    rec.stop();
+    expect(rec.events.map((e) => e.action)).toEqual(['deleted']);
+    expect((await manager.get(url)).status).toBe(404);
+    await t.settle();
+    const after = (await manager.get('/api/plans/current')).body;
+    expect(after.version).toBeGreaterThan(before.version);
+    expect(ticketOf(after, 'A-2').remainingHours).toBe(ticketOf(before, 'A-2').remainingHours + 2);
+  });
+
   it('in a quarter without a start date, hours are logged by week', async () => {
     const scenario = {
       quarter: { id: '2027-Q1', weeks: 13, currentWeek: 3 },

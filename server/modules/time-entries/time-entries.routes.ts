@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { requireAuth, requireRole, viewer } from '../../auth/middleware.ts';
 import { parse } from '../../errors.ts';
 import type { Services } from '../../services.ts';
-import { createEntry, getEntry, listEntries, publicEntry, updateEntry } from './time-entries.service.ts';
+import { createEntry, deleteEntry, getEntry, listEntries, publicEntry, updateEntry } from './time-entries.service.ts';
 
 const id = z.string().trim().min(1, { error: 'must not be empty' }).max(200);
 const hours = z
@@ -46,6 +46,8 @@ const ListQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
+const VersionQuery = z.object({ version: z.coerce.number({ error: 'is required: send the version you read (?version=N)' }).int() }).strict();
+
 export function timeEntriesRouter(s: Services): Router {
   const router = Router();
   router.use(requireAuth);
@@ -75,6 +77,14 @@ export function timeEntriesRouter(s: Services): Router {
     const v = viewer(req);
     const e = await s.store.write(v, 'time entry', (w) => updateEntry(w, s.events, v, id, body));
     res.json(publicEntry(e, v));
+  });
+
+  router.delete('/:id', requireRole('manager', 'staff'), async (req, res) => {
+    const { id } = parse(IdParam, req.params);
+    const { version } = parse(VersionQuery, req.query);
+    const v = viewer(req);
+    await s.store.write(v, 'time entry removed', (w) => deleteEntry(w, s.events, v, id, version));
+    res.status(204).end();
   });
 
   return router;

@@ -172,3 +172,23 @@ export async function updateEntry(w: WriteContext, events: EventBus, v: Viewer, 
   w.afterCommit(() => events.emit('time-entry.changed', { quarterId: e.quarterId, entryId: e.id, ticketId: e.ticketId, clientId: e.clientId, staffId: e.staffId, action: 'updated' }));
   return e;
 }
+
+/**
+ * Removes a mistaken entry (its hours go back to the ticket and the client's balance). Staff
+ * remove their own; the version read must match, as for a change.
+ */
+export async function deleteEntry(w: WriteContext, events: EventBus, v: Viewer, id: number, version: number): Promise<void> {
+  const { tx } = w;
+  const e = await getEntry(tx, v, id);
+  staffFor(v, e.staffId);
+  if (e.version !== version) {
+    throw conflict('This time entry changed since you read it. Check the current values and try again.', { current: publicEntry(e, v) });
+  }
+  const quarter = await tx.findOneOrFail(Quarter, { id: e.quarterId });
+  if (quarter.closedAt) throw badRequest(`Time entry ${id} is in quarter ${quarter.id}, which is closed; it can no longer be changed.`);
+  const before = publicEntry(e, v);
+  await tx.remove(e).flush();
+  w.touch(quarter.id);
+  w.audit('delete', 'time-entry', id, before, null);
+  w.afterCommit(() => events.emit('time-entry.changed', { quarterId: e.quarterId, entryId: id, ticketId: e.ticketId, clientId: e.clientId, staffId: e.staffId, action: 'deleted' }));
+}
