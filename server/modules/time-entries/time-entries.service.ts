@@ -133,7 +133,7 @@ export async function createEntry(w: WriteContext, events: EventBus, v: Viewer, 
   await tx.flush();
   w.touch(quarter.id);
   w.audit('create', 'time-entry', e.id, null, publicEntry(e, v));
-  w.afterCommit(() => events.emit('time-entry.changed', { quarterId: e.quarterId, entryId: e.id, ticketId: e.ticketId, clientId: e.clientId, staffId: e.staffId, action: 'created' }));
+  announce(w, events, e, 'created');
   return e;
 }
 
@@ -141,11 +141,7 @@ export async function updateEntry(w: WriteContext, events: EventBus, v: Viewer, 
   const { tx } = w;
   const e = await getEntry(tx, v, id);
   const staffId = staffFor(v, body.staffId);
-  if (e.version !== body.version) {
-    throw conflict('This time entry changed since you read it. Check the current values and apply your change again.', { current: publicEntry(e, v) });
-  }
-  const oldQuarter = await tx.findOneOrFail(Quarter, { id: e.quarterId });
-  if (oldQuarter.closedAt) throw badRequest(`Time entry ${id} is in quarter ${oldQuarter.id}, which is closed; it can no longer be changed.`);
+  const oldQuarter = await editableQuarter(tx, v, e, body.version);
   const before = publicEntry(e, v);
 
   const { ticket, quarter } = body.ticketId !== undefined ? await openTicket(tx, body.ticketId) : { ticket: null, quarter: oldQuarter };
@@ -169,7 +165,7 @@ export async function updateEntry(w: WriteContext, events: EventBus, v: Viewer, 
   await tx.flush();
   w.touch(oldQuarter.id, quarter.id);
   w.audit('update', 'time-entry', e.id, before, publicEntry(e, v));
-  w.afterCommit(() => events.emit('time-entry.changed', { quarterId: e.quarterId, entryId: e.id, ticketId: e.ticketId, clientId: e.clientId, staffId: e.staffId, action: 'updated' }));
+  announce(w, events, e, 'updated');
   return e;
 }
 
@@ -180,15 +176,25 @@ export async function updateEntry(w: WriteContext, events: EventBus, v: Viewer, 
 export async function deleteEntry(w: WriteContext, events: EventBus, v: Viewer, id: number, version: number): Promise<void> {
   const { tx } = w;
   const e = await getEntry(tx, v, id);
-  staffFor(v, e.staffId);
-  if (e.version !== version) {
-    throw conflict('This time entry changed since you read it. Check the current values and try again.', { current: publicEntry(e, v) });
-  }
-  const quarter = await tx.findOneOrFail(Quarter, { id: e.quarterId });
-  if (quarter.closedAt) throw badRequest(`Time entry ${id} is in quarter ${quarter.id}, which is closed; it can no longer be changed.`);
+  const quarter = await editableQuarter(tx, v, e, version);
   const before = publicEntry(e, v);
   await tx.remove(e).flush();
   w.touch(quarter.id);
   w.audit('delete', 'time-entry', id, before, null);
-  w.afterCommit(() => events.emit('time-entry.changed', { quarterId: e.quarterId, entryId: id, ticketId: e.ticketId, clientId: e.clientId, staffId: e.staffId, action: 'deleted' }));
+  announce(w, events, { ...e, id }, 'deleted');
+}
+
+/** The quarter of an entry about to change: the caller read its current version, and the quarter is open. */
+async function editableQuarter(tx: WriteContext['tx'], v: Viewer, e: TimeEntry, version: number): Promise<Quarter> {
+  if (e.version !== version) {
+    throw conflict('This time entry changed since you read it. Check the current values and apply your change again.', { current: publicEntry(e, v) });
+  }
+  const quarter = await tx.findOneOrFail(Quarter, { id: e.quarterId });
+  if (quarter.closedAt) throw badRequest(`Time entry ${e.id} is in quarter ${quarter.id}, which is closed; it can no longer be changed.`);
+  return quarter;
+}
+
+function announce(w: WriteContext, events: EventBus, e: Pick<TimeEntry, 'id' | 'quarterId' | 'ticketId' | 'clientId' | 'staffId'>, action: 'created' | 'updated' | 'deleted'): void {
+  const payload = { quarterId: e.quarterId, entryId: e.id, ticketId: e.ticketId, clientId: e.clientId, staffId: e.staffId, action };
+  w.afterCommit(() => events.emit('time-entry.changed', payload));
 }
