@@ -4,7 +4,7 @@
  * session, so the pool has one connection and transactions must use their own EntityManager.
  */
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '../logger.ts';
@@ -74,4 +74,3 @@ export async function openDatabase(opts: { url?: string; dataDir: string; logger
   };
 }
 
-export const dataPath = (dataDir: string, ...parts: string[]) => join(resolve(dataDir), ...parts);
