@@ -14,8 +14,27 @@ export type Level = 1 | 2 | 3 | 4 | 5;
 
 export interface PolicyInput {
   levels?: PolicyLevel[];
-  /** Give clients the company owes hours first when working ahead (level 5). Default true. */
+  /**
+   * Accepted for old scenarios and ignored: DOMAIN.md now makes catch-up of a missed rate part
+   * of level 2, so hours owed are always caught up first.
+   */
   catchUpFirst?: boolean;
+}
+
+/** A manager's decision: this person does this ticket in this week, for these hours. */
+export interface PinInput {
+  ticket: string;
+  staff: string;
+  week: number;
+  hours: number;
+}
+
+/** An allocation row of the plan in force (extra fields such as `client` and `level` are ignored). */
+export interface PreviousRow {
+  week: number;
+  staff: string;
+  ticket: string;
+  hours: number;
 }
 
 export interface ScenarioInput {
@@ -29,6 +48,10 @@ export interface ScenarioInput {
    * count as delivered that week; the tickets' `spentHours` already include them.
    */
   currentWeekLog?: { staff: string; ticket: string; hours: number }[];
+  /** Hours a manager fixed (DOMAIN.md "Pins"); planned right after emergencies. */
+  pins?: PinInput[];
+  /** The allocations of the plan in force: among equal plans, tickets stay with their people. */
+  previous?: PreviousRow[];
 }
 
 export interface StaffInput {
@@ -71,6 +94,20 @@ export interface Allocation {
   ticket: string;
   hours: number;
   level: Level;
+  /** The row holds hours a manager pinned (exempt from the precedence rules). */
+  pinned?: true;
+  /** Of `hours`, those pinned; present only when the row also holds planned hours. */
+  pinnedHours?: number;
+}
+
+export type PinIssueCode = 'unknown-ticket' | 'unknown-staff' | 'closed' | 'past-week' | 'outside-quarter' | 'not-open-yet' | 'no-skill' | 'capacity' | 'hours-left';
+
+/** A pin that could not hold in full, and why. */
+export interface PinIssue {
+  pin: PinInput;
+  heldHours: number;
+  code: PinIssueCode;
+  reason: string;
 }
 
 export interface TicketPlan {
@@ -121,6 +158,19 @@ export interface ShortfallWeek {
   takenBy: TakenBy[];
 }
 
+/**
+ * Why a prepaid client's hours are at risk, so the advice matches the cause (DOMAIN.md):
+ * - `none`: nothing at risk;
+ * - `unplanned-work`: work the client already presented is left unplanned (`tickets` say which
+ *   and why): the client should talk to the company, not present more;
+ * - `present-work`: the client has not presented enough work; tasks presented by `presentByWeek`
+ *   can still use the hours.
+ */
+export interface AtRiskAdvice {
+  cause: 'none' | 'unplanned-work' | 'present-work';
+  tickets: { ticket: string; hours: number; code: UnplannedCode; reason: string }[];
+}
+
 export interface ClientPlan {
   id: string;
   name: string;
@@ -139,8 +189,16 @@ export interface ClientPlan {
   rolloverInHours: number;
   usedHours: number;
   plannedHours: number;
-  /** Hours the company would deliver if it worked presented tickets at exactly the rate (DOMAIN.md). */
+  /** Hours the company would deliver if it worked presented tickets at exactly the rate (DOMAIN.md), in quarter hours. */
   owedAtRateHours: number;
+  /**
+   * DOMAIN.md's ideal[w] per week (the client's own week of the rate, capped by presented work
+   * and balance), in quarter hours rounded cumulatively from the current week; 0 before it.
+   */
+  ideal: number[];
+  /** The level-2 target per planned week: own week plus catch-up, capped by the balance left; 0 before. */
+  target: number[];
+  advice: AtRiskAdvice;
   /** Weeks where the client's rate was not met although it had work waiting, and why. */
   shortfallWeeks: ShortfallWeek[];
   /**
@@ -176,6 +234,7 @@ export interface PlanStats {
 
 export interface Plan {
   quarter: { id: string; weeks: number; currentWeek: number; startDate?: string };
+  pinIssues: PinIssue[];
   policy: { levels: PolicyLevel[]; catchUpFirst: boolean };
   allocations: Allocation[];
   tickets: TicketPlan[];

@@ -103,6 +103,7 @@ export function buildPlan(model: Model, policy: Policy, engine: EngineResult): O
 
   return {
     quarter: { id: model.quarterId, weeks: W, currentWeek: current, ...(model.startDate ? { startDate: model.startDate } : {}) },
+    pinIssues: [],
     policy: { levels: [...policy.levels], catchUpFirst: policy.catchUpFirst },
     allocations,
     tickets,
@@ -152,6 +153,9 @@ function clientFigures(
       boughtHours: 0,
       rolloverInHours: 0,
       owedAtRateHours: 0,
+      ideal: zeros,
+      target: zeros,
+      advice: { cause: 'none', tickets: [] },
       shortfallWeeks: [],
       presentByWeek: null,
     };
@@ -191,6 +195,9 @@ function clientFigures(
     boughtHours: tidy(c.bought),
     rolloverInHours: tidy(c.rolloverIn),
     owedAtRateHours: tidy(owed),
+    ideal: engine.ideal[c.idx]!.map(tidy),
+    target: Array.from({ length: W }, (_, w) => hoursOf(engine.rateTargetQ[c.idx * W + w]!)),
+    advice: { cause: 'none', tickets: [] },
     shortfallWeeks,
     presentByWeek: presentBy(c, delivered, tidy(atRisk), current, W),
   };

@@ -25,11 +25,16 @@ const MAX_WEEKS = 27;
 const MAX_HOURS = 100_000;
 
 const id = z.string().trim().min(1, { error: 'must not be empty' }).max(200);
-const hours = z
+/** DOMAIN.md: hours are planned and reported in quarter hours. */
+export const isQuarterHours = (h: number): boolean => Math.abs(h * 4 - Math.round(h * 4)) < 1e-9;
+export const QUARTER_HOURS_MESSAGE = 'must be in quarter hours (a multiple of 0.25)';
+
+const anyHours = z
   .number({ error: 'must be a number of hours' })
   .finite()
   .min(0, { error: 'must not be negative' })
   .max(MAX_HOURS, { error: `must be at most ${MAX_HOURS} hours` });
+const hours = anyHours.refine(isQuarterHours, { error: QUARTER_HOURS_MESSAGE });
 const weekIndex = z.number({ error: 'must be a week index' }).int({ error: 'must be a whole week index' }).min(0, {
   error: 'must be a week index from 0',
 });
@@ -94,6 +99,23 @@ export const scenarioSchema = z.object({
   ),
   policy: policySchema.default({}),
   currentWeekLog: z.array(z.object({ staff: id, ticket: id, hours: hours.max(168) })).default([]),
+  // A pin that cannot hold (unknown ticket or person, past week, missing skill, too many hours)
+  // is reported in the plan's pinIssues, never refused: only its shape is checked here.
+  pins: z
+    .array(
+      z.object({
+        ticket: id,
+        staff: id,
+        week: z.number({ error: 'must be a week index' }).int({ error: 'must be a whole week index' }),
+        hours: hours.max(168, { error: 'must be at most 168 hours a week' }).refine((h) => h > 0, { error: 'must be more than 0' }),
+      }),
+    )
+    .max(100_000)
+    .default([]),
+  // Rows of the plan in force; rows naming unknown staff or tickets are ignored, never refused.
+  previous: z
+    .array(z.object({ week: z.number().int(), staff: z.string(), ticket: z.string(), hours: anyHours }))
+    .default([]),
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;
