@@ -238,6 +238,24 @@ export const AuditEntry = defineEntity({
 });
 export type AuditEntry = InferEntity<typeof AuditEntry>;
 
+/** A manager's pin: this person does this ticket in this week, for these hours (DOMAIN.md "Pins"). */
+export const Pin = defineEntity({
+  name: 'Pin',
+  tableName: 'pins',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    quarterId: p.string(),
+    ticketId: p.string(),
+    staffId: p.string(),
+    week: p.integer(),
+    hours: p.double().$type<number>(),
+    /** The manager who pinned it (null once that user is gone). */
+    createdBy: p.integer().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export type Pin = InferEntity<typeof Pin>;
+
 export const ENTITIES = [
   User,
   Session,
@@ -253,4 +271,5 @@ export const ENTITIES = [
   AllocationRecord,
   RolloverCredit,
   AuditEntry,
+  Pin,
 ];
