@@ -24,6 +24,8 @@ export interface Row {
   ticket: MTicket;
   level: Level;
   q: number;
+  /** Hours a manager pinned (placed by rules/pins.ts, not by this split). */
+  pinned?: true;
 }
 
 export interface Continuity {
@@ -62,6 +64,8 @@ export function assignWeek(
   phaseLevels: readonly Level[],
   memory: Continuity,
   stats: AssignStats,
+  /** People who had the ticket this week in the plan in force, most hours first. */
+  previousOf: (t: MTicket) => readonly number[] | undefined = () => undefined,
 ): Row[] {
   const S = flow.S;
   const groups = new Map<number, Map<MTicket, number>>();
@@ -82,8 +86,10 @@ export function assignWeek(
     const people = flow.staffFor(k).filter((s) => flow.flow[phase]![k * S + s]! > 0);
     const amounts = people.map((s) => flow.flow[phase]![k * S + s]!);
     const costOf = (item: Item, s: number) => {
-      const pref = weekStaff.get(item.ticket) ?? memory.lastStaff[item.ticket.idx]!;
-      if (pref === s) return COST_SAME_PERSON;
+      const before = previousOf(item.ticket);
+      if (before && before.length > 0) {
+        if (before.includes(s)) return COST_SAME_PERSON;
+      } else if ((weekStaff.get(item.ticket) ?? memory.lastStaff[item.ticket.idx]!) === s) return COST_SAME_PERSON;
       return memory.clientStaffQ[item.ticket.client.idx * S + s]! > 0 ? COST_CLIENT_PERSON : COST_OTHER;
     };
     let cells = quickPass(items, people, amounts, costOf);
@@ -118,11 +124,11 @@ function quickPass(items: Item[], people: number[], amounts: number[], costOf: (
   };
   items.forEach((item, i) => {
     let need = item.q;
-    // The person who had the ticket keeps it, as far as their hours go.
-    const same = people.findIndex((s) => costOf(item, s) === COST_SAME_PERSON);
-    if (same >= 0 && left[same]! > 0) {
-      const q = Math.min(need, left[same]!);
-      give(i, same, q);
+    // The people who had the ticket keep it, as far as their hours go.
+    for (let pi = 0; pi < people.length && need > 0; pi++) {
+      if (costOf(item, people[pi]!) !== COST_SAME_PERSON || left[pi]! <= 0) continue;
+      const q = Math.min(need, left[pi]!);
+      give(i, pi, q);
       need -= q;
     }
     while (need > 0) {

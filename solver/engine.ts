@@ -6,12 +6,12 @@
 import type { Level } from './contract.ts';
 import { assignWeek, type AssignStats, type Continuity, type Part, type Row } from './assign.ts';
 import { WeekFlow } from './flow.ts';
-import { quarterHourRates, type MTicket, type Model } from './model.ts';
-import { cumulativeFrom, idealByWeek } from './owed.ts';
+import type { MClient, MTicket, Model } from './model.ts';
 import type { Policy } from './policy.ts';
-import { emergencies } from './rules/emergencies.ts';
+import { emergencies, emergenciesAfterPins } from './rules/emergencies.ts';
 import { lockedInRate } from './rules/locked-in-rate.ts';
-import { paygAndOverage } from './rules/payg-and-overage.ts';
+import { isOverageOrPayg, paygAndOverage } from './rules/payg-and-overage.ts';
+import { emergencyPins, pins } from './rules/pins.ts';
 import { urgentAboveRate } from './rules/urgent-above-rate.ts';
 import type { Rule, WeekContext } from './rules/week-context.ts';
 import { workAhead } from './rules/work-ahead.ts';
@@ -25,13 +25,7 @@ const POLICY_RULES: Record<Policy['levels'][number], Rule> = {
 
 /** The rules of one week in the order they run. */
 export function weekRules(policy: Policy): Rule[] {
-  const rules = [emergencies, lockedInRate, ...policy.levels.map((l) => POLICY_RULES[l])];
-  // Working ahead can use up a balance mid-week; what is left of that client's work is then
-  // overage, which pay-as-you-go ranking serves with any capacity still free.
-  const payg = policy.levels.indexOf('payg');
-  const ahead = policy.levels.indexOf('work-ahead');
-  if (payg >= 0 && ahead > payg) rules.push(paygAndOverage);
-  return rules;
+  return [emergencies, emergencyPins, emergenciesAfterPins, pins, lockedInRate, ...policy.levels.map((l) => POLICY_RULES[l])];
 }
 
 export interface WeekRows {
@@ -39,7 +33,7 @@ export interface WeekRows {
   rows: Row[];
 }
 
-/** A prepaid client's rate not met in a week although it had work waiting. */
+/** A prepaid client's level-2 target not met in a week although it had work waiting. */
 export interface MissedRate {
   client: number;
   week: number;
@@ -48,14 +42,21 @@ export interface MissedRate {
   nodes: number[];
 }
 
+/** What each pin (by index in model.pins) held, and the ticket's quarters left when it was planned. */
+export interface PinOutcome {
+  heldQ: number;
+  remainingQ: number;
+}
+
 export interface EngineResult {
   weeks: WeekRows[];
   remQ: Int32Array;
   /** Quarters delivered per client and week, hours logged this week included: [c * W + w]. */
   deliveredQ: Int32Array;
+  /** Each prepaid client's level-2 target per week: [c * W + w]. */
   rateTargetQ: Int32Array;
   missed: MissedRate[];
-  ideal: number[][];
+  pins: (PinOutcome | null)[];
   augmentations: number;
   assignStats: AssignStats;
 }
@@ -64,23 +65,23 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
   const { W, current, clients, tickets } = model;
   const C = clients.length;
   const S = model.staff.length;
+  const T = tickets.length;
   const rules = weekRules(policy);
-  const phaseLevels: Level[] = rules.map((r) => r.level);
+  const phaseLevels: Level[] = rules.map((r) => r.level ?? 2);
 
-  const remQ = new Int32Array(tickets.length);
+  const remQ = new Int32Array(T);
   for (const t of tickets) remQ[t.idx] = t.remQ;
   const balanceLeftQ = new Int32Array(C);
   for (const c of clients) balanceLeftQ[c.idx] = c.prepaid ? floorQ(Math.max(0, c.balance)) : 0;
   const deliveredQ = new Int32Array(C * W);
   const rateTargetQ = new Int32Array(C * W);
-  const ideal = clients.map((c) => idealByWeek(c, W, current));
-  const idealCum = ideal.map((i) => cumulativeFrom(i, current));
-  const idealQ = ideal.map((i) => quarterHourRates(i, current));
   const deliveredBeforeQ = new Int32Array(C);
-  const memory: Continuity = { lastStaff: new Int32Array(tickets.length).fill(-1), clientStaffQ: new Int32Array(C * S) };
+  const memory: Continuity = { lastStaff: new Int32Array(T).fill(-1), clientStaffQ: new Int32Array(C * S) };
   const assignStats: AssignStats = { lpSolves: 0, lpFallbacks: 0 };
   const missed: MissedRate[] = [];
   const weeks: WeekRows[] = [];
+  const pinOutcomes: (PinOutcome | null)[] = model.pins.map(() => null);
+  const pinIndex = new Map(model.pins.map((p, i) => [p, i]));
   let augmentations = 0;
 
   // Hours logged this week count as delivered this week and come off the balance.
@@ -98,8 +99,16 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
     const emergencyQ = new Int32Array(C);
     const weekTargetQ = new Int32Array(C);
     const parts: Part[] = [];
+    const pinnedRows: { ticket: MTicket; staff: number; q: number }[] = [];
+    const loggedStart = Int32Array.from(weekQ);
+    const balanceStart = Int32Array.from(balanceLeftQ);
     let phase = 0;
 
+    const book = (t: MTicket, q: number) => {
+      remQ[t.idx]! -= q;
+      weekQ[t.client.idx]! += q;
+      if (t.client.prepaid) balanceLeftQ[t.client.idx] = Math.max(0, balanceLeftQ[t.client.idx]! - q);
+    };
     const ctx: WeekContext = {
       model,
       policy,
@@ -110,20 +119,32 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
       weekQ,
       emergencyQ,
       rateTargetQ: weekTargetQ,
+      flow,
+      get phase() {
+        return phase;
+      },
       deliveredBeforeQ: (c) => deliveredBeforeQ[c.idx]!,
-      owedToDate: (c) => idealCum[c.idx]![w]!,
-      owedQ: (c) => idealQ[c.idx]![w]!,
+      preferred: (t) => model.previous.get(w * T + t.idx) ?? (memory.lastStaff[t.idx]! >= 0 ? [memory.lastStaff[t.idx]!] : []),
       serve(t, maxQ) {
         const want = Math.min(maxQ, remQ[t.idx]!);
         if (want <= 0) return 0;
-        const got = flow.augment(t.skillNode, want, phase, memory.lastStaff[t.idx]!);
+        const got = flow.augment(t.skillNode, want, phase, ctx.preferred(t));
         if (got > 0) {
-          remQ[t.idx]! -= got;
-          weekQ[t.client.idx]! += got;
-          if (t.client.prepaid) balanceLeftQ[t.client.idx] = Math.max(0, balanceLeftQ[t.client.idx]! - got);
+          book(t, got);
           parts.push({ ticket: t, phase, q: got });
         }
         return got;
+      },
+      credit(t, q) {
+        book(t, q);
+        parts.push({ ticket: t, phase, q });
+      },
+      pinned(t, s, q) {
+        book(t, q);
+        pinnedRows.push({ ticket: t, staff: s, q });
+      },
+      pinOutcome(p, remainingQ, heldQ) {
+        pinOutcomes[pinIndex.get(p)!] = { heldQ, remainingQ };
       },
     };
 
@@ -133,7 +154,8 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
     }
     augmentations += flow.augmentations;
 
-    const rows = assignWeek(flow, parts, phaseLevels, memory, assignStats);
+    const rows = assignWeek(flow, parts, phaseLevels, memory, assignStats, (t) => model.previous.get(w * T + t.idx));
+    rows.push(...labelPins(w, pinnedRows, (c) => loggedStart[c.idx]! + emergencyQ[c.idx]!, (c) => balanceStart[c.idx]! - emergencyQ[c.idx]!, weekTargetQ));
     rememberWorkers(rows, memory, S);
     weeks.push({ week: w, rows });
     for (const c of clients) {
@@ -143,13 +165,66 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
     }
     onProgress?.({ week: w, weeks: W });
   }
-  return { weeks, remQ, deliveredQ, rateTargetQ, missed, ideal, augmentations, assignStats };
+  return { weeks, remQ, deliveredQ, rateTargetQ, missed, pins: pinOutcomes, augmentations, assignStats };
+}
+
+/**
+ * The level of pinned hours (DOMAIN.md "Pins"): emergencies are level 1; a prepaid client's
+ * pinned hours are level 2 as far as its target reaches (its highest-priority pins first), then
+ * the level that work would have above it: 3 for urgent work within the balance, 4 for overage
+ * (or beyond the balance), else 5. Pay-as-you-go work is level 4. Hours logged this week and
+ * emergencies count before the pins, in the target and in the balance.
+ */
+function labelPins(
+  w: number,
+  pinned: { ticket: MTicket; staff: number; q: number }[],
+  countedQ: (c: MClient) => number,
+  balanceQ: (c: MClient) => number,
+  targetQ: Int32Array,
+): Row[] {
+  const rows: Row[] = [];
+  const byClient = new Map<MClient, typeof pinned>();
+  for (const p of pinned) {
+    let list = byClient.get(p.ticket.client);
+    if (!list) byClient.set(p.ticket.client, (list = []));
+    list.push(p);
+  }
+  for (const [c, list] of byClient) {
+    list.sort((a, b) => a.ticket.rank - b.ticket.rank || a.staff - b.staff);
+    const emergencyPinned = list.reduce((a, p) => a + (p.ticket.emergency ? p.q : 0), 0);
+    let toTarget = c.prepaid ? Math.max(0, targetQ[c.idx]! - countedQ(c) - emergencyPinned) : 0;
+    let balance = c.prepaid ? Math.max(0, balanceQ(c) - emergencyPinned) : 0;
+    for (const p of list) {
+      let q = p.q;
+      const take = (level: Level, n: number) => {
+        if (n <= 0) return;
+        rows.push({ staff: p.staff, ticket: p.ticket, level, q: n, pinned: true });
+        q -= n;
+        if (level !== 1) balance = Math.max(0, balance - n);
+      };
+      if (p.ticket.emergency) {
+        take(1, q);
+        continue;
+      }
+      if (!c.prepaid) {
+        take(4, q);
+        continue;
+      }
+      const inTarget = Math.min(q, toTarget);
+      toTarget -= inTarget;
+      take(2, inTarget);
+      const over = isOverageOrPayg(c, w, balance);
+      take(p.ticket.priority === 1 ? 3 : over ? 4 : 5, Math.min(q, balance));
+      take(4, q);
+    }
+  }
+  return rows;
 }
 
 function recordMissedRates(ctx: WeekContext, missed: MissedRate[]): void {
   const waiting = new Map<number, Set<number>>();
   for (const t of ctx.open) {
-    if (!t.client.prepaid || ctx.remQ[t.idx]! <= 0) continue;
+    if (!t.client.prepaid || t.emergency || ctx.remQ[t.idx]! <= 0) continue;
     let nodes = waiting.get(t.client.idx);
     if (!nodes) waiting.set(t.client.idx, (nodes = new Set()));
     nodes.add(t.skillNode);

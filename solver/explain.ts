@@ -2,7 +2,8 @@
  * Why hours were not planned, in words a manager can act on, with the facts behind the words
  * (`code`, `weeks`, `takenBy`) so a server can re-word them for a client without naming others.
  */
-import type { Level, TakenBy, UnplannedCode } from './contract.ts';
+import type { Level, PolicyLevel, TakenBy, UnplannedCode } from './contract.ts';
+import { urgentAboveRateTakes } from './rules/urgent-above-rate.ts';
 import type { Row } from './assign.ts';
 import type { EngineResult } from './engine.ts';
 import type { MTicket, Model } from './model.ts';
@@ -164,7 +165,7 @@ export function makeExplainer(model: Model, policy: Policy, engine: EngineResult
       return { code: 'on-leave' as const, reason: `${who} on leave or fully booked by logged hours in ${span}`, weeks };
     }
     // Which policy level would have planned the rest, and was it switched off?
-    const needed = !t.client.prepaid || finalBalanceQ[t.client.idx]! <= 0 ? (['payg'] as const) : t.priority === 1 ? (['urgent-above-rate', 'work-ahead'] as const) : (['work-ahead'] as const);
+    const needed = levelsFor(t, first);
     if (freeWeeks.length > 0 && !needed.some((l) => policy.levels.includes(l))) {
       const what = needed.map((l) => LEVEL_DESCRIPTIONS[l]).join(' or ');
       const overage = t.client.prepaid && needed[0] === 'payg' ? "the client's balance is used up and " : '';
@@ -192,6 +193,15 @@ export function makeExplainer(model: Model, policy: Policy, engine: EngineResult
     const planned = plannedQ > 0 ? `${tidy(hoursOf(plannedQ))} h planned; ` : '';
     const reason = takenBy.length > 0 ? `${planned}${when} full: ${who} went to ${described}` : `${planned}${when} full: no capacity left`;
     return { code: 'capacity' as const, reason, weeks, takenBy };
+  }
+
+  /** The policy levels that plan a ticket's hours above its client's target (rules/*). */
+  function levelsFor(t: MTicket, first: number): readonly PolicyLevel[] {
+    const c = t.client;
+    const urgent = urgentAboveRateTakes(c.prepaid, t.priority) ? (['urgent-above-rate'] as const) : [];
+    if (!c.prepaid) return ['payg'];
+    const overage = finalBalanceQ[c.idx]! <= 0 || Array.from(c.overage.subarray(first)).some((x) => x === 1);
+    return overage ? [...urgent, 'payg'] : [...urgent, 'work-ahead'];
   }
 
   return { ticket, takenIn };

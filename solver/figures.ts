@@ -2,7 +2,7 @@
  * Turns the engine's rows into the plan of SCENARIO.md, computing every figure exactly as
  * DOMAIN.md defines it (forecast, expiry and rollover).
  */
-import type { Allocation, ClientPlan, Plan, StaffPlan, TicketPlan, Unplanned, WeekPlan } from './contract.ts';
+import type { Allocation, AtRiskAdvice, ClientPlan, PinIssue, PinIssueCode, Plan, StaffPlan, TicketPlan, Unplanned, WeekPlan } from './contract.ts';
 import type { EngineResult } from './engine.ts';
 import { describeTakenBy, makeExplainer } from './explain.ts';
 import type { MClient, Model } from './model.ts';
@@ -13,8 +13,8 @@ export function buildPlan(model: Model, policy: Policy, engine: EngineResult): O
   const { W, current } = model;
   const names = new Map(model.clients.map((c) => [c.id, c.name]));
 
-  // Allocations: one row per (week, staff, ticket, level).
-  const merged = new Map<string, Allocation & { q: number }>();
+  // Allocations: one row per (week, staff, ticket, level); a row holding pinned hours says so.
+  const merged = new Map<string, Allocation & { q: number; pinnedQ: number }>();
   const plannedQ = new Int32Array(model.tickets.length);
   const ticketWeeks = model.tickets.map(() => ({ first: -1, last: -1, byStaff: new Map<number, number>() }));
   const allocatedQ = Array.from({ length: W }, () => new Int32Array(model.staff.length));
@@ -23,8 +23,10 @@ export function buildPlan(model: Model, policy: Policy, engine: EngineResult): O
     for (const r of wk.rows) {
       const key = `${wk.week}|${r.staff}|${r.ticket.idx}|${r.level}`;
       const e = merged.get(key);
-      if (e) e.q += r.q;
-      else {
+      if (e) {
+        e.q += r.q;
+        if (r.pinned) e.pinnedQ += r.q;
+      } else {
         merged.set(key, {
           week: wk.week,
           staff: model.staff[r.staff]!.id,
@@ -33,6 +35,7 @@ export function buildPlan(model: Model, policy: Policy, engine: EngineResult): O
           hours: 0,
           level: r.level,
           q: r.q,
+          pinnedQ: r.pinned ? r.q : 0,
         });
       }
       plannedQ[r.ticket.idx]! += r.q;
@@ -45,7 +48,14 @@ export function buildPlan(model: Model, policy: Policy, engine: EngineResult): O
     }
   }
   const allocations: Allocation[] = [...merged.values()]
-    .map(({ q, ...a }) => ({ ...a, hours: hoursOf(q) }))
+    .map(({ q, pinnedQ, ...a }) => {
+      const row: Allocation = { ...a, hours: hoursOf(q) };
+      if (pinnedQ > 0) {
+        row.pinned = true;
+        if (pinnedQ < q) row.pinnedHours = hoursOf(pinnedQ);
+      }
+      return row;
+    })
     .sort((a, b) => a.week - b.week || compareIds(a.staff, b.staff) || compareIds(a.ticket, b.ticket) || a.level - b.level);
 
   // Final balance left, for explanations.
@@ -83,7 +93,13 @@ export function buildPlan(model: Model, policy: Policy, engine: EngineResult): O
   tickets.sort((a, b) => compareIds(a.id, b.id));
   unplanned.sort((a, b) => compareIds(a.ticket, b.ticket));
 
-  const clients: ClientPlan[] = model.clients.map((c) => clientFigures(model, c, engine, names, explainer));
+  const unplannedOf = new Map<string, Unplanned[]>();
+  for (const u of unplanned) {
+    let list = unplannedOf.get(u.client);
+    if (!list) unplannedOf.set(u.client, (list = []));
+    list.push(u);
+  }
+  const clients: ClientPlan[] = model.clients.map((c) => clientFigures(model, c, engine, names, explainer, unplannedOf.get(c.id) ?? []));
 
   const staff: StaffPlan[] = model.staff.map((st) => ({
     id: st.id,
@@ -103,7 +119,7 @@ export function buildPlan(model: Model, policy: Policy, engine: EngineResult): O
 
   return {
     quarter: { id: model.quarterId, weeks: W, currentWeek: current, ...(model.startDate ? { startDate: model.startDate } : {}) },
-    pinIssues: [],
+    pinIssues: pinIssues(model, engine),
     policy: { levels: [...policy.levels], catchUpFirst: policy.catchUpFirst },
     allocations,
     tickets,
@@ -120,6 +136,7 @@ function clientFigures(
   engine: EngineResult,
   names: ReadonlyMap<string, string>,
   explainer: ReturnType<typeof makeExplainer>,
+  unplanned: readonly Unplanned[],
 ): ClientPlan {
   const { W, current } = model;
   const delivered = Array.from({ length: W }, (_, w) => (w < current ? c.usedByWeek[w]! : hoursOf(engine.deliveredQ[c.idx * W + w]!)));
@@ -160,12 +177,19 @@ function clientFigures(
       presentByWeek: null,
     };
   }
-  const owed = engine.ideal[c.idx]!.reduce((a, b) => a + b, 0);
-  const shortfall = c.shortfallToDate + Math.max(0, owed - plannedHours);
-  const forecastUnused = Math.max(0, c.balance - plannedHours);
-  const overage = Math.max(0, plannedHours - Math.max(0, c.balance));
-  const rollover = Math.min(forecastUnused, shortfall);
-  const atRisk = forecastUnused - rollover;
+  // Every figure in quarters: exact sums, shortfall rounded up (in the client's favour).
+  let deliveredQ = 0;
+  let owedQ = 0;
+  for (let w = current; w < W; w++) {
+    deliveredQ += engine.deliveredQ[c.idx * W + w]!;
+    owedQ += c.idealQ[w]!;
+  }
+  const balanceQ = Math.round(c.balance * 4);
+  const shortfallQ = Math.max(0, c.shortfallToDateQ + owedQ - deliveredQ);
+  const forecastQ = Math.max(0, balanceQ - deliveredQ);
+  const rolloverQ = Math.min(forecastQ, shortfallQ);
+  const atRiskQ = forecastQ - rolloverQ;
+  const overageQ = Math.max(0, deliveredQ - balanceQ);
 
   const shortfallWeeks = [];
   for (const m of engine.missed) {
@@ -187,20 +211,55 @@ function clientFigures(
     ...base,
     rate: c.rate.map(tidy),
     balanceHours: tidy(c.balance),
-    forecastUnusedHours: tidy(forecastUnused),
-    shortfallHours: tidy(shortfall),
-    rolloverHours: tidy(rollover),
-    atRiskHours: tidy(atRisk),
-    overageHours: tidy(overage),
+    forecastUnusedHours: hoursOf(forecastQ),
+    shortfallHours: hoursOf(shortfallQ),
+    rolloverHours: hoursOf(rolloverQ),
+    atRiskHours: hoursOf(atRiskQ),
+    overageHours: hoursOf(overageQ),
     boughtHours: tidy(c.bought),
     rolloverInHours: tidy(c.rolloverIn),
-    owedAtRateHours: tidy(owed),
-    ideal: engine.ideal[c.idx]!.map(tidy),
+    owedAtRateHours: hoursOf(owedQ),
+    ideal: Array.from(c.idealQ, hoursOf),
     target: Array.from({ length: W }, (_, w) => hoursOf(engine.rateTargetQ[c.idx * W + w]!)),
-    advice: { cause: 'none', tickets: [] },
+    advice: adviceFor(atRiskQ, unplanned),
     shortfallWeeks,
-    presentByWeek: presentBy(c, delivered, tidy(atRisk), current, W),
+    presentByWeek: presentBy(c, delivered, hoursOf(atRiskQ), current, W),
   };
+}
+
+/**
+ * Why hours are at risk (DOMAIN.md: advice matches the cause): work the client presented is left
+ * unplanned (it should talk to the company), or it has not presented enough (present more by
+ * the present-by week). Tickets too small to plan are not a cause.
+ */
+function adviceFor(atRiskQ: number, unplanned: readonly Unplanned[]): AtRiskAdvice {
+  if (atRiskQ <= 0) return { cause: 'none', tickets: [] };
+  const left = unplanned.filter((u) => u.code !== 'too-small');
+  if (left.length === 0) return { cause: 'present-work', tickets: [] };
+  return { cause: 'unplanned-work', tickets: left.map((u) => ({ ticket: u.ticket, hours: u.hours, code: u.code, reason: u.reason })) };
+}
+
+/** Each pin that could not hold in full, with what it held and why (SCENARIO.md `pinIssues`). */
+function pinIssues(model: Model, engine: EngineResult): PinIssue[] {
+  const out: PinIssue[] = [];
+  model.pins.forEach((p, i) => {
+    const outcome = engine.pins[i];
+    const held = outcome?.heldQ ?? 0;
+    if (!p.problem && held >= p.q) return;
+    let code: PinIssueCode;
+    let reason: string;
+    if (p.problem) ({ code, reason } = p.problem);
+    else if (!outcome) [code, reason] = ['capacity', `not planned in week ${p.week}`];
+    else if (held < Math.min(p.q, outcome.remainingQ)) {
+      code = 'capacity';
+      reason = `${p.staff!.name} had only ${hoursOf(held)} h free in week ${p.week} after emergencies and other pins`;
+    } else {
+      code = 'hours-left';
+      reason = `${p.ticket!.id} had only ${hoursOf(outcome.remainingQ)} h left in week ${p.week}`;
+    }
+    out.push({ pin: { ...p.input }, heldHours: hoursOf(held), code, reason });
+  });
+  return out;
 }
 
 /**

@@ -2,7 +2,9 @@
  * The engine's view of a scenario: everything sorted (so list order never changes a plan),
  * hours turned into quarters, rates and presented work computed once.
  */
-import { compareIds, floorQ, hoursOf } from './quarter-hours.ts';
+import type { PinInput, PinIssueCode } from './contract.ts';
+import { cumulativeFrom, idealByWeek } from './owed.ts';
+import { ceilQ, compareIds, floorQ, hoursOf } from './quarter-hours.ts';
 import type { Scenario } from './validate.ts';
 
 export interface MStaff {
@@ -32,10 +34,18 @@ export interface MClient {
   shortfallToDate: number;
   /** Locked-in rate per week, exact (DOMAIN.md: Σ H / (W − p) over blocks bought by w). */
   rate: number[];
-  /** The rate as quarter hours per planned week, rounded cumulatively from the current week. */
-  rateQ: Int32Array;
   /** Remaining hours of the client's tickets opened by each week (plus hours logged this week). */
   presented: number[];
+  /** DOMAIN.md's ideal[w] (owed at the rate), exact. */
+  ideal: number[];
+  /** ideal[w] in quarter hours, rounded cumulatively from the current week (the last week rounds the total up). */
+  idealQ: Int32Array;
+  /** Σ idealQ[current … w−1], per week w (so idealBeforeQ[current] = 0). */
+  idealBeforeQ: Int32Array;
+  /** Shortfall to date in quarters (rounded up, in the client's favour). */
+  shortfallToDateQ: number;
+  /** Per week: presented[w] > balance, so work above the target is overage (level 4). */
+  overage: Uint8Array;
   /** Hours logged this week on the client's tickets. */
   loggedQ: number;
   tickets: MTicket[];
@@ -60,6 +70,17 @@ export interface MTicket {
   remQ: number;
   /** Rank in the order of DOMAIN.md: priority, due week, id. */
   rank: number;
+  closed: boolean;
+}
+
+/** A pin, resolved against the scenario; `problem` when it cannot hold at all. */
+export interface MPin {
+  input: PinInput;
+  ticket: MTicket | null;
+  staff: MStaff | null;
+  week: number;
+  q: number;
+  problem: { code: PinIssueCode; reason: string } | null;
 }
 
 export interface Model {
@@ -74,6 +95,9 @@ export interface Model {
   skillNodes: string[];
   /** Staff able to serve each skill node. */
   staffByNode: number[][];
+  pins: MPin[];
+  /** The plan in force: people (most quarters first) per week and ticket, keyed week * T + ticket. */
+  previous: Map<number, number[]>;
 }
 
 /** Ticket order within a level: higher priority, then an earlier due week, then the lower id. */
@@ -162,7 +186,6 @@ export function buildModel(s: Scenario): Model {
         // Hours rolled in count like a block bought in week 0.
         if (c.rolloverInHours > 0) for (let w = 0; w < W; w++) rate[w]! += c.rolloverInHours / W;
       }
-      const rateQ = quarterHourRates(rate, current);
       return {
         idx,
         id: c.id,
@@ -175,8 +198,12 @@ export function buildModel(s: Scenario): Model {
         usedByWeek: Array.from({ length: W }, (_, w) => c.usedByWeek[w] ?? 0),
         shortfallToDate: prepaid ? c.shortfallToDateHours : 0,
         rate,
-        rateQ,
         presented: Array.from({ length: W }, () => 0),
+        ideal: [],
+        idealQ: new Int32Array(W),
+        idealBeforeQ: new Int32Array(W),
+        shortfallToDateQ: prepaid ? ceilQ(c.shortfallToDateHours) : 0,
+        overage: new Uint8Array(W),
         loggedQ: 0,
         tickets: [],
       };
@@ -201,6 +228,7 @@ export function buildModel(s: Scenario): Model {
       remaining,
       remQ: floorQ(remaining),
       rank: 0,
+      closed: t.status === 'closed',
     };
   });
   tickets.sort((a, b) => compareTickets(a, b));
@@ -217,7 +245,30 @@ export function buildModel(s: Scenario): Model {
       for (let w = Math.max(t.opened, current); w < W; w++) c.presented[w]! += t.remaining;
     }
     if (c.loggedQ > 0) for (let w = current; w < W; w++) c.presented[w]! += hoursOf(c.loggedQ);
+    c.ideal = idealByWeek(c, W, current);
+    c.idealQ = quarterHourRates(c.ideal, current);
+    const before = cumulativeFrom(Array.from(c.idealQ), current);
+    for (let w = current; w < W; w++) c.idealBeforeQ[w] = w > current ? before[w - 1]! : 0;
+    if (c.prepaid) for (let w = current; w < W; w++) c.overage[w] = c.presented[w]! > c.balance + 1e-9 ? 1 : 0;
   }
+
+  const staffById = new Map(staff.map((st) => [st.id, st]));
+  const pins = s.pins.map((p) => resolvePin(p, ticketById.get(p.ticket) ?? null, staffById.get(p.staff) ?? null, W, current));
+
+  // Among equal plans, tickets stay with the people who had them in the plan in force.
+  const T = tickets.length;
+  const prevQ = new Map<number, Map<number, number>>();
+  for (const r of s.previous) {
+    const t = ticketById.get(r.ticket);
+    const st = staffById.get(r.staff);
+    if (!t || !st || r.week < current || r.week >= W || !(r.hours > 0)) continue;
+    const key = r.week * T + t.idx;
+    let m = prevQ.get(key);
+    if (!m) prevQ.set(key, (m = new Map()));
+    m.set(st.idx, (m.get(st.idx) ?? 0) + r.hours);
+  }
+  const previous = new Map<number, number[]>();
+  for (const [key, m] of prevQ) previous.set(key, [...m].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([s]) => s));
 
   return {
     quarterId: s.quarter.id,
@@ -229,5 +280,21 @@ export function buildModel(s: Scenario): Model {
     tickets,
     skillNodes,
     staffByNode,
+    pins,
+    previous,
   };
+}
+
+function resolvePin(p: PinInput, t: MTicket | null, st: MStaff | null, W: number, current: number): MPin {
+  const q = floorQ(p.hours);
+  const base = { input: p, ticket: t, staff: st, week: p.week, q };
+  const problem = (code: PinIssueCode, reason: string): MPin => ({ ...base, problem: { code, reason } });
+  if (!t) return problem('unknown-ticket', `unknown ticket "${p.ticket}"`);
+  if (!st) return problem('unknown-staff', `unknown staff member "${p.staff}"`);
+  if (p.week < 0 || p.week >= W) return problem('outside-quarter', `week ${p.week} is outside the quarter (weeks 0 to ${W - 1})`);
+  if (p.week < current) return problem('past-week', `week ${p.week} is in the past (the current week is ${current})`);
+  if (t.remQ <= 0) return problem(t.closed ? 'closed' : 'hours-left', t.closed ? `${t.id} is closed` : `${t.id} has no hours left`);
+  if (t.opened > p.week) return problem('not-open-yet', `${t.id} opens in week ${t.opened}`);
+  if (t.skill && !st.skills.includes(t.skill)) return problem('no-skill', `${st.name} lacks skill '${t.skill}'`);
+  return { ...base, problem: null };
 }

@@ -1,8 +1,10 @@
 /**
  * "Owed at the rate" (DOMAIN.md): the hours a prepaid client would have had if the company had
- * worked its presented tickets at exactly the locked-in rate, week by week from currentWeek:
- *   ideal[w] = min(rate[w], presented[w] − Σ ideal[currentWeek … w−1])
- * It depends on the scenario only, never on the plan, so it is the yardstick for shortfall.
+ * worked its presented tickets at exactly the locked-in rate, week by week from currentWeek, never
+ * more than its balance (the company cannot owe hours the client no longer has):
+ *   ideal[w] = max(0, min(rate[w], presented[w] − I, balance − I)),  I = Σ ideal[currentWeek … w−1]
+ * It depends on the scenario only, never on the plan, so it is the yardstick for shortfall, and
+ * hours delivered ahead never shrink a later week's own ideal[w].
  */
 import type { MClient } from './model.ts';
 
@@ -11,7 +13,7 @@ export function idealByWeek(client: MClient, W: number, current: number): number
   if (!client.prepaid) return ideal;
   let cumulative = 0;
   for (let w = current; w < W; w++) {
-    const x = Math.max(0, Math.min(client.rate[w]!, client.presented[w]! - cumulative));
+    const x = Math.max(0, Math.min(client.rate[w]!, client.presented[w]! - cumulative, client.balance - cumulative));
     ideal[w] = x;
     cumulative += x;
   }

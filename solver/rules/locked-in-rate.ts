@@ -1,35 +1,163 @@
 /**
- * Level 2. Each prepaid client's locked-in weekly rate, filled with its open tickets, highest
- * priority first. Emergency hours (and hours logged this week) count toward the rate. When
- * capacity cannot meet every rate, tickets are served in rank order across clients (priority,
- * due week, lowest id), each as far as the people who can do it allow.
+ * Level 2. Each prepaid client's locked-in rate, as a locked-in average (DOMAIN.md): the week's
+ * target is the client's own week, ideal[w], plus what it is behind (shortfall to date + Σ ideal −
+ * Σ delivered over the planned weeks before), never more than the balance left at the start of
+ * the week. Emergency hours, pinned hours and hours logged this week count toward it.
  *
- * The week's target is the rate in quarter hours, rounded cumulatively over the planned weeks
- * (20 h over 13 weeks: 1.5, 1.5, 1.5, 1.75, …), or, where more, what the client is owed at the
- * rate (its presented work at the exact rate, DOMAIN.md's `ideal`) rounded the same way: either
- * way every week is within a quarter hour of the exact rate and the quarter's total never falls
- * short of what is owed, so quarter hours never create shortfall. It never exceeds the balance
- * left: beyond it the work is overage, ranked as pay-as-you-go.
+ * Every client's own week is served before anyone's catch-up, whatever the priorities. Within
+ * each pass tickets are served in rank order across clients (priority, due week, lowest id),
+ * through the flow network's client layer: a client's target may move among its own tickets of
+ * other skills when that frees a person for another client's target, so every target that can be
+ * met is met before anyone gets hours above theirs (levels 3-5). A last repair moves each
+ * client's target onto its highest-priority tickets where the people allow it, so the hours
+ * above its target are its lowest-priority hours.
+ *
+ * Quarter hours: ideal[w] is rounded cumulatively from the current week (20 h over 13 weeks: 1.5,
+ * 1.5, 1.5, 1.75, …) with the last planned week rounding the total up (model.quarterHourRates),
+ * so every week is within a quarter hour of the exact figure and rounding never creates shortfall.
  */
-import type { Rule, WeekContext } from './week-context.ts';
+import type { MClient, MTicket } from '../model.ts';
+import { plainWork, type Rule, type WeekContext } from './week-context.ts';
+
+/** The level-2 target of a prepaid client this week and its own-week part, in quarters. */
+export function weekTarget(ctx: WeekContext, c: MClient): { target: number; own: number } {
+  if (!c.prepaid) return { target: 0, own: 0 };
+  const w = ctx.week;
+  const startBalance = ctx.balanceLeftQ[c.idx]! + ctx.weekQ[c.idx]!;
+  const own = Math.min(c.idealQ[w]!, startBalance);
+  const behind = Math.max(0, c.shortfallToDateQ + c.idealBeforeQ[w]! - ctx.deliveredBeforeQ(c));
+  return { target: Math.min(own + behind, startBalance), own };
+}
+
+interface WorkNode {
+  client: MClient;
+  node: number;
+  /** The client's tickets behind this (client, skill) node, in rank order, and their quarters. */
+  tickets: MTicket[];
+  q: number[];
+}
 
 export const lockedInRate: Rule = {
   name: 'locked-in rate',
   level: 2,
   plan(ctx: WeekContext) {
-    const w = ctx.week;
-    const left = new Int32Array(ctx.model.clients.length);
-    for (const c of ctx.model.clients) {
-      if (!c.prepaid || c.rate[w]! <= 0) continue;
-      const target = Math.max(c.rateQ[w]!, ctx.owedQ(c));
+    const { model, flow } = ctx;
+    const C = model.clients.length;
+    const ownLeft = new Int32Array(C);
+    const targetLeft = new Int32Array(C);
+    for (const c of model.clients) {
+      if (!c.prepaid) continue;
+      const { target, own } = weekTarget(ctx, c);
       ctx.rateTargetQ[c.idx] = target;
-      const alreadyCounted = ctx.weekQ[c.idx]!; // emergencies and hours logged this week
-      left[c.idx] = Math.min(Math.max(0, target - alreadyCounted), ctx.balanceLeftQ[c.idx]!);
+      ownLeft[c.idx] = Math.max(0, own - ctx.weekQ[c.idx]!);
+      targetLeft[c.idx] = Math.max(0, target - ctx.weekQ[c.idx]!);
     }
+
+    // One work node per (client, skill node) with open work, for clients still short of target.
+    const nodes: WorkNode[] = [];
+    const index = new Map<number, number>();
+    const K = model.skillNodes.length;
     for (const t of ctx.open) {
       const c = t.client;
-      if (!c.prepaid || left[c.idx]! <= 0) continue;
-      left[c.idx]! -= ctx.serve(t, left[c.idx]!);
+      if (!c.prepaid || !plainWork(t) || targetLeft[c.idx]! <= 0 || ctx.remQ[t.idx]! <= 0) continue;
+      const key = c.idx * K + t.skillNode;
+      let j = index.get(key);
+      if (j === undefined) {
+        index.set(key, (j = nodes.length));
+        nodes.push({ client: c, node: t.skillNode, tickets: [], q: [] });
+      }
+      nodes[j]!.tickets.push(t);
+      nodes[j]!.q.push(ctx.remQ[t.idx]!);
     }
+    if (nodes.length === 0) return;
+    flow.beginClientPhase(
+      ctx.phase,
+      C,
+      nodes.map((n) => ({ client: n.client.idx, node: n.node, q: n.q.reduce((a, b) => a + b, 0) })),
+    );
+
+    // A ticket's turn fills its node up to and including its own hours (the node's hours go to
+    // its tickets in rank order), never further: later tickets of the node wait for their turn.
+    const through = new Map<MTicket, number>();
+    for (const n of nodes) {
+      let sum = 0;
+      n.tickets.forEach((t, i) => through.set(t, (sum += n.q[i]!)));
+    }
+    const pass = (budget: Int32Array) => {
+      for (const t of ctx.open) {
+        const c = t.client;
+        if (!c.prepaid || budget[c.idx]! <= 0 || !plainWork(t)) continue;
+        const j = flow.workNode(c.idx, t.skillNode);
+        if (j < 0) continue;
+        const room = through.get(t)! - flow.workFlow(j);
+        if (room <= 0) continue;
+        const got = flow.augmentTarget(j, Math.min(budget[c.idx]!, room), ctx.preferred(t));
+        budget[c.idx]! -= got;
+        targetLeft[c.idx]! -= got;
+      }
+    };
+    pass(ownLeft); // every client's own week first,
+    pass(targetLeft); // then what they are behind.
+    repair(ctx, nodes);
+
+    // Each work node's hours go to its tickets in rank order.
+    const hours = flow.endClientPhase();
+    nodes.forEach((n, j) => {
+      let left = hours[j]!;
+      n.tickets.forEach((t, i) => {
+        const q = Math.min(left, n.q[i]!);
+        if (q > 0) ctx.credit(t, q);
+        left -= q;
+      });
+    });
   },
 };
+
+/**
+ * Moves each client's target onto its higher-priority tickets: while a ticket has open work that
+ * its node's hours do not cover and a lower-ranked ticket of the same client on another node has
+ * target hours, try to shift those hours (the people re-routed as needed).
+ */
+function repair(ctx: WeekContext, nodes: WorkNode[]): void {
+  const { flow } = ctx;
+  const byClient = new Map<MClient, number[]>();
+  nodes.forEach((n, j) => {
+    let list = byClient.get(n.client);
+    if (!list) byClient.set(n.client, (list = []));
+    list.push(j);
+  });
+  for (const [, js] of byClient) {
+    if (js.length < 2) continue;
+    // Quarters of the node's tickets ranked above `rank` (they take the node's hours first).
+    const above = (j: number, rank: number) => {
+      const n = nodes[j]!;
+      let q = 0;
+      for (let i = 0; i < n.tickets.length && n.tickets[i]!.rank < rank; i++) q += n.q[i]!;
+      return q;
+    };
+    // The rank of the lowest-priority ticket a node's hours reach.
+    const lowestServed = (j: number) => {
+      const n = nodes[j]!;
+      let left = flow.workFlow(j);
+      let rank = -1;
+      for (let i = 0; i < n.tickets.length && left > 0; i++) {
+        rank = n.tickets[i]!.rank;
+        left -= n.q[i]!;
+      }
+      return rank;
+    };
+    const tried = new Set<number>();
+    const tickets = js.flatMap((j) => nodes[j]!.tickets.map((t, i) => ({ t, j, q: nodes[j]!.q[i]! }))).sort((a, b) => a.t.rank - b.t.rank);
+    for (const { t, j, q } of tickets) {
+      if (tried.has(j)) continue;
+      const unmet = q - Math.max(0, Math.min(q, flow.workFlow(j) - above(j, t.rank)));
+      if (unmet <= 0) continue;
+      const lowRoom = (jj: number) => (jj === j ? 0 : Math.max(0, flow.workFlow(jj) - above(jj, t.rank)));
+      const others = js.filter((jj) => jj !== j && lowRoom(jj) > 0);
+      if (others.length === 0) continue;
+      const cancelOrder = others.sort((a, b) => lowestServed(b) - lowestServed(a));
+      const moved = flow.repairTarget(j, unmet, lowRoom, cancelOrder);
+      if (moved < unmet) tried.add(j);
+    }
+  }
+}

@@ -1,16 +1,30 @@
 /**
- * Level 4 (policy "payg"). Pay-as-you-go tickets, and prepaid work beyond what is left of the
- * client's balance (overage: billed and ranked as pay-as-you-go), by rank across clients.
+ * Level 4 (policy "payg"). Pay-as-you-go tickets and prepaid overage, by priority across clients;
+ * at equal priority prepaid clients' work first (the page: priority is always given to pre-paid
+ * clients). A prepaid client's work above its level-2 target is overage when its presented work
+ * exceeds its balance (presented[w] > balance, DOMAIN.md): those hours are billed at the PAYG rate
+ * whatever order they are done in, so they compete with PAYG work by priority. Work of a client
+ * whose balance is used up is overage too.
  */
-import type { Rule, WeekContext } from './week-context.ts';
+import type { MClient, MTicket } from '../model.ts';
+import { plainWork, type Rule, type WeekContext } from './week-context.ts';
+
+/** Whether a ticket's hours above its client's target are level-4 work this week. */
+export function isOverageOrPayg(c: MClient, week: number, balanceLeftQ: number): boolean {
+  return !c.prepaid || c.overage[week] === 1 || balanceLeftQ <= 0;
+}
+
+function levelFourOrder(a: MTicket, b: MTicket): number {
+  if (a.priority !== b.priority) return a.priority - b.priority;
+  if (a.client.prepaid !== b.client.prepaid) return a.client.prepaid ? -1 : 1;
+  return a.rank - b.rank;
+}
 
 export const paygAndOverage: Rule = {
   name: 'pay-as-you-go and overage',
   level: 4,
   plan(ctx: WeekContext) {
-    for (const t of ctx.open) {
-      if (t.client.prepaid && ctx.balanceLeftQ[t.client.idx]! > 0) continue;
-      ctx.serve(t, Number.MAX_SAFE_INTEGER);
-    }
+    const due = ctx.open.filter((t) => plainWork(t) && isOverageOrPayg(t.client, ctx.week, ctx.balanceLeftQ[t.client.idx]!)).sort(levelFourOrder);
+    for (const t of due) ctx.serve(t, Number.MAX_SAFE_INTEGER);
   },
 };

@@ -1,5 +1,6 @@
 import type { Level } from '../contract.ts';
-import type { MClient, MTicket, Model } from '../model.ts';
+import type { WeekFlow } from '../flow.ts';
+import type { MClient, MPin, MTicket, Model } from '../model.ts';
 import type { Policy } from '../policy.ts';
 
 /** What a precedence rule sees and may do while one week is planned. */
@@ -17,20 +18,32 @@ export interface WeekContext {
   readonly weekQ: Int32Array;
   /** Quarters of emergency work each client got this week. */
   readonly emergencyQ: Int32Array;
-  /** Quarters of its rate each prepaid client was due this week (set by the rate rule). */
+  /** Each prepaid client's level-2 target this week, in quarters (set by the rate rule). */
   readonly rateTargetQ: Int32Array;
+  /** The week's flow network (the rate rule uses its client layer). */
+  readonly flow: WeekFlow;
+  /** The phase being planned (index into the week's rules). */
+  readonly phase: number;
   /** Quarters delivered to the client in planned weeks before this one. */
   deliveredBeforeQ(client: MClient): number;
-  /** Hours owed at the rate up to and including this week (see owed.ts). */
-  owedToDate(client: MClient): number;
-  /** This week's hours owed at the rate, in quarters rounded cumulatively (model.quarterHourRates). */
-  owedQ(client: MClient): number;
+  /** People to try first for a ticket this week: who had it in the plan in force, else last week. */
+  preferred(ticket: MTicket): readonly number[];
   /** Plans up to maxQ quarters of the ticket in the current phase; returns the quarters placed. */
   serve(ticket: MTicket, maxQ: number): number;
+  /** Books q quarters the current phase placed for the ticket outside `serve` (level 2's client layer). */
+  credit(ticket: MTicket, q: number): void;
+  /** Books q quarters of a pin: person `staff` on the ticket (fixed, never re-routed). */
+  pinned(ticket: MTicket, staff: number, q: number): void;
+  /** What a pin held (`heldQ`) of the ticket's `remainingQ` quarters left when it was planned. */
+  pinOutcome(pin: MPin, remainingQ: number, heldQ: number): void;
 }
 
 export interface Rule {
   name: string;
-  level: Level;
+  /** The level its hours are planned at; null for pins, whose level depends on the client's target. */
+  level: Level | null;
   plan(ctx: WeekContext): void;
 }
+
+/** Whether a ticket is eligible for the lower levels (2-5): emergencies are exempt from them. */
+export const plainWork = (t: MTicket): boolean => !t.emergency;

@@ -23,9 +23,15 @@ describe('staff capacity', () => {
   });
 
   it('plans in quarter hours without exceeding capacity', () => {
-    const p = plan(scenario({ staff: [staff('ana', 7.3)], clients: [payg('p')], tickets: [ticket('P-1', 'p', 10)] }));
-    expect(hoursOn(p, 'P-1')).toBe(7.25);
+    const p = plan(scenario({ staff: [staff('ana', 7.25, [], { '0': 0.5 })], clients: [payg('p')], tickets: [ticket('P-1', 'p', 10)] }));
+    expect(hoursOn(p, 'P-1')).toBe(6.75);
     for (const a of p.allocations) expect(Number.isInteger(a.hours * 4)).toBe(true);
+  });
+
+  it('refuses hours that are not quarter hours, naming the field', () => {
+    expect(() => plan(scenario({ staff: [staff('ana', 7.3)], clients: [payg('p')], tickets: [ticket('P-1', 'p', 10)] }))).toThrow(
+      'staff[0].weeklyHours: must be in quarter hours (a multiple of 0.25)',
+    );
   });
 });
 
@@ -226,7 +232,28 @@ describe('levels 3-5', () => {
     expect(hoursOn(p, 'A-1', 1, 2)).toBe(2);
   });
 
-  it('overage (work beyond the balance) is ranked with pay-as-you-go work by priority', () => {
+  it('overage (presented work beyond the balance) is ranked with pay-as-you-go work by priority, prepaid first at equal priority', () => {
+    const p = plan(
+      scenario({
+        weeks: 2,
+        staff: [staff('sam', 20)],
+        clients: [prepaid('acme', [{ week: 0, hours: 20 }]), payg('p')],
+        tickets: [
+          ticket('A-1', 'acme', 30, { priority: 2 }),
+          ticket('P-1', 'p', 20, { priority: 3 }),
+          ticket('P-2', 'p', 5, { priority: 1 }),
+          ticket('P-3', 'p', 5, { priority: 2 }),
+        ],
+      }),
+    );
+    // Week 0: the rate (10 h), then level 4 by priority: P-2 (P1), then A-1 before P-3 (both P2).
+    expect([hoursOn(p, 'A-1', 0, 2), hoursOn(p, 'P-2', 0, 4), hoursOn(p, 'A-1', 0, 4), hoursOn(p, 'P-3', 0), hoursOn(p, 'P-1', 0)]).toEqual([10, 5, 5, 0, 0]);
+    // Week 1: the target is capped by the 5 h of balance left; the rest of A-1 is overage.
+    expect([hoursOn(p, 'A-1', 1, 2), hoursOn(p, 'A-1', 1, 4), hoursOn(p, 'P-3', 1, 4), hoursOn(p, 'P-1', 1, 4)]).toEqual([5, 10, 5, 0]);
+    expect(client(p, 'acme')).toMatchObject({ balanceHours: 20, plannedHours: 30, overageHours: 10, forecastUnusedHours: 0, shortfallHours: 0 });
+  });
+
+  it('a client whose balance is used up has all its work ranked as overage', () => {
     const p = plan(
       scenario({
         weeks: 2,
@@ -238,52 +265,31 @@ describe('levels 3-5', () => {
     );
     expect(hoursOn(p, 'P-1', 1, 4)).toBe(5);
     expect(hoursOn(p, 'A-1', 1, 4)).toBe(5);
-    const acme = client(p, 'acme');
-    expect(acme.balanceHours).toBe(0);
-    expect(acme.overageHours).toBe(5);
-    expect(acme.shortfallHours).toBe(3);
-    expect(acme.rolloverHours).toBe(0);
+    // Owed at the rate is capped by the balance: nothing is owed to a client with none left.
+    expect(client(p, 'acme')).toMatchObject({ balanceHours: 0, overageHours: 5, owedAtRateHours: 0, shortfallHours: 0, rolloverHours: 0 });
   });
 
-  it('working ahead catches up clients the company owes hours first', () => {
-    const build = (catchUpFirst: boolean) =>
-      scenario({
-        weeks: 2,
-        staff: [staff('sam', 40, [], { '0': 30 })],
-        clients: [prepaid('a', [{ week: 0, hours: 20 }]), prepaid('b', [{ week: 0, hours: 40 }]), payg('p')],
-        tickets: [
-          ticket('A-1', 'a', 20, { priority: 4 }),
-          ticket('B-1', 'b', 40, { priority: 2, openedWeek: 1 }),
-          ticket('E-1', 'p', 10, { emergency: true }),
-        ],
-        policy: { catchUpFirst },
-      });
-    const p = plan(build(true));
-    expect(hoursOn(p, 'E-1', 0, 1)).toBe(10);
-    expect(hoursOn(p, 'A-1', 1, 2)).toBe(10);
-    expect(hoursOn(p, 'B-1', 1, 2)).toBe(20);
-    expect(hoursOn(p, 'A-1', 1, 5)).toBe(10);
-    expect(client(p, 'a').shortfallHours).toBe(0);
-
-    const q = plan(build(false));
-    expect(hoursOn(q, 'B-1', 1, 5)).toBe(10);
-    expect(hoursOn(q, 'A-1', 1, 5)).toBe(0);
-    expect(client(q, 'a').rolloverHours).toBe(10);
-  });
-
-  it('nobody sits idle: spare capacity works ahead within the balance, then overage', () => {
+  it('urgent work above the target within the balance stays level 3, also for a client in overage', () => {
     const p = plan(
       scenario({
         weeks: 2,
-        staff: [staff('ana', 40)],
-        clients: [prepaid('acme', [{ week: 0, hours: 20 }])],
-        tickets: [ticket('A-1', 'acme', 30)],
+        staff: [staff('sam', 20)],
+        clients: [prepaid('acme', [{ week: 0, hours: 20 }]), payg('p')],
+        tickets: [ticket('A-1', 'acme', 25, { priority: 1 }), ticket('P-1', 'p', 20, { priority: 1 })],
       }),
     );
-    expect(hoursOn(p, 'A-1', 0, 2)).toBe(10);
-    expect(hoursOn(p, 'A-1', 0, 5)).toBe(10);
-    expect(hoursOn(p, 'A-1', 0, 4)).toBe(10);
-    expect(client(p, 'acme').overageHours).toBe(10);
+    expect([hoursOn(p, 'A-1', 0, 2), hoursOn(p, 'A-1', 0, 3), hoursOn(p, 'P-1', 0)]).toEqual([10, 10, 0]);
+    // Week 1: the balance is used up, so the rest of A-1 is overage, before P-1 at equal priority.
+    expect([hoursOn(p, 'A-1', 1, 4), hoursOn(p, 'P-1', 1, 4)]).toEqual([5, 15]);
+    expect(client(p, 'acme').overageHours).toBe(5);
+  });
+
+  it('nobody sits idle: spare capacity works ahead when the work fits the balance, else it is overage', () => {
+    const fits = plan(scenario({ weeks: 2, staff: [staff('ana', 40)], clients: [prepaid('acme', [{ week: 0, hours: 20 }])], tickets: [ticket('A-1', 'acme', 15)] }));
+    expect([hoursOn(fits, 'A-1', 0, 2), hoursOn(fits, 'A-1', 0, 5)]).toEqual([10, 5]);
+    const over = plan(scenario({ weeks: 2, staff: [staff('ana', 40)], clients: [prepaid('acme', [{ week: 0, hours: 20 }])], tickets: [ticket('A-1', 'acme', 30)] }));
+    expect([hoursOn(over, 'A-1', 0, 2), hoursOn(over, 'A-1', 0, 4), hoursOn(over, 'A-1', 0, 5)]).toEqual([10, 20, 0]);
+    expect(client(over, 'acme').overageHours).toBe(10);
   });
 
   it('a level left out of policy.levels is not planned and says so', () => {
@@ -421,14 +427,15 @@ describe('forecast, expiry and rollover', () => {
       }),
     );
     const acme = client(p, 'acme');
-    expect(acme.shortfallHours).toBe(20);
-    expect(acme.forecastUnusedHours).toBe(20);
-    expect(acme.rolloverHours).toBe(20);
-    expect(acme.atRiskHours).toBe(0);
+    expect(acme).toMatchObject({ owedAtRateHours: 20, shortfallHours: 20, forecastUnusedHours: 20, rolloverHours: 20, atRiskHours: 0 });
+    // Week 1's target is its own 10 h plus the 10 h missed in week 0.
+    expect(acme.target).toEqual([10, 20]);
     expect(acme.shortfallWeeks.map((w) => [w.week, w.hours, w.reason])).toEqual([
       [0, 10, "no staff with skill 'oracle'"],
-      [1, 10, "no staff with skill 'oracle'"],
+      [1, 20, "no staff with skill 'oracle'"],
     ]);
+    // The client is told its presented work cannot be planned, not asked to present more.
+    expect(acme.advice).toEqual({ cause: 'none', tickets: [] });
   });
 
   it('work presented too late to be done at the rate is at risk, not rolled over', () => {
@@ -460,6 +467,289 @@ describe('forecast, expiry and rollover', () => {
     expect(p.staff[0]!.capacity[0]).toBe(6);
     expect(hoursOn(p, 'A-1', 0, 2)).toBe(6);
     expect(client(p, 'acme').delivered).toEqual([10, 0]);
+  });
+});
+
+describe('catch-up of a missed rate is level 2', () => {
+  it('hours an emergency took are caught up at level 2 in the next week, before pay-as-you-go work', () => {
+    const p = plan(
+      scenario({
+        weeks: 3,
+        staff: [staff('sam', 20)],
+        clients: [prepaid('acme', [{ week: 0, hours: 30 }]), payg('p')],
+        tickets: [ticket('A-1', 'acme', 30, { priority: 4 }), ticket('P-1', 'p', 30, { priority: 1 }), ticket('E-1', 'p', 20, { emergency: true })],
+      }),
+    );
+    expect(hoursOn(p, 'E-1', 0, 1)).toBe(20);
+    // Week 1: own week (10 h) plus the 10 h missed in week 0, all at level 2, before P-1 (P1).
+    expect([hoursOn(p, 'A-1', 1, 2), hoursOn(p, 'P-1', 1)]).toEqual([20, 0]);
+    expect([hoursOn(p, 'A-1', 2, 2), hoursOn(p, 'P-1', 2, 4)]).toEqual([10, 10]);
+    expect(client(p, 'acme')).toMatchObject({ target: [10, 20, 10], owedAtRateHours: 30, shortfallHours: 0, rolloverHours: 0 });
+  });
+
+  it("every client's own week comes before anyone's catch-up, whatever the priorities", () => {
+    const p = plan(
+      scenario({
+        weeks: 2,
+        staff: [staff('sam', 20)],
+        clients: [prepaid('a', [{ week: 0, hours: 20 }]), prepaid('b', [{ week: 0, hours: 20 }]), payg('p')],
+        tickets: [ticket('A-1', 'a', 20, { priority: 1 }), ticket('B-1', 'b', 20, { priority: 4 }), ticket('E-1', 'p', 20, { emergency: true })],
+      }),
+    );
+    // Week 1: A-1's catch-up (P1) waits for B-1's own week (P4).
+    expect([hoursOn(p, 'A-1', 1, 2), hoursOn(p, 'B-1', 1, 2)]).toEqual([10, 10]);
+    expect(client(p, 'a')).toMatchObject({ target: [10, 20], shortfallHours: 10, rolloverHours: 10 });
+    expect(client(p, 'b')).toMatchObject({ target: [10, 20], shortfallHours: 10, rolloverHours: 10 });
+  });
+
+  it("history's debt (shortfall to date) is caught up too, and delivering more than owed pays it back", () => {
+    const p = plan(
+      scenario({
+        weeks: 2,
+        currentWeek: 1,
+        staff: [staff('ana', 40)],
+        clients: [prepaid('acme', [{ week: 0, hours: 40 }], { usedByWeek: [10], shortfallToDateHours: 2 })],
+        tickets: [ticket('A-1', 'acme', 25)],
+      }),
+    );
+    expect(client(p, 'acme').target[1]).toBe(22);
+    expect([hoursOn(p, 'A-1', 1, 2), hoursOn(p, 'A-1', 1, 5)]).toEqual([22, 3]);
+    expect(client(p, 'acme')).toMatchObject({ owedAtRateHours: 20, shortfallHours: 0, rolloverHours: 0, forecastUnusedHours: 5, atRiskHours: 5 });
+  });
+
+  it("hours delivered ahead never shrink a later week's own ideal[w]", () => {
+    const p = plan(
+      scenario({
+        weeks: 2,
+        staff: [staff('ana', 80)],
+        clients: [prepaid('acme', [{ week: 0, hours: 120 }])],
+        tickets: [ticket('A-1', 'acme', 70), ticket('A-2', 'acme', 40, { openedWeek: 1 })],
+      }),
+    );
+    expect([hoursOn(p, 'A-1', 0, 2), hoursOn(p, 'A-1', 0, 5)]).toEqual([60, 10]);
+    const acme = client(p, 'acme');
+    // ideal[1] = min(60, 110 − 60, 120 − 60) = 50: the 10 h worked ahead do not come off it.
+    expect(acme.ideal).toEqual([60, 50]);
+    expect(acme.target).toEqual([60, 50]);
+    expect(hoursOn(p, 'A-2', 1, 2)).toBe(40);
+  });
+
+  it('the target never exceeds the balance left at the start of the week', () => {
+    const p = plan(
+      scenario({
+        weeks: 2,
+        currentWeek: 1,
+        staff: [staff('ana', 40)],
+        clients: [prepaid('acme', [{ week: 0, hours: 20 }], { usedByWeek: [15] })],
+        tickets: [ticket('A-1', 'acme', 20)],
+      }),
+    );
+    expect(client(p, 'acme')).toMatchObject({ ideal: [0, 5], target: [0, 5], overageHours: 15, forecastUnusedHours: 0, shortfallHours: 0 });
+    expect([hoursOn(p, 'A-1', 1, 2), hoursOn(p, 'A-1', 1, 4)]).toEqual([5, 15]);
+  });
+});
+
+describe('targets first, lowest priority above', () => {
+  it("a client's target moves among its own tickets so that another client's target can use the only person with a skill", () => {
+    const p = plan(
+      scenario({
+        weeks: 2,
+        staff: [staff('pat', 10, ['php']), staff('gen', 10)],
+        clients: [prepaid('a', [{ week: 0, hours: 20 }]), prepaid('b', [{ week: 0, hours: 20 }])],
+        tickets: [
+          ticket('A-1', 'a', 10, { priority: 1, skill: 'php' }),
+          ticket('A-2', 'a', 10, { priority: 3 }),
+          ticket('B-1', 'b', 10, { priority: 2, skill: 'php' }),
+        ],
+      }),
+    );
+    const week0 = p.allocations.filter((x) => x.week === 0).map((x) => [x.staff, x.ticket, x.hours, x.level]);
+    expect(week0).toEqual([
+      ['gen', 'A-2', 10, 2],
+      ['pat', 'B-1', 10, 2],
+    ]);
+    expect(p.allocations.filter((x) => x.week === 1).map((x) => [x.staff, x.ticket, x.hours, x.level])).toEqual([['pat', 'A-1', 10, 2]]);
+    expect(client(p, 'b').shortfallHours).toBe(0);
+    expect(client(p, 'a').shortfallHours).toBe(0);
+  });
+
+  it('meets every target that can be met before anyone gets hours above theirs', () => {
+    const p = plan(
+      scenario({
+        staff: [staff('ana', 10)],
+        clients: [prepaid('a', [{ week: 0, hours: 20 }]), prepaid('b', [{ week: 0, hours: 20 }])],
+        weeks: 4,
+        tickets: [ticket('A-1', 'a', 20, { priority: 1 }), ticket('B-1', 'b', 20, { priority: 4 })],
+      }),
+    );
+    // Rates are 5 h each: both met every week, and A-1's urgency only takes what is left.
+    for (let w = 0; w < 4; w++) expect([hoursOn(p, 'A-1', w, 2), hoursOn(p, 'B-1', w, 2)]).toEqual([5, 5]);
+    expect(hoursOn(p, 'A-1', undefined, 3)).toBe(0);
+  });
+
+  it('ticket ids compare in natural order: T-9 before T-10', () => {
+    const p = plan(
+      scenario({
+        weeks: 2,
+        staff: [staff('sam', 10)],
+        clients: [prepaid('a', [{ week: 0, hours: 20 }]), prepaid('b', [{ week: 0, hours: 20 }])],
+        tickets: [ticket('T-10', 'b', 10), ticket('T-9', 'a', 10)],
+      }),
+    );
+    expect([hoursOn(p, 'T-9', 0), hoursOn(p, 'T-10', 0)]).toEqual([10, 0]);
+  });
+});
+
+describe('figures in quarter hours', () => {
+  it('rounding of a fractional rate never creates shortfall: the last week rounds the total up', () => {
+    // 21 h over 13 weeks from week 3: 16.15… h owed over the 10 planned weeks, planned as 16.25 h.
+    const p = plan(
+      scenario({
+        weeks: 13,
+        currentWeek: 3,
+        staff: [staff('ana', 40)],
+        clients: [prepaid('acme', [{ week: 0, hours: 21 }], { usedByWeek: [0, 0, 0] })],
+        tickets: [ticket('A-1', 'acme', 100)],
+        policy: { levels: [] },
+      }),
+    );
+    const acme = client(p, 'acme');
+    const planned = acme.delivered.slice(3);
+    expect(planned.reduce((a, b) => a + b, 0)).toBe(16.25);
+    for (const h of planned) expect(Math.abs(h - 21 / 13)).toBeLessThan(0.25);
+    expect(acme).toMatchObject({ owedAtRateHours: 16.25, shortfallHours: 0, rolloverHours: 0, forecastUnusedHours: 4.75, atRiskHours: 4.75 });
+  });
+
+  it('a shortfall is rounded up to the next quarter hour, and rollover and at risk follow', () => {
+    const p = plan(
+      scenario({
+        weeks: 13,
+        currentWeek: 3,
+        staff: [staff('ana', 40)],
+        clients: [prepaid('acme', [{ week: 0, hours: 21 }], { usedByWeek: [0, 0, 0] })],
+        tickets: [ticket('A-1', 'acme', 100, { skill: 'oracle' })],
+      }),
+    );
+    expect(client(p, 'acme')).toMatchObject({ owedAtRateHours: 16.25, shortfallHours: 16.25, forecastUnusedHours: 21, rolloverHours: 16.25, atRiskHours: 4.75 });
+  });
+
+  it('overage counts a balance already below 0 in full', () => {
+    const p = plan(scenario({ weeks: 2, currentWeek: 1, clients: [prepaid('acme', [{ week: 0, hours: 20 }], { usedByWeek: [30.5] })] }));
+    expect(client(p, 'acme')).toMatchObject({ balanceHours: -10.5, overageHours: 10.5, forecastUnusedHours: 0, atRiskHours: 0, rolloverHours: 0 });
+  });
+});
+
+describe('advice matches the cause of hours at risk', () => {
+  it('presented work left unplanned: the client is told which tickets and why', () => {
+    const p = plan(
+      scenario({ weeks: 2, staff: [staff('ana', 40)], clients: [prepaid('acme', [{ week: 0, hours: 20 }])], tickets: [ticket('A-1', 'acme', 5, { skill: 'oracle' })] }),
+    );
+    expect(client(p, 'acme')).toMatchObject({ owedAtRateHours: 5, shortfallHours: 5, rolloverHours: 5, atRiskHours: 15 });
+    expect(client(p, 'acme').advice).toEqual({ cause: 'unplanned-work', tickets: [{ ticket: 'A-1', hours: 5, code: 'no-skill', reason: "no staff with skill 'oracle'" }] });
+  });
+
+  it('too little work presented: the client is asked to present more', () => {
+    const p = plan(scenario({ weeks: 2, staff: [staff('ana', 40)], clients: [prepaid('acme', [{ week: 0, hours: 20 }])], tickets: [ticket('A-1', 'acme', 5)] }));
+    expect(client(p, 'acme')).toMatchObject({ atRiskHours: 15, presentByWeek: 0, advice: { cause: 'present-work', tickets: [] } });
+  });
+});
+
+describe('pins', () => {
+  const base = (extra: Parameters<typeof scenario>[0] = {}) =>
+    scenario({
+      weeks: 2,
+      currentWeek: 0,
+      staff: [staff('ana', 10), staff('bob', 10, ['linux'])],
+      clients: [prepaid('acme', [{ week: 0, hours: 20 }]), payg('p')],
+      tickets: [ticket('A-1', 'acme', 20, { priority: 4 }), ticket('A-2', 'acme', 4, { priority: 1 }), ticket('P-1', 'p', 10, { priority: 1 })],
+      ...extra,
+    });
+
+  it('hold the person on the ticket, count toward the target, and carry pinned: true and their level', () => {
+    const p = plan(base({ pins: [{ ticket: 'A-1', staff: 'bob', week: 0, hours: 6 }] }));
+    expect(p.pinIssues).toEqual([]);
+    const pinned = p.allocations.filter((a) => a.pinned);
+    expect(pinned.map(({ week, staff: s, ticket: t, hours, level }) => [week, s, t, hours, level])).toEqual([[0, 'bob', 'A-1', 6, 2]]);
+    // The target (10 h) has 4 h left for A-2 (P1); P-1 (PAYG) gets the rest of the week.
+    expect([hoursOn(p, 'A-2', 0, 2), hoursOn(p, 'P-1', 0, 4)]).toEqual([4, 10]);
+  });
+
+  it('are exempt from the precedence rules: a pinned P4 ticket above the target, before urgent work', () => {
+    const p = plan(base({ pins: [{ ticket: 'A-1', staff: 'ana', week: 0, hours: 10 }, { ticket: 'A-1', staff: 'bob', week: 0, hours: 8 }] }));
+    const rows = p.allocations.filter((a) => a.pinned && a.week === 0).map((a) => [a.staff, a.hours, a.level]);
+    // 10 h of the target, then 8 h above it: presented 34 h > balance 20 h, so overage (level 4).
+    expect(rows).toEqual([
+      ['ana', 10, 2],
+      ['bob', 8, 4],
+    ]);
+    // What is left of bob's week goes to A-2 (urgent, within the 2 h of balance left), not P-1.
+    expect([hoursOn(p, 'A-2', 0, 3), hoursOn(p, 'P-1', 0)]).toEqual([2, 0]);
+  });
+
+  it('emergencies still come first: a pin on the only person with the skill holds what is left', () => {
+    const p = plan(base({ tickets: [...base().tickets, ticket('E-1', 'p', 8, { emergency: true, skill: 'linux' })], pins: [{ ticket: 'A-1', staff: 'bob', week: 0, hours: 6 }] }));
+    expect(hoursOn(p, 'E-1', 0, 1)).toBe(8);
+    expect(p.pinIssues).toEqual([
+      { pin: { ticket: 'A-1', staff: 'bob', week: 0, hours: 6 }, heldHours: 2, code: 'capacity', reason: 'BOB had only 2 h free in week 0 after emergencies and other pins' },
+    ]);
+  });
+
+  it("move a person's other work to someone else when that lets the pin hold", () => {
+    const p = plan(base({ tickets: [...base().tickets, ticket('E-1', 'p', 8, { emergency: true })], pins: [{ ticket: 'A-1', staff: 'ana', week: 0, hours: 10 }] }));
+    expect(p.pinIssues).toEqual([]);
+    expect(p.allocations.filter((a) => a.ticket === 'E-1').map((a) => [a.staff, a.hours])).toEqual([['bob', 8]]);
+  });
+
+  it('on an emergency choose who works it', () => {
+    const p = plan(base({ tickets: [...base().tickets, ticket('E-1', 'p', 8, { emergency: true })], pins: [{ ticket: 'E-1', staff: 'bob', week: 0, hours: 8 }] }));
+    expect(p.allocations.filter((a) => a.ticket === 'E-1').map((a) => [a.staff, a.hours, a.level, a.pinned])).toEqual([['bob', 8, 1, true]]);
+  });
+
+  it.each([
+    [{ ticket: 'T-404', staff: 'ana', week: 0, hours: 2 }, 0, 'unknown-ticket', 'unknown ticket "T-404"'],
+    [{ ticket: 'A-1', staff: 'zed', week: 0, hours: 2 }, 0, 'unknown-staff', 'unknown staff member "zed"'],
+    [{ ticket: 'A-1', staff: 'ana', week: 5, hours: 2 }, 0, 'outside-quarter', 'week 5 is outside the quarter (weeks 0 to 1)'],
+    [{ ticket: 'P-1', staff: 'ana', week: 0, hours: 2 }, 0, 'no-skill', "ANA lacks skill 'linux'"],
+    [{ ticket: 'A-2', staff: 'ana', week: 0, hours: 6 }, 4, 'hours-left', 'A-2 had only 4 h left in week 0'],
+    [{ ticket: 'A-1', staff: 'ana', week: 1, hours: 12 }, 10, 'capacity', 'ANA had only 10 h free in week 1 after emergencies and other pins'],
+  ])('that cannot hold in full hold what they can and say why: %o', (pin, held, code, reason) => {
+    const s = base({ pins: [pin] });
+    s.tickets = s.tickets.map((t) => (t.id === 'P-1' ? { ...t, skill: 'linux' } : t));
+    const p = plan(s);
+    expect(p.pinIssues).toEqual([{ pin, heldHours: held, code, reason }]);
+    expect(p.allocations.filter((a) => a.pinned).reduce((h, a) => h + (a.pinnedHours ?? a.hours), 0)).toBe(held);
+  });
+
+  it('in a past week or on a closed ticket hold nothing', () => {
+    const s = base({ currentWeek: 1, pins: [{ ticket: 'A-1', staff: 'ana', week: 0, hours: 2 }, { ticket: 'C-1', staff: 'ana', week: 1, hours: 2 }] });
+    s.clients[0]!.usedByWeek = [0];
+    s.tickets.push(ticket('C-1', 'acme', 5, { status: 'closed' }));
+    expect(plan(s).pinIssues.map((i) => [i.code, i.heldHours, i.reason])).toEqual([
+      ['past-week', 0, 'week 0 is in the past (the current week is 1)'],
+      ['closed', 0, 'C-1 is closed'],
+    ]);
+  });
+});
+
+describe('stable re-plans', () => {
+  it('keep each ticket with the person who had it in the plan in force', () => {
+    const s = scenario({ staff: [staff('ana', 10), staff('bob', 10)], clients: [payg('p')], tickets: [ticket('T-1', 'p', 10), ticket('T-2', 'p', 10)] });
+    const fresh = plan(s);
+    const who = (p: ReturnType<typeof plan>) => Object.fromEntries(p.allocations.map((a) => [a.ticket, a.staff]));
+    const swapped = Object.fromEntries(Object.entries(who(fresh)).map(([t, st]) => [t, st === 'ana' ? 'bob' : 'ana']));
+    const previous = Object.entries(swapped).map(([t, st]) => ({ week: 0, staff: st, ticket: t, hours: 10 }));
+    expect(who(plan({ ...s, previous }))).toEqual(swapped);
+  });
+
+  it('policy.catchUpFirst is accepted and ignored (catch-up is level 2)', () => {
+    const s = scenario({
+      weeks: 2,
+      staff: [staff('sam', 20)],
+      clients: [prepaid('a', [{ week: 0, hours: 20 }]), payg('p')],
+      tickets: [ticket('A-1', 'a', 20), ticket('E-1', 'p', 20, { emergency: true }), ticket('P-1', 'p', 20)],
+    });
+    const rows = (catchUpFirst: boolean) => plan({ ...s, policy: { catchUpFirst } }).allocations;
+    expect(rows(false)).toEqual(rows(true));
   });
 });
 

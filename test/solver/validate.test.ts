@@ -48,6 +48,32 @@ describe('scenario validation', () => {
     expect(issuesOf(input)).toContain(message);
   });
 
+  it.each([
+    ['weekly hours', { ...good(), staff: [staff('ana', 7.3)] }, 'staff[0].weeklyHours'],
+    ['leave', { ...good(), staff: [staff('ana', 8, [], { '1': 1.1 })] }, 'staff[0].leave.1'],
+    ['an estimate', { ...good(), tickets: [ticket('T-1', 'acme', 1.1)] }, 'tickets[0].estimateHours'],
+    ['spent hours', { ...good(), tickets: [ticket('T-1', 'acme', 2, { spentHours: 0.3 })] }, 'tickets[0].spentHours'],
+    ['a block', { ...good(), clients: [prepaid('acme', [{ week: 0, hours: 33.3 }])], tickets: [] }, 'clients[0].purchases[0].hours'],
+    ['used hours', { ...good(), clients: [prepaid('acme', [{ week: 0, hours: 26 }], { usedByWeek: [2.1] })], tickets: [] }, 'clients[0].usedByWeek[0]'],
+    ['rolled-in hours', { ...good(), clients: [prepaid('acme', [{ week: 0, hours: 26 }], { rolloverInHours: 7.3 })], tickets: [] }, 'clients[0].rolloverInHours'],
+    ['shortfall to date', { ...good(), clients: [prepaid('acme', [{ week: 0, hours: 26 }], { shortfallToDateHours: 0.1 })], tickets: [] }, 'clients[0].shortfallToDateHours'],
+    ['a pin', { ...good(), pins: [{ ticket: 'T-1', staff: 'ana', week: 0, hours: 1.2 }] }, 'pins[0].hours'],
+  ])('refuses %s that are not quarter hours, naming the field', (_name, input, field) => {
+    expect(issuesOf(input)).toContain(`${field}: must be in quarter hours (a multiple of 0.25)`);
+  });
+
+  it('accepts pins the planner cannot hold (it reports them) but refuses malformed ones', () => {
+    const s = parseScenario({ ...good(), pins: [{ ticket: 'T-404', staff: 'nobody', week: 40, hours: 4 }] });
+    expect(s.pins).toHaveLength(1);
+    expect(issuesOf({ ...good(), pins: [{ ticket: 'T-1', staff: 'ana', week: 0, hours: 0 }] })).toContain('pins[0].hours: must be more than 0');
+    expect(issuesOf({ ...good(), pins: [{ ticket: 'T-1', week: 0, hours: 1 }] })[0]).toMatch(/^pins\[0\]\.staff: /);
+  });
+
+  it('accepts previous allocation rows with extra fields and rows naming unknown staff or tickets', () => {
+    const s = parseScenario({ ...good(), previous: [{ week: 0, staff: 'zed', client: 'acme', ticket: 'T-404', hours: 2, level: 2 }] });
+    expect(s.previous).toEqual([{ week: 0, staff: 'zed', ticket: 'T-404', hours: 2 }]);
+  });
+
   it('reports every bad field at once, not just the first', () => {
     const bad = { ...good(), tickets: [ticket('T-1', 'acme', -1), ticket('T-2', 'acme', 1, { openedWeek: -3 })] };
     expect(issuesOf(bad)).toHaveLength(2);
