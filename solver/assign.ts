@@ -11,7 +11,7 @@
 import lp, { type SolverAPI } from 'javascript-lp-solver';
 import type { Level } from './contract.ts';
 import type { WeekFlow } from './flow.ts';
-import type { MTicket } from './model.ts';
+import type { MTicket, Share } from './model.ts';
 
 export interface Part {
   ticket: MTicket;
@@ -64,9 +64,21 @@ export function assignWeek(
   phaseLevels: readonly Level[],
   memory: Continuity,
   stats: AssignStats,
-  /** People who had the ticket this week in the plan in force, most hours first. */
-  previousOf: (t: MTicket) => readonly number[] | undefined = () => undefined,
+  /** People who had the ticket this week at this level in the plan in force and their quarters, most first. */
+  previousOf: (t: MTicket, level: Level) => readonly Share[] | undefined = () => undefined,
 ): Row[] {
+  // What is left of each ticket's previous shares at each level, used up across the week's groups.
+  const shareLeft = new Map<string, Map<number, number>>();
+  const sharesAt = (t: MTicket, level: Level) => {
+    const key = `${t.idx}|${level}`;
+    let m = shareLeft.get(key);
+    if (!m) {
+      m = new Map();
+      for (const x of previousOf(t, level) ?? []) m.set(x.s, (m.get(x.s) ?? 0) + x.q);
+      shareLeft.set(key, m);
+    }
+    return m;
+  };
   const S = flow.S;
   const groups = new Map<number, Map<MTicket, number>>();
   for (const p of parts) {
@@ -81,18 +93,23 @@ export function assignWeek(
   for (const key of [...groups.keys()].sort((a, b) => a - b)) {
     const phase = Math.floor(key / flow.K);
     const k = key % flow.K;
+    const sharesOf = (t: MTicket) => sharesAt(t, phaseLevels[phase]!);
     const items: Item[] = [...groups.get(key)!].map(([ticket, q]) => ({ ticket, q }));
     items.sort((a, b) => b.q - a.q || a.ticket.rank - b.ticket.rank);
     const people = flow.staffFor(k).filter((s) => flow.flow[phase]![k * S + s]! > 0);
     const amounts = people.map((s) => flow.flow[phase]![k * S + s]!);
     const costOf = (item: Item, s: number) => {
-      const before = previousOf(item.ticket);
-      if (before && before.length > 0) {
-        if (before.includes(s)) return COST_SAME_PERSON;
+      const shares = sharesOf(item.ticket);
+      if (shares.size > 0) {
+        if ((shares.get(s) ?? 0) > 0) return COST_SAME_PERSON;
       } else if ((weekStaff.get(item.ticket) ?? memory.lastStaff[item.ticket.idx]!) === s) return COST_SAME_PERSON;
       return memory.clientStaffQ[item.ticket.client.idx * S + s]! > 0 ? COST_CLIENT_PERSON : COST_OTHER;
     };
-    let cells = quickPass(items, people, amounts, costOf);
+    const shareOf = (item: Item, s: number) => {
+      const shares = sharesOf(item.ticket);
+      return shares.size > 0 ? (shares.get(s) ?? 0) : Number.MAX_SAFE_INTEGER;
+    };
+    let cells = quickPass(items, people, amounts, costOf, shareOf);
     if (people.length > 1 && items.length * people.length <= LP_MAX_CELLS && score(cells, items, people, costOf) > ideal(items, people, costOf)) {
       const lp = transportationLp(items, people, amounts, costOf, stats);
       if (lp && score(lp, items, people, costOf) < score(cells, items, people, costOf)) cells = lp;
@@ -100,8 +117,10 @@ export function assignWeek(
     items.forEach((item, i) => {
       let best = -1;
       let bestQ = 0;
+      const shares = sharesOf(item.ticket);
       for (const [pi, q] of cells[i]!) {
         const s = people[pi]!;
+        if (shares.has(s)) shares.set(s, Math.max(0, shares.get(s)! - q));
         rows.push({ staff: s, ticket: item.ticket, level: phaseLevels[phase]!, q });
         if (q > bestQ) {
           bestQ = q;
@@ -114,8 +133,14 @@ export function assignWeek(
   return rows;
 }
 
-/** Ticket-first greedy: previous person, then a person who knows the client, then best fit. */
-function quickPass(items: Item[], people: number[], amounts: number[], costOf: (i: Item, s: number) => number): Cells {
+/** Ticket-first greedy: previous people (their share), then a person who knows the client, then best fit. */
+function quickPass(
+  items: Item[],
+  people: number[],
+  amounts: number[],
+  costOf: (i: Item, s: number) => number,
+  shareOf: (i: Item, s: number) => number,
+): Cells {
   const left = [...amounts];
   const cells: Cells = items.map(() => new Map());
   const give = (i: number, pi: number, q: number) => {
@@ -127,7 +152,7 @@ function quickPass(items: Item[], people: number[], amounts: number[], costOf: (
     // The people who had the ticket keep it, as far as their hours go.
     for (let pi = 0; pi < people.length && need > 0; pi++) {
       if (costOf(item, people[pi]!) !== COST_SAME_PERSON || left[pi]! <= 0) continue;
-      const q = Math.min(need, left[pi]!);
+      const q = Math.min(need, left[pi]!, shareOf(item, people[pi]!));
       give(i, pi, q);
       need -= q;
     }

@@ -29,12 +29,14 @@ export interface PinInput {
   hours: number;
 }
 
-/** An allocation row of the plan in force (extra fields such as `client` and `level` are ignored). */
+/** An allocation row of the plan in force (extra fields such as `client` are ignored). */
 export interface PreviousRow {
   week: number;
   staff: string;
   ticket: string;
   hours: number;
+  /** When given, the person is preferred for the ticket's hours at that level first. */
+  level?: number;
 }
 
 export interface ScenarioInput {

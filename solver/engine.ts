@@ -6,7 +6,7 @@
 import type { Level } from './contract.ts';
 import { assignWeek, type AssignStats, type Continuity, type Part, type Row } from './assign.ts';
 import { WeekFlow } from './flow.ts';
-import type { MClient, MTicket, Model } from './model.ts';
+import { previousKey, type MClient, type MTicket, type Model, type Share } from './model.ts';
 import type { Policy } from './policy.ts';
 import { emergencies, emergenciesAfterPins } from './rules/emergencies.ts';
 import { lockedInRate } from './rules/locked-in-rate.ts';
@@ -101,6 +101,22 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
     const parts: Part[] = [];
     const pinnedRows: { ticket: MTicket; staff: number; q: number }[] = [];
     const loggedStart = Int32Array.from(weekQ);
+    // What is left of each ticket's shares in the plan in force this week, by level (0: any),
+    // used up as hours are placed.
+    const previousLeft = new Map<number, Share[]>();
+    if (model.previous.size > 0) {
+      for (const t of open) {
+        for (let level = 0; level <= 5; level++) {
+          const shares = model.previous.get(previousKey(T, w, t.idx, level));
+          if (shares) previousLeft.set(t.idx * 6 + level, shares.map((x) => ({ ...x })));
+        }
+      }
+    }
+    const sharesFor = (t: MTicket, level: number): Share[] | undefined => {
+      const at = previousLeft.get(t.idx * 6 + level);
+      const any = previousLeft.get(t.idx * 6);
+      return at && any ? [...at, ...any] : (at ?? any);
+    };
     const balanceStart = Int32Array.from(balanceLeftQ);
     let phase = 0;
 
@@ -124,7 +140,12 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
         return phase;
       },
       deliveredBeforeQ: (c) => deliveredBeforeQ[c.idx]!,
-      preferred: (t) => model.previous.get(w * T + t.idx) ?? (memory.lastStaff[t.idx]! >= 0 ? [memory.lastStaff[t.idx]!] : []),
+      preferred(t) {
+        const before = sharesFor(t, rules[phase]!.level ?? 0);
+        if (before) return before;
+        const last = memory.lastStaff[t.idx]!;
+        return last >= 0 ? [{ s: last, q: Number.MAX_SAFE_INTEGER }] : [];
+      },
       serve(t, maxQ) {
         const want = Math.min(maxQ, remQ[t.idx]!);
         if (want <= 0) return 0;
@@ -149,12 +170,17 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
     };
 
     for (phase = 0; phase < rules.length; phase++) {
+      if (previousLeft.size > 0) flow.setPromised(promisedFor(previousLeft, open, remQ, rules[phase]!.level ?? 0, S));
       rules[phase]!.plan(ctx);
       if (rules[phase] === lockedInRate) recordMissedRates(ctx, missed);
     }
     augmentations += flow.augmentations;
 
-    const rows = assignWeek(flow, parts, phaseLevels, memory, assignStats, (t) => model.previous.get(w * T + t.idx));
+    const rows = assignWeek(flow, parts, phaseLevels, memory, assignStats, (t, level) => {
+      const at = model.previous.get(previousKey(T, w, t.idx, level));
+      const any = model.previous.get(previousKey(T, w, t.idx, 0));
+      return at && any ? [...at, ...any] : (at ?? any);
+    });
     rows.push(...labelPins(w, pinnedRows, (c) => loggedStart[c.idx]! + emergencyQ[c.idx]!, (c) => balanceStart[c.idx]! - emergencyQ[c.idx]!, weekTargetQ));
     rememberWorkers(rows, memory, S);
     weeks.push({ week: w, rows });
@@ -219,6 +245,16 @@ function labelPins(
     }
   }
   return rows;
+}
+
+/** Quarters each person had, in the plan in force, of this week's open tickets at this level. */
+function promisedFor(previousLeft: Map<number, Share[]>, open: readonly MTicket[], remQ: Int32Array, level: number, S: number): Int32Array {
+  const promised = new Int32Array(S);
+  for (const t of open) {
+    if (remQ[t.idx]! <= 0) continue;
+    for (const key of [t.idx * 6 + level, t.idx * 6]) for (const x of previousLeft.get(key) ?? []) promised[x.s]! += x.q;
+  }
+  return promised;
 }
 
 function recordMissedRates(ctx: WeekContext, missed: MissedRate[]): void {

@@ -21,7 +21,7 @@
  * nothing frees capacity, except the level-2 priority repair, which clears the marks). Blocking
  * is what lets a week plan in time linear in its tickets.
  */
-import type { Model } from './model.ts';
+import type { Model, Share } from './model.ts';
 
 /** The client layer of level 2: one work node per (client, skill node) with open tickets. */
 interface ClientLayer {
@@ -67,6 +67,12 @@ export class WeekFlow {
   private readonly staffOf: number[][];
   private readonly nodesOf: number[][];
   private layer: ClientLayer | null = null;
+  /**
+   * Quarters each person is expected to give, later in the phase, to tickets they had in the plan
+   * in force. Searches first look for someone free beyond that, so that keeping one ticket with
+   * its person does not push another ticket off its own.
+   */
+  private promised: Int32Array | null = null;
   private C = 0;
   // BFS scratch, sized for skill nodes + people (+ work and client nodes during level 2).
   private seen = new Int32Array(0);
@@ -107,6 +113,26 @@ export class WeekFlow {
     return this.cap[s]! - this.used[s]!;
   }
 
+  /** Sets (or clears, with null) the quarters people are expected to give their previous tickets. */
+  setPromised(promised: Int32Array | null): void {
+    this.promised = promised;
+  }
+
+  /** A share was kept: the person gave `q` of the quarters promised to it. */
+  private keep(share: Share, q: number): void {
+    share.q -= q;
+    if (this.promised) this.promised[share.s] = Math.max(0, this.promised[share.s]! - q);
+  }
+
+  /** A search that prefers people free beyond their promises, then anyone free. */
+  private searchFree(source: number): number {
+    if (this.promised) {
+      const end = this.search(source, undefined, this.promised);
+      if (end >= 0) return end;
+    }
+    return this.search(source);
+  }
+
   /** Staff with capacity this week who can serve skill node k. */
   staffFor(k: number): readonly number[] {
     return this.staffOf[k]!;
@@ -117,23 +143,24 @@ export class WeekFlow {
   }
 
   /**
-   * Adds up to `need` quarters of skill node k's work in `phase`, trying `preferred` people first.
-   * Returns the quarters placed.
+   * Adds up to `need` quarters of skill node k's work in `phase`, giving `preferred` people their
+   * share first (each share is reduced by what it took). Returns the quarters placed.
    */
-  augment(k: number, need: number, phase: number, preferred: readonly number[] = []): number {
+  augment(k: number, need: number, phase: number, preferred: readonly Share[] = []): number {
     if (need <= 0 || this.blocked[k]) return 0;
     let got = 0;
     const S = this.S;
     for (const p of preferred) {
       if (got >= need) break;
-      if (p < 0 || !this.adj[k * S + p] || this.residual(p) <= 0) continue;
-      const take = Math.min(need - got, this.residual(p));
-      this.add(phase, k, p, take);
-      this.used[p]! += take;
+      if (p.s < 0 || p.q <= 0 || !this.adj[k * S + p.s] || this.residual(p.s) <= 0) continue;
+      const take = Math.min(need - got, this.residual(p.s), p.q);
+      this.add(phase, k, p.s, take);
+      this.used[p.s]! += take;
+      this.keep(p, take);
       got += take;
     }
     while (got < need) {
-      const end = this.search(k);
+      const end = this.searchFree(k);
       if (end < 0) {
         this.blockSeen();
         break;
@@ -212,7 +239,7 @@ export class WeekFlow {
    * and skill), re-routing other clients' targets among their own tickets where that frees a
    * person. Returns the quarters placed.
    */
-  augmentTarget(j: number, need: number, preferred: readonly number[] = []): number {
+  augmentTarget(j: number, need: number, preferred: readonly Share[] = []): number {
     const L = this.layer!;
     need = Math.min(need, this.workRoom(j));
     if (need <= 0 || L.blockedWork[j]) return 0;
@@ -220,15 +247,16 @@ export class WeekFlow {
     const k = L.node[j]!;
     for (const p of preferred) {
       if (got >= need) break;
-      if (p < 0 || !this.adj[k * this.S + p] || this.residual(p) <= 0) continue;
-      const take = Math.min(need - got, this.residual(p));
+      if (p.s < 0 || p.q <= 0 || !this.adj[k * this.S + p.s] || this.residual(p.s) <= 0) continue;
+      const take = Math.min(need - got, this.residual(p.s), p.q);
       L.flow[j]! += take;
-      this.addWork(j, p, take);
-      this.used[p]! += take;
+      this.addWork(j, p.s, take);
+      this.used[p.s]! += take;
+      this.keep(p, take);
       got += take;
     }
     while (got < need) {
-      const end = this.search(this.K + this.S + j);
+      const end = this.searchFree(this.K + this.S + j);
       if (end < 0) {
         this.blockSeen();
         break;
@@ -338,7 +366,7 @@ export class WeekFlow {
    * at: a person with free hours, or (with `lowRoom`, level-2 repair) a work node of the source's
    * client whose lower-priority flow the path can cancel. −1 when there is none.
    */
-  private search(source: number, lowRoom?: (j: number) => number): number {
+  private search(source: number, lowRoom?: (j: number) => number, reserve?: Int32Array): number {
     const { K, S } = this;
     const L = this.layer;
     const W0 = K + S;
@@ -368,7 +396,7 @@ export class WeekFlow {
           if (seen[node] === stamp) continue;
           seen[node] = stamp;
           this.parent[node] = x;
-          if (this.cap[s]! > this.used[s]!) return node;
+          if (this.cap[s]! > this.used[s]! + (reserve ? reserve[s]! : 0)) return node;
           this.queue[tail++] = node;
         }
         // A work node with flow: its client may take those hours through another of its work
@@ -383,7 +411,7 @@ export class WeekFlow {
       } else if (x < W0) {
         // A person: the work they have that someone else could take over.
         const s = x - K;
-        if (s !== sourcePerson && this.cap[s]! > this.used[s]!) return x;
+        if (s !== sourcePerson && this.cap[s]! > this.used[s]! + (reserve ? reserve[s]! : 0)) return x;
         for (const k of this.nodesOf[s]!) {
           if (seen[k] === stamp || this.blocked[k] || this.total[k * S + s]! <= 0) continue;
           visit(k, x);

@@ -73,6 +73,12 @@ export interface MTicket {
   closed: boolean;
 }
 
+/** Quarters of a ticket a person had (in the plan in force) or may take first. */
+export interface Share {
+  s: number;
+  q: number;
+}
+
 /** A pin, resolved against the scenario; `problem` when it cannot hold at all. */
 export interface MPin {
   input: PinInput;
@@ -96,8 +102,8 @@ export interface Model {
   /** Staff able to serve each skill node. */
   staffByNode: number[][];
   pins: MPin[];
-  /** The plan in force: people (most quarters first) per week and ticket, keyed week * T + ticket. */
-  previous: Map<number, number[]>;
+  /** The plan in force: people and their quarters (most first), keyed by previousKey(week, ticket, level). */
+  previous: Map<number, Share[]>;
 }
 
 /** Ticket order within a level: higher priority, then an earlier due week, then the lower id. */
@@ -255,20 +261,26 @@ export function buildModel(s: Scenario): Model {
   const staffById = new Map(staff.map((st) => [st.id, st]));
   const pins = s.pins.map((p) => resolvePin(p, ticketById.get(p.ticket) ?? null, staffById.get(p.staff) ?? null, W, current));
 
-  // Among equal plans, tickets stay with the people who had them in the plan in force.
+  // Among equal plans, tickets stay with the people who had them in the plan in force: shares
+  // per (week, ticket, level), level 0 for rows that do not say (see previousKey).
   const T = tickets.length;
   const prevQ = new Map<number, Map<number, number>>();
   for (const r of s.previous) {
     const t = ticketById.get(r.ticket);
     const st = staffById.get(r.staff);
     if (!t || !st || r.week < current || r.week >= W || !(r.hours > 0)) continue;
-    const key = r.week * T + t.idx;
+    const key = previousKey(T, r.week, t.idx, r.level ?? 0);
     let m = prevQ.get(key);
     if (!m) prevQ.set(key, (m = new Map()));
     m.set(st.idx, (m.get(st.idx) ?? 0) + r.hours);
   }
-  const previous = new Map<number, number[]>();
-  for (const [key, m] of prevQ) previous.set(key, [...m].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([s]) => s));
+  const previous = new Map<number, Share[]>();
+  for (const [key, m] of prevQ) {
+    previous.set(
+      key,
+      [...m].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([idx, hours]) => ({ s: idx, q: floorQ(hours) })),
+    );
+  }
 
   return {
     quarterId: s.quarter.id,
@@ -284,6 +296,9 @@ export function buildModel(s: Scenario): Model {
     previous,
   };
 }
+
+/** Key of the plan in force's shares of a ticket in a week at a level (0: rows without a level). */
+export const previousKey = (T: number, week: number, ticket: number, level: number): number => (week * T + ticket) * 6 + level;
 
 function resolvePin(p: PinInput, t: MTicket | null, st: MStaff | null, W: number, current: number): MPin {
   const q = floorQ(p.hours);

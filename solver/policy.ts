@@ -7,7 +7,10 @@ import type { PolicyInput, PolicyLevel } from './contract.ts';
 export interface Policy {
   /** Levels 3-5 in the order they are planned within each week; a level left out is not planned. */
   levels: PolicyLevel[];
-  /** When working ahead, first catch up clients the company owes hours (lowers rollover debt). */
+  /**
+   * Accepted for old scenarios and reported back, but it decides nothing any more: catch-up of a
+   * missed rate is part of level 2 (DOMAIN.md), before levels 3-5, whatever this says.
+   */
   catchUpFirst: boolean;
 }
 

@@ -114,7 +114,7 @@ export const scenarioSchema = z.object({
     .default([]),
   // Rows of the plan in force; rows naming unknown staff or tickets are ignored, never refused.
   previous: z
-    .array(z.object({ week: z.number().int(), staff: z.string(), ticket: z.string(), hours: anyHours }))
+    .array(z.object({ week: z.number().int(), staff: z.string(), ticket: z.string(), hours: anyHours, level: z.number().int().min(1).max(5).optional() }))
     .default([]),
 });
 

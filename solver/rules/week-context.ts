@@ -1,6 +1,6 @@
 import type { Level } from '../contract.ts';
 import type { WeekFlow } from '../flow.ts';
-import type { MClient, MPin, MTicket, Model } from '../model.ts';
+import type { MClient, MPin, MTicket, Model, Share } from '../model.ts';
 import type { Policy } from '../policy.ts';
 
 /** What a precedence rule sees and may do while one week is planned. */
@@ -26,8 +26,11 @@ export interface WeekContext {
   readonly phase: number;
   /** Quarters delivered to the client in planned weeks before this one. */
   deliveredBeforeQ(client: MClient): number;
-  /** People to try first for a ticket this week: who had it in the plan in force, else last week. */
-  preferred(ticket: MTicket): readonly number[];
+  /**
+   * People to give a ticket's hours first this week, with how many: who had it in the plan in
+   * force (what is left of their share), else who worked it last.
+   */
+  preferred(ticket: MTicket): readonly Share[];
   /** Plans up to maxQ quarters of the ticket in the current phase; returns the quarters placed. */
   serve(ticket: MTicket, maxQ: number): number;
   /** Books q quarters the current phase placed for the ticket outside `serve` (level 2's client layer). */
