@@ -71,7 +71,7 @@ describe('scenario validation', () => {
 
   it('accepts previous allocation rows with extra fields and rows naming unknown staff or tickets', () => {
     const s = parseScenario({ ...good(), previous: [{ week: 0, staff: 'zed', client: 'acme', ticket: 'T-404', hours: 2, level: 2 }] });
-    expect(s.previous).toEqual([{ week: 0, staff: 'zed', ticket: 'T-404', hours: 2 }]);
+    expect(s.previous).toEqual([{ week: 0, staff: 'zed', ticket: 'T-404', hours: 2, level: 2 }]);
   });
 
   it('reports every bad field at once, not just the first', () => {
