@@ -12,6 +12,7 @@ import { requireAuth, requireRole, viewer } from '../../auth/middleware.ts';
 import { Quarter } from '../../db/entities.ts';
 import { badRequest, conflict, notFound, parse } from '../../errors.ts';
 import type { Services } from '../../services.ts';
+import { moveCurrentWeek } from '../../clock.ts';
 import { exportScenario, importScenario } from './scenario-io.ts';
 
 const IdParam = z.object({ id: z.string().min(1).max(200) });
@@ -68,7 +69,8 @@ export function quartersRouter(s: Services): Router {
       const before = publicQuarter(q);
       if (body.currentWeek !== undefined) {
         if (body.currentWeek > q.weeks - 1) throw badRequest(`currentWeek: week ${body.currentWeek} is outside the quarter (weeks 0 to ${q.weeks - 1})`, [{ field: 'currentWeek', message: `must be at most ${q.weeks - 1}` }]);
-        q.currentWeek = body.currentWeek;
+        // Forward, the weeks left behind carry their debt (DOMAIN.md "Time"), as on the clock.
+        if (body.currentWeek !== q.currentWeek) await moveCurrentWeek(w, q, body.currentWeek);
       }
       if (body.autoAdvance !== undefined) q.autoAdvance = body.autoAdvance;
       if (body.startDate !== undefined) q.startDate = body.startDate;
