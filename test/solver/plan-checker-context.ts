@@ -3,9 +3,10 @@
  *
  * Written from DOMAIN.md / SCENARIO.md without reading the solver, so that a misreading in the
  * solver shows up as a violation instead of being copied. Nothing here trusts the plan's own
- * figures (rate, delivered, plannedHours...): those are what the checker compares against.
+ * figures (rate, delivered, ideal, target...): those are what the checker compares against.
  */
 import type { Allocation, ClientInput, Plan, ScenarioInput, StaffInput, TicketInput } from '../../solver/contract.ts';
+import { targetsOf, type Targets } from './plan-checker-targets.ts';
 
 export interface Violation {
   rule: string;
@@ -18,8 +19,42 @@ export const FIGURE = 1e-4;
 /** DOMAIN.md: "a rate counts as met when delivered is within a quarter hour of it". */
 export const QUARTER = 0.25;
 export const DEFAULT_LEVELS = ['urgent-above-rate', 'payg', 'work-ahead'] as const;
+export const LEVEL_OF_POLICY: Record<string, number> = { 'urgent-above-rate': 3, payg: 4, 'work-ahead': 5 };
 
 export const fmt = (h: number): string => String(Math.round(h * 10000) / 10000);
+export const floorQ = (h: number): number => Math.floor(h * 4 + EXACT) / 4 + 0;
+export const ceilQ = (h: number): number => Math.ceil(h * 4 - EXACT) / 4 + 0; // + 0: never -0
+export const isQuarter = (h: number): boolean => Math.abs(h * 4 - Math.round(h * 4)) < EXACT;
+/** At least one plannable quarter hour. */
+export const some = (h: number): boolean => h >= QUARTER - EXACT;
+
+/** Natural order of ids (DOMAIN.md: T-9 before T-10); digit runs compare as numbers. */
+export function naturalCompare(a: string, b: string): number {
+  const pa = a.match(/\d+|\D+/g) ?? [];
+  const pb = b.match(/\d+|\D+/g) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i]!;
+    const y = pb[i]!;
+    if (x === y) continue;
+    if (/^\d/.test(x) && /^\d/.test(y)) {
+      const nx = x.replace(/^0+/, '');
+      const ny = y.replace(/^0+/, '');
+      if (nx.length !== ny.length) return nx.length - ny.length;
+      if (nx !== ny) return nx < ny ? -1 : 1;
+      continue;
+    }
+    return x < y ? -1 : 1;
+  }
+  return pa.length !== pb.length ? pa.length - pb.length : a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The pinned hours of a row (SCENARIO.md: `pinned: true`, `pinnedHours` when the row mixes both). */
+export const pinnedPart = (a: Allocation): number => (a.pinned ? (a.pinnedHours ?? a.hours) : 0);
+/** Hours of a row the planner chose: the ones every precedence rule applies to. */
+export const freePart = (a: Allocation): number => a.hours - pinnedPart(a);
+
+type Kind = 'staff' | 'ticket' | 'client';
+export type Part = 'all' | 'free' | 'pinned';
 
 export class CheckContext {
   readonly W: number;
@@ -35,6 +70,8 @@ export class CheckContext {
   private readonly sums = new Map<string, number>();
   /** Hours already logged in the current week (scenario extension `currentWeekLog`). */
   private readonly logged = new Map<string, number>();
+  private readonly presentedOf = new Map<string, number[]>();
+  private readonly targetsCache = new Map<string, Targets>();
 
   constructor(
     readonly scenario: ScenarioInput,
@@ -60,32 +97,43 @@ export class CheckContext {
       const off = (w: number) => (s.leave?.[String(w)] ?? 0) + (w === this.current ? this.loggedHours('staff', s.id) : 0);
       this.capacityOf.set(s.id, Array.from({ length: this.W }, (_, w) => Math.max(0, s.weeklyHours - off(w))));
     }
-    this.allocations = plan.allocations.filter(
+    this.allocations = (plan.allocations ?? []).filter(
       (a) =>
         this.staff.has(a.staff) && this.tickets.has(a.ticket) && Number.isInteger(a.week) && a.week >= 0 && a.week < this.W,
     );
     for (const a of this.allocations) this.index(a);
   }
 
-  /** Sums keyed by (kind, id, week, level); see `sum`. */
+  /** Sums keyed by (kind, id, week, level, part); see `sum`. */
   private index(a: Allocation): void {
     const client = this.tickets.get(a.ticket)!.client;
-    const keys = [
-      `staff|${a.staff}|${a.week}|*`,
-      `staff|${a.staff}|${a.week}|${a.level}`,
-      `ticket|${a.ticket}|${a.week}|*`,
-      `ticket|${a.ticket}|*|*`,
-      `client|${client}|${a.week}|*`,
-      `client|${client}|${a.week}|${a.level}`,
+    const parts: [Part, number][] = [
+      ['all', a.hours],
+      ['free', freePart(a)],
+      ['pinned', pinnedPart(a)],
     ];
-    for (const k of keys) this.sums.set(k, (this.sums.get(k) ?? 0) + a.hours);
+    for (const [kind, id] of [['staff', a.staff], ['ticket', a.ticket], ['client', client]] as const) {
+      for (const week of [a.week, '*'] as const) {
+        for (const level of [a.level, '*'] as const) {
+          for (const [part, h] of parts) {
+            const k = `${kind}|${id}|${week}|${level}|${part}`;
+            this.sums.set(k, (this.sums.get(k) ?? 0) + h);
+          }
+        }
+      }
+    }
   }
 
-  sum(kind: 'staff' | 'ticket' | 'client', id: string, week: number | '*', level: number | '*' = '*'): number {
-    return this.sums.get(`${kind}|${id}|${week}|${level}`) ?? 0;
+  sum(kind: Kind, id: string, week: number | '*', level: number | '*' = '*', part: Part = 'all'): number {
+    return this.sums.get(`${kind}|${id}|${week}|${level}|${part}`) ?? 0;
   }
 
-  loggedHours(kind: 'staff' | 'ticket' | 'client', id: string): number {
+  /** Sum over levels 3-5 (the levels below the rate). */
+  lower(kind: Kind, id: string, week: number, part: Part = 'all'): number {
+    return this.sum(kind, id, week, 3, part) + this.sum(kind, id, week, 4, part) + this.sum(kind, id, week, 5, part);
+  }
+
+  loggedHours(kind: Kind, id: string): number {
     return this.logged.get(`${kind}|${id}`) ?? 0;
   }
 
@@ -95,6 +143,11 @@ export class CheckContext {
 
   free(staffId: string, week: number): number {
     return this.capacity(staffId, week) - this.sum('staff', staffId, week);
+  }
+
+  /** Capacity left once emergencies and pins are served: what levels 2-5 share. */
+  afterPins(staffId: string, week: number): number {
+    return this.capacity(staffId, week) - this.sum('staff', staffId, week, 1) - this.sum('staff', staffId, week, '*', 'pinned');
   }
 
   /** DOMAIN.md: remaining = estimate − spent; a closed ticket has none. */
@@ -108,18 +161,24 @@ export class CheckContext {
     return this.remaining(t) - this.sum('ticket', t.id, '*');
   }
 
-  /**
-   * Hours of a ticket that could still be planned. A fragment under a quarter hour (remaining 1.1 h)
-   * can never be planned, so it does not count as work left waiting.
-   */
-  waiting(t: TicketInput): boolean {
-    return this.unplanned(t) >= QUARTER - EXACT;
+  /** Hours of a ticket the planner chose to put after week `week` (pinned hours stay where they are). */
+  freeAfter(t: TicketInput, week: number): number {
+    let h = 0;
+    for (let w = week + 1; w < this.W; w++) h += this.sum('ticket', t.id, w, '*', 'free');
+    return h;
   }
 
-  hoursAfter(t: TicketInput, week: number): number {
-    let h = 0;
-    for (let w = week + 1; w < this.W; w++) h += this.sum('ticket', t.id, w);
-    return h;
+  /**
+   * Work a person could still take in week `week` instead of what they did: hours unplanned in the
+   * quarter or planned only in later weeks (DOMAIN.md), at least a quarter hour of them.
+   */
+  pending(t: TicketInput, week: number): boolean {
+    return some(Math.max(0, this.unplanned(t)) + this.freeAfter(t, week));
+  }
+
+  /** Hours of a ticket that level 2 could place in week `week`: all but earlier weeks and pins. */
+  movable(t: TicketInput, week: number): number {
+    return Math.max(0, this.unplanned(t)) + this.sum('ticket', t.id, week, '*', 'free') + this.freeAfter(t, week);
   }
 
   canWork(staffId: string, t: TicketInput): boolean {
@@ -145,13 +204,38 @@ export class CheckContext {
     return r;
   }
 
-  /** Balance at currentWeek: bought (all blocks, also later ones) + rolled in − used. */
+  /** Balance at currentWeek: bought (all blocks, also later ones) + rolled in − used. May be below 0. */
   balance(clientId: string): number {
     const c = this.clients.get(clientId);
     if (!c || c.plan !== 'prepaid') return 0;
     const bought = (c.purchases ?? []).reduce((s, p) => s + p.hours, 0);
     const used = (c.usedByWeek ?? []).reduce((s, h) => s + h, 0);
     return bought + (c.rolloverInHours ?? 0) - used;
+  }
+
+  /**
+   * presented[w]: remaining hours of the client's tickets opened by week w, whatever their skill.
+   * Remaining as the current week starts: hours logged this week are delivered this week, so they
+   * are part of what was presented (spentHours already include them).
+   */
+  presented(clientId: string, week: number): number {
+    let list = this.presentedOf.get(clientId);
+    if (!list) {
+      const ts = this.ticketsByClient.get(clientId) ?? [];
+      list = Array.from({ length: this.W }, (_, w) =>
+        ts.filter((t) => t.openedWeek <= w).reduce((h, t) => h + this.remaining(t) + this.loggedHours('ticket', t.id), 0),
+      );
+      this.presentedOf.set(clientId, list);
+    }
+    return list[week] ?? 0;
+  }
+
+  /**
+   * DOMAIN.md level 4: a prepaid client's work above its target is overage when its presented
+   * work exceeds its balance (a used-up or negative balance included).
+   */
+  overageMode(clientId: string, week: number): boolean {
+    return this.presented(clientId, week) > this.balance(clientId) + EXACT;
   }
 
   /** Planned hours, plus the hours already logged when `week` is the current week. */
@@ -168,26 +252,51 @@ export class CheckContext {
 
   /** Balance still unused when week `week` starts (never below 0). */
   balanceLeft(clientId: string, week: number): number {
-    return Math.max(0, Math.max(0, this.balance(clientId)) - this.deliveredBefore(clientId, week));
+    return Math.max(0, this.balance(clientId) - this.deliveredBefore(clientId, week));
   }
 
-  /**
-   * A prepaid client below its rate in a week, counting only the rate its balance can still pay
-   * for: beyond the balance, work is overage (level 4), not rate.
-   */
-  underRate(clientId: string, week: number): boolean {
-    if (!this.isPrepaid(clientId)) return false;
-    const target = Math.min(this.rate(clientId, week), this.balanceLeft(clientId, week));
-    return this.delivered(clientId, week) < target - QUARTER - EXACT;
+  /** Hours that come before level 2 and count toward the target: emergencies, logged, pinned. */
+  fixed(clientId: string, week: number): number {
+    return this.delivered(clientId, week) - this.sum('client', clientId, week, '*', 'free') + this.sum('client', clientId, week, 1, 'free');
   }
 
-  /** Tickets of a client a person could have worked in a week and that still have hours unplanned. */
-  waitingFor(clientId: string, staffId: string, week: number): TicketInput[] {
-    return (this.ticketsByClient.get(clientId) ?? []).filter((t) => this.workable(staffId, t, week) && this.waiting(t));
+  /** Hours counting toward the level-2 target: all but the planner's own hours at levels 3-5. */
+  counted(clientId: string, week: number): number {
+    return this.delivered(clientId, week) - this.lower('client', clientId, week, 'free');
+  }
+
+  /** Balance used this week by work within the balance: levels 1, 2, 3 and 5 and logged hours. */
+  withinBalance(clientId: string, week: number): number {
+    return this.delivered(clientId, week) - this.sum('client', clientId, week, 4);
+  }
+
+  /** The client's ideal and level-2 targets, in exact hours and as a quarter-hour band. */
+  targets(clientId: string): Targets {
+    let t = this.targetsCache.get(clientId);
+    if (!t) {
+      t = targetsOf(this, clientId);
+      this.targetsCache.set(clientId, t);
+    }
+    return t;
+  }
+
+  /** A prepaid client short of its level-2 target by more than the rounding allows. */
+  belowTarget(clientId: string, week: number): boolean {
+    return this.isPrepaid(clientId) && this.counted(clientId, week) < this.targets(clientId).lo[week]! - EXACT;
+  }
+
+  /** Short of its own week (the part of the target served before anyone's catch-up). */
+  belowOwnWeek(clientId: string, week: number): boolean {
+    return this.isPrepaid(clientId) && this.counted(clientId, week) < this.targets(clientId).ownLo[week]! - EXACT;
+  }
+
+  /** Tickets of a client a person could have worked in a week and that are still pending. */
+  pendingFor(clientId: string, staffId: string, week: number): TicketInput[] {
+    return (this.ticketsByClient.get(clientId) ?? []).filter((t) => !t.emergency && this.workable(staffId, t, week) && this.pending(t, week));
   }
 
   plannedWeeks(): number[] {
-    return Array.from({ length: this.W - this.current }, (_, i) => this.current + i);
+    return Array.from({ length: Math.max(0, this.W - this.current) }, (_, i) => this.current + i);
   }
 
   /** (staff, week) pairs that have at least one allocation, with the allocations. */
@@ -202,3 +311,5 @@ export class CheckContext {
     return m;
   }
 }
+
+export const ids = (ts: TicketInput[]) => ts.slice(0, 3).map((t) => t.id).join(', ') + (ts.length > 3 ? ', …' : '');

@@ -5,9 +5,11 @@
  * `checkPlan(scenario, plan)` returns every violation found; [] means the plan passes.
  */
 import type { Plan, ScenarioInput } from '../../solver/contract.ts';
-import { CheckContext, EXACT, fmt, type Violation } from './plan-checker-context.ts';
+import { CheckContext, EXACT, fmt, isQuarter, type Violation } from './plan-checker-context.ts';
 import { checkFigures } from './plan-checker-figures.ts';
+import { checkLevel2 } from './plan-checker-level2.ts';
 import { checkLevels } from './plan-checker-levels.ts';
+import { checkPins } from './plan-checker-pins.ts';
 import { checkPrecedence } from './plan-checker-precedence.ts';
 
 export type { Violation } from './plan-checker-context.ts';
@@ -20,12 +22,12 @@ export function checkPlan(scenario: ScenarioInput, plan: Plan): Violation[] {
     ...checkWeekSummary(ctx),
     ...checkTickets(ctx),
     ...checkPrecedence(ctx),
+    ...checkLevel2(ctx),
     ...checkLevels(ctx),
+    ...checkPins(ctx),
     ...checkFigures(ctx),
   ];
 }
-
-const isQuarter = (h: number) => Math.abs(h * 4 - Math.round(h * 4)) < EXACT;
 
 /** a. Array lengths, allocation rows, ids, one row per (week, staff, ticket, level), every ticket once. */
 function checkShape(ctx: CheckContext): Violation[] {
@@ -42,6 +44,7 @@ function checkShape(ctx: CheckContext): Violation[] {
       if (s[f]?.length !== W) bad(`staff ${s.id}: ${f} has ${s[f]?.length} entries, expected ${W}`);
     }
   }
+  if (!Array.isArray(plan.pinIssues)) bad('pinIssues must be a list ([] when every pin held)');
   const rows = new Set<string>();
   for (const a of plan.allocations) {
     const where = `allocation week ${a.week} ${a.staff}/${a.ticket} level ${a.level} ${fmt(a.hours)} h`;
