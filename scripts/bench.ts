@@ -7,8 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { plan } from '../solver/index.ts';
-import { BENCH_SIZES, generateScenario } from '../test/fixtures/generate-scenario.ts';
+import { plan, type Plan, type ScenarioInput } from '../solver/index.ts';
+import { BENCH_SIZES, generateScenario, rng } from '../test/fixtures/generate-scenario.ts';
 
 type Size = keyof typeof BENCH_SIZES;
 
@@ -27,6 +27,67 @@ interface Result {
   rolloverHours: number;
   emergencyPlannedHours: number;
   emergencyUnplannedHours: number;
+  /** Per kind of small change: mean and max share of (week, staff, ticket) rows that change. */
+  churn: Record<ChangeKind, { rowsMean: number; rowsMax: number; hoursMean: number }>;
+}
+
+type ChangeKind = 'estimate' | 'entry' | 'ticket';
+const CHANGES: ChangeKind[] = ['estimate', 'entry', 'ticket'];
+const CHURN_PICKS = 5;
+
+/** Rows keyed by (week, staff, ticket) or, without staff, by (week, ticket), with their hours. */
+function rowHours(p: Plan, withStaff: boolean): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const a of p.allocations) {
+    const k = withStaff ? `${a.week}|${a.staff}|${a.ticket}` : `${a.week}|${a.ticket}`;
+    m.set(k, (m.get(k) ?? 0) + a.hours);
+  }
+  return m;
+}
+
+/** Share of the first plan's rows whose hours differ in the second (rows gone or new count too). */
+function changedShare(a: Plan, b: Plan, withStaff: boolean): number {
+  const ra = rowHours(a, withStaff);
+  const rb = rowHours(b, withStaff);
+  let changed = 0;
+  for (const k of new Set([...ra.keys(), ...rb.keys()])) if (ra.get(k) !== rb.get(k)) changed++;
+  return changed / Math.max(1, ra.size);
+}
+
+/**
+ * Stability (issue 8): one small change touching one client's single ticket — an estimate + 1 h,
+ * one hour logged this week, one new low-priority ticket — re-planned with the plan in force as
+ * `previous`, as the server does; how many allocation rows change.
+ */
+function churn(s: ScenarioInput, base: Plan): Result['churn'] {
+  const previous = base.allocations.map(({ week, staff, ticket, hours, level }) => ({ week, staff, ticket, hours, level }));
+  const r = rng(7);
+  const out = {} as Result['churn'];
+  for (const kind of CHANGES) {
+    const rows: number[] = [];
+    const hours: number[] = [];
+    for (let i = 0; i < CHURN_PICKS; i++) {
+      const changed: ScenarioInput = structuredClone(s);
+      const normal = changed.tickets.filter((t) => t.priority === 3 && t.status !== 'closed' && !t.emergency);
+      const t = normal[Math.floor(r() * normal.length)]!;
+      if (kind === 'estimate') t.estimateHours += 1;
+      if (kind === 'entry') {
+        // Logged by whoever the plan has on it this week (else anyone able to do it).
+        const week = changed.quarter.currentWeek ?? 0;
+        const who = base.allocations.find((a) => a.ticket === t.id && a.week === week)?.staff ?? changed.staff.find((st) => !t.skill || (st.skills ?? []).includes(t.skill))?.id;
+        if (!who) continue;
+        t.spentHours = (t.spentHours ?? 0) + 1;
+        changed.currentWeekLog = [...(changed.currentWeekLog ?? []), { staff: who, ticket: t.id, hours: 1 }];
+      }
+      if (kind === 'ticket') changed.tickets.push({ id: `NEW-${i}`, client: t.client, priority: 4, estimateHours: 3, openedWeek: changed.quarter.currentWeek ?? 0 });
+      const after = plan({ ...changed, previous });
+      rows.push(changedShare(base, after, true));
+      hours.push(changedShare(base, after, false));
+    }
+    const pct = (x: number) => Math.round(x * 1000) / 10;
+    out[kind] = { rowsMean: pct(sum(rows) / rows.length), rowsMax: pct(Math.max(...rows)), hoursMean: pct(sum(hours) / hours.length) };
+  }
+  return out;
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -63,6 +124,7 @@ function measure(size: Size, runs: number, seed: number, stress: boolean): Resul
     rolloverHours: r1(sum(prepaid.map((c) => c.rolloverHours))),
     emergencyPlannedHours: r1(sum(last.allocations.filter((a) => emergencyIds.has(a.ticket)).map((a) => a.hours))),
     emergencyUnplannedHours: r1(sum(last.unplanned.filter((u) => emergencyIds.has(u.ticket)).map((u) => u.hours))),
+    churn: churn(s, last),
   };
 }
 
@@ -103,6 +165,12 @@ if (values.one) {
       console.log(
         `| ${r.size} | ${r.variables} | ${r.medianMs} | ${r.minMs}-${r.maxMs} | ${r.peakRssMb} | ${r.allocations} | ${r.plannedHours} | ${r.unplannedHours} | ${r.shortfallHours} | ${r.atRiskHours} | ${r.rolloverHours} | ${r.emergencyPlannedHours} / ${r.emergencyUnplannedHours} |`,
       );
+    }
+    console.log(`\nStability: share of (week, staff, ticket) rows that change after one small change, re-planned with the plan in force as previous (${CHURN_PICKS} picks each; mean / max; in brackets the share of (week, ticket) rows whose hours moved)\n`);
+    console.log(`| size | ${CHANGES.map((k) => `${k} (mean / max [hours moved])`).join(' | ')} |`);
+    console.log(`|---|${CHANGES.map(() => '---').join('|')}|`);
+    for (const r of results) {
+      console.log(`| ${r.size} | ${CHANGES.map((k) => `${r.churn[k].rowsMean} % / ${r.churn[k].rowsMax} % [${r.churn[k].hoursMean} %]`).join(' | ')} |`);
     }
   }
 }
