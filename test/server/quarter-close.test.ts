@@ -1,7 +1,9 @@
 /**
- * Quarter close on the shared example (emergency-rollover.json): harbor's 4 h roll over, quill's
- * 10 h and nimbus's 16 h expire; open tickets move on without losing an hour; the closed quarter
- * is read-only.
+ * Quarter close on the shared example (emergency-rollover.json, worked in
+ * shared/examples/emergency-rollover.md): Quill's shop goes down in the last week, so Harbor's
+ * week-12 rate cannot be caught up and its 4 h roll over; quill's 10 h and nimbus's 16 h expire;
+ * open tickets move on without losing an hour; the closed quarter is read-only. The catch-up
+ * example and debt carried across weeks into the close: quarter-close-examples.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import { ClientQuarter, Quarter, RolloverCredit, Ticket } from '../../server/db/
 import type { ApiClient } from '../utils/api-client.ts';
 import { recordEvents, rowCounts } from '../utils/hours-setup.ts';
 import { dbTargets, startTestApp, type TestApp } from '../utils/test-app.ts';
+import { EMERGENCY_ROLLOVER_TABLE, workedTable } from '../utils/worked-tables.ts';
 
 const example = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/examples/emergency-rollover.json'), 'utf8'));
 const Q = '2026-Q4';
@@ -86,6 +89,8 @@ describe.each(await dbTargets())('quarter close on %s', (target) => {
   });
 
   it('closes from the current plan: rollover credited, expiry recorded, open tickets carried over', async () => {
+    const current = (await manager.get(`/api/plans/current?quarter=${Q}`)).body;
+    expect(workedTable(current)).toEqual(EMERGENCY_ROLLOVER_TABLE);
     const events = recordEvents(t, 'ticket.changed');
     const r = await close(manager, { nextQuarter: { id: NEXT } });
     events.stop();
