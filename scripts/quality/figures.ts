@@ -4,7 +4,7 @@
  * with one ruler (the engine's self-reported figures are checked separately by the checker).
  */
 import type { Allocation, ClientPlan } from '../../solver/contract.ts';
-import { ceilQ, toH, toQ, type ClientFacts, type Quarter } from './quarter.ts';
+import { ceilQ, cumulativeQuarters, toH, toQ, type ClientFacts, type Quarter } from './quarter.ts';
 
 export type ClientFigures = Pick<
   ClientPlan,
@@ -23,6 +23,23 @@ export function plannedByClient(q: Quarter, rows: readonly Pick<Allocation, 'wee
   return out;
 }
 
+/**
+ * DOMAIN.md's level-2 target of week w: its own week ideal[w] plus what the client is behind
+ * (`owedBefore` = shortfall to date + Σ ideal before w, against what was delivered before w),
+ * never above the balance left.
+ */
+export function exactTarget(c: ClientFacts, w: number, owedBefore: number, deliveredBefore: number): number {
+  return Math.max(0, Math.min(c.balance - deliveredBefore, c.ideal[w]! + Math.max(0, owedBefore - deliveredBefore)));
+}
+
+/** ideal[] in quarter hours, rounded cumulatively from the current week, the last week rounding up. */
+export function idealInQuarters(q: Quarter, c: ClientFacts): number[] {
+  const out = new Array<number>(q.W).fill(0);
+  const totals = cumulativeQuarters(q.weeks.map((w) => c.ideal[w]!));
+  q.weeks.forEach((w, i) => (out[w] = toH(totals[i]! - (totals[i - 1] ?? 0))));
+  return out;
+}
+
 export function clientFigures(q: Quarter, c: ClientFacts, plannedQ: readonly number[]): ClientFigures {
   const deliveredQ = Array.from({ length: q.W }, (_, w) =>
     w < q.current ? toQ(c.usedByWeek[w] ?? 0) : plannedQ[w]! + (w === q.current ? c.loggedQ : 0),
@@ -33,8 +50,7 @@ export function clientFigures(q: Quarter, c: ClientFacts, plannedQ: readonly num
   let owedBefore = c.shortfallToDate;
   for (const w of q.weeks) {
     demand[w] = c.presented[w]! - toH(before);
-    const behind = Math.max(0, owedBefore - toH(before));
-    target[w] = c.prepaid ? Math.max(0, Math.min(c.balance - toH(before), c.ideal[w]! + behind)) : 0;
+    target[w] = c.prepaid ? toH(ceilQ(exactTarget(c, w, owedBefore, toH(before)))) : 0;
     owedBefore += c.ideal[w]!;
     before += deliveredQ[w]!;
   }
@@ -43,7 +59,7 @@ export function clientFigures(q: Quarter, c: ClientFacts, plannedQ: readonly num
   const delivered = deliveredQ.map(toH);
   if (!c.prepaid) {
     const zero = { balanceHours: 0, forecastUnusedHours: 0, shortfallHours: 0, rolloverHours: 0, atRiskHours: 0, overageHours: 0, owedAtRateHours: 0 };
-    return { rate: c.rate, demand, delivered, ideal: c.ideal, target, ...zero, plannedHours };
+    return { rate: c.rate, demand, delivered, ideal: idealInQuarters(q, c), target, ...zero, plannedHours };
   }
   const owed = q.weeks.reduce((h, w) => h + c.ideal[w]!, 0);
   const balanceQ = toQ(c.balance);
@@ -54,7 +70,7 @@ export function clientFigures(q: Quarter, c: ClientFacts, plannedQ: readonly num
     rate: c.rate,
     demand,
     delivered,
-    ideal: c.ideal,
+    ideal: idealInQuarters(q, c),
     target,
     balanceHours: c.balance,
     forecastUnusedHours: toH(forecastQ),

@@ -6,6 +6,7 @@
  * within the balance is 3, overage and PAYG are 4, the rest is work ahead, 5.
  */
 import type { Allocation, Level } from '../../solver/contract.ts';
+import { exactTarget } from './figures.ts';
 import { ceilQ, naturalCompare, overageWeek, toH, toQ, type ClientFacts, type Quarter } from './quarter.ts';
 import type { Piece } from './recover.ts';
 
@@ -35,16 +36,16 @@ export function labelLevels(q: Quarter, pieces: readonly Piece[]): Allocation[] 
   };
   for (const c of q.clients) {
     let deliveredBeforeQ = 0;
-    let owed = c.shortfallToDate;
+    let owedBefore = c.shortfallToDate;
     for (const w of q.weeks) {
       const list = [...(byClientWeek.get(`${c.id}|${w}`) ?? [])].sort(order);
       const loggedQ = w === q.current ? c.loggedQ : 0;
-      owed += c.ideal[w]!;
       if (!c.prepaid) {
         for (const p of list) put(p, p.ticket.emergency ? 1 : 4, p.hoursQ);
         continue;
       }
-      deliveredBeforeQ += labelPrepaidWeek(c, w, list, { loggedQ, deliveredBeforeQ, owed }, put);
+      deliveredBeforeQ += labelPrepaidWeek(c, w, list, { loggedQ, deliveredBeforeQ, owedBefore }, put);
+      owedBefore += c.ideal[w]!;
     }
   }
   // A row only mixes pinned and planned hours when both are present; a fully pinned row says so once.
@@ -58,12 +59,12 @@ function labelPrepaidWeek(
   c: ClientFacts,
   w: number,
   list: Piece[],
-  at: { loggedQ: number; deliveredBeforeQ: number; owed: number },
+  at: { loggedQ: number; deliveredBeforeQ: number; owedBefore: number },
   put: (p: Piece, level: Level, hoursQ: number) => void,
 ): number {
   const balanceLeftQ = Math.max(0, toQ(c.balance) - at.deliveredBeforeQ);
-  // The cumulative owed hours rounded up: every week within a quarter hour of the exact target.
-  const targetQ = Math.max(0, Math.min(balanceLeftQ, ceilQ(at.owed) - at.deliveredBeforeQ));
+  // Rounded up: within a quarter hour of the exact target, and never above the balance left.
+  const targetQ = ceilQ(exactTarget(c, w, at.owedBefore, toH(at.deliveredBeforeQ)));
   const emergencyQ = list.filter((p) => p.ticket.emergency).reduce((h, p) => h + p.hoursQ, 0);
   let rateRoomQ = Math.max(0, targetQ - at.loggedQ - emergencyQ);
   let balanceRoomQ = Math.max(0, balanceLeftQ - at.loggedQ - emergencyQ);

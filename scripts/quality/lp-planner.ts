@@ -7,6 +7,7 @@ import type { Highs } from 'highs';
 import type { Plan, ScenarioInput } from '../../solver/contract.ts';
 import { buildModel, type ModelSize } from './build-model.ts';
 import { recoverPlan } from './recover.ts';
+import { fixOwnWeek } from './rules/locked-in-rate.ts';
 import { solveLp, type SolveStatus } from './solve.ts';
 import { toPlan } from './to-plan.ts';
 
@@ -28,7 +29,7 @@ export function planWithLp(highs: Highs, scenario: ScenarioInput, timeLimitSecon
   const t0 = performance.now();
   const { ctx, size } = buildModel(scenario);
   const t1 = performance.now();
-  const solved = solveLp(highs, ctx.lp, timeLimitSeconds);
+  const solved = solveLp(highs, ctx.lp, timeLimitSeconds, (values) => fixOwnWeek(ctx, values));
   const t2 = performance.now();
   const base = { status: solved.status, detail: solved.detail, size, buildMs: t1 - t0, solveMs: t2 - t1 };
   if (!solved.values) return { ...base, recoverMs: 0, totalMs: t2 - t0, unroutedHours: 0 };

@@ -39,6 +39,20 @@ export interface PinVar {
   refused?: { code: PinIssueCode; reason: string };
 }
 
+/** A prepaid client's own week in the LP (see rules/locked-in-rate.ts). */
+export interface OwnWeek {
+  client: ClientFacts;
+  week: number;
+  own: number;
+  short: number;
+  exempt: number;
+  /** Delivered columns of the weeks before. */
+  deliveredBefore: number[];
+  /** Set by the solves after the first. */
+  exemptFixed?: number;
+  penalised?: boolean;
+}
+
 export interface ModelContext {
   q: Quarter;
   lp: LinearModel;
@@ -47,10 +61,11 @@ export interface ModelContext {
   pins: PinVar[];
   /** Prepaid clients: column of hours delivered in week w (planned, pinned and logged). */
   delivered: Map<string, number[]>;
+  ownWeeks: OwnWeek[];
 }
 
 export function newContext(q: Quarter): ModelContext {
-  return { q, lp: new LinearModel(), buckets: [], bucketOfTicket: new Map(), pins: [], delivered: new Map() };
+  return { q, lp: new LinearModel(), buckets: [], bucketOfTicket: new Map(), pins: [], delivered: new Map(), ownWeeks: [] };
 }
 
 /** Skill nodes of the capacity rows: a skill, or null for work anyone can do. */

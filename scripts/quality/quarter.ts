@@ -186,3 +186,19 @@ export function readQuarter(s: ScenarioInput): Quarter {
 export function overageWeek(c: ClientFacts, w: number): boolean {
   return c.prepaid && (c.balance <= 0 || c.presented[w]! > c.balance);
 }
+
+/**
+ * Cumulative quarter-hour rounding of exact weekly amounts (DOMAIN.md: 20 h over 13 weeks is
+ * 1.5, 1.5, 1.5, 1.75, …): each running total is rounded to the nearest quarter, or a little more
+ * when the total is not whole quarters, so that the last rounds the total up. Every week stays
+ * within a quarter hour of its exact amount. Returns the rounded running totals, in quarters.
+ */
+export function cumulativeQuarters(exact: readonly number[]): number[] {
+  const total = exact.reduce((a, b) => a + b, 0);
+  const offset = Math.max(1 / 8, ceilQ(total) / 4 - total);
+  let sum = 0;
+  return exact.map((x) => {
+    sum += x;
+    return floorQ(sum + offset);
+  });
+}

@@ -116,20 +116,30 @@ function why(ctx: ModelContext, t: TicketFacts): Pick<Unplanned, 'reason' | 'cod
     return { code: 'on-leave', reason: `everyone${t.skill ? ` with skill '${t.skill}'` : ''} is on leave in ${span}`, weeks };
   }
   const bucket = ctx.bucketOfTicket.get(t.id);
-  if (bucket && !t.emergency && open.every((w) => !q.levels.includes(aboveTargetLevel(bucket, w)))) {
-    return { code: 'policy', reason: `its level (${aboveTargetLevel(bucket, t.start)}) is not planned under this policy beyond the client's rate`, weeks };
+  if (bucket && !t.emergency && !q.levels.includes(aboveTargetLevel(bucket))) {
+    return { code: 'policy', reason: `its level (${aboveTargetLevel(bucket)}) is not planned under this policy beyond the client's rate`, weeks };
   }
   return { code: 'capacity', reason: `the people${t.skill ? ` with skill '${t.skill}'` : ''} were busy with higher-ranked work in ${span}`, weeks };
 }
 
 function pinIssues(ctx: ModelContext, rec: Recovery): PinIssue[] {
+  // A pin short of its hours: its person had nothing left after emergencies and pins, else its
+  // ticket had no hours left that earlier weeks or other pins did not take.
+  const takenQ = new Map<string, number>();
+  for (const p of rec.pieces) {
+    if (!p.pinned && !p.ticket.emergency) continue;
+    const k = `${p.staff}|${p.week}`;
+    takenQ.set(k, (takenQ.get(k) ?? 0) + p.hoursQ);
+  }
   return ctx.pins.flatMap((p, k): PinIssue[] => {
     const held = rec.pinHeldQ[k]!;
     const wanted = toQ(p.pin.hours);
     if (held >= wanted) return [];
     const heldHours = toH(held);
     if (p.refused) return [{ pin: p.pin, heldHours, code: p.refused.code, reason: p.refused.reason }];
-    if (p.ticket!.remainingQ < wanted) return [{ pin: p.pin, heldHours, code: 'hours-left', reason: `${p.ticket!.id} has ${toH(p.ticket!.remainingQ)} h left` }];
-    return [{ pin: p.pin, heldHours, code: 'capacity', reason: `${p.staff!.name} has ${heldHours} h free for it in week ${p.pin.week} after emergencies and other pins` }];
+    const s = p.staff!;
+    const left = s.capacityQ[p.pin.week]! - (takenQ.get(`${s.id}|${p.pin.week}`) ?? 0);
+    if (left < 1) return [{ pin: p.pin, heldHours, code: 'capacity', reason: `${s.name} has no hours left in week ${p.pin.week} after emergencies and pins` }];
+    return [{ pin: p.pin, heldHours, code: 'hours-left', reason: `${p.ticket!.id} has no more hours left for week ${p.pin.week}` }];
   });
 }

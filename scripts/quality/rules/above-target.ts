@@ -16,10 +16,16 @@ import { overageWeek } from '../quarter.ts';
 const BANDS = [40, 25, 10] as const;
 const LEFT_OUT = -1;
 
-export function aboveTargetLevel(b: Bucket, w: number): PolicyLevel {
+/**
+ * The level of a bucket's hours above its client's target. DOMAIN.md makes them overage from the
+ * first week the client's presented work exceeds its balance; the LP values them as overage all
+ * quarter long for such a client, so that no hour is worth more for being done later (else the
+ * LP would hold work back from idle weeks until it counts as overage).
+ */
+export function aboveTargetLevel(b: Bucket): PolicyLevel {
   if (!b.client.prepaid) return 'payg';
   if (b.priority === 1 && b.client.balance > 0) return 'urgent-above-rate';
-  return overageWeek(b.client, w) ? 'payg' : 'work-ahead';
+  return overageWeek(b.client, b.client.presented.length - 1) ? 'payg' : 'work-ahead';
 }
 
 /** Adds `spread(bucket)` on top of the level's band to every non-emergency hour of that level. */
@@ -27,8 +33,8 @@ export function weighLevel(ctx: ModelContext, level: PolicyLevel, spread: (b: Bu
   const position = ctx.q.levels.indexOf(level);
   for (const b of ctx.buckets) {
     if (b.emergency) continue;
-    b.x.forEach((col, w) => {
-      if (col === undefined || aboveTargetLevel(b, w) !== level) return;
+    b.x.forEach((col) => {
+      if (col === undefined || aboveTargetLevel(b) !== level) return;
       ctx.lp.addCost(col, position < 0 ? LEFT_OUT : BANDS[position]! + spread(b));
     });
   }

@@ -12,8 +12,8 @@ import type { ModelContext, PinVar } from '../model-context.ts';
 import { canWork } from '../model-context.ts';
 import { naturalCompare, toH, toQ } from '../quarter.ts';
 
-/** Per hour: under an on-time emergency hour (1e5), above any rate hour (≤ ~3e3). */
-export const PIN_WEIGHT = 5e4;
+/** Per hour: under any emergency hour (even 12 weeks late, ≥ 1.8e4), above any rate hour (≤ ~3e3). */
+export const PIN_WEIGHT = 1e4;
 
 export function addPins(ctx: ModelContext, pins: readonly { ticket: string; staff: string; week: number; hours: number }[]): void {
   const { q, lp } = ctx;
