@@ -55,6 +55,7 @@ export const freePart = (a: Allocation): number => a.hours - pinnedPart(a);
 
 type Kind = 'staff' | 'ticket' | 'client';
 export type Part = 'all' | 'free' | 'pinned';
+const PARTS: Record<Part, number> = { all: 0, free: 1, pinned: 2 };
 
 export class CheckContext {
   readonly W: number;
@@ -67,11 +68,16 @@ export class CheckContext {
   /** Allocations whose ids and week are valid; the rest only produce shape violations. */
   readonly allocations: Allocation[];
   private readonly capacityOf = new Map<string, number[]>();
-  private readonly sums = new Map<string, number>();
+  /** Sums by (kind, id) → (week or all, level or all, part), flat; see `sum`. */
+  private readonly slots: Record<Kind, Map<string, number>> = { staff: new Map(), ticket: new Map(), client: new Map() };
+  private readonly sums: Float64Array;
+  private readonly freeAfterOf = new Map<string, number[]>();
+  private readonly deliveredBeforeOf = new Map<string, number[]>();
   /** Hours already logged in the current week (scenario extension `currentWeekLog`). */
   private readonly logged = new Map<string, number>();
   private readonly presentedOf = new Map<string, number[]>();
   private readonly targetsCache = new Map<string, Targets>();
+  private readonly memos = new Map<string, unknown>();
 
   constructor(
     readonly scenario: ScenarioInput,
@@ -99,33 +105,54 @@ export class CheckContext {
     }
     this.allocations = (plan.allocations ?? []).filter(
       (a) =>
-        this.staff.has(a.staff) && this.tickets.has(a.ticket) && Number.isInteger(a.week) && a.week >= 0 && a.week < this.W,
+        this.staff.has(a.staff) &&
+        this.tickets.has(a.ticket) &&
+        Number.isInteger(a.week) &&
+        a.week >= 0 &&
+        a.week < this.W &&
+        [1, 2, 3, 4, 5].includes(a.level),
     );
+    let n = 0;
+    for (const id of this.staff.keys()) this.slots.staff.set(id, n++);
+    for (const id of this.tickets.keys()) this.slots.ticket.set(id, n++);
+    for (const id of this.clients.keys()) this.slots.client.set(id, n++);
+    this.sums = new Float64Array(n * this.stride);
     for (const a of this.allocations) this.index(a);
   }
 
-  /** Sums keyed by (kind, id, week, level, part); see `sum`. */
+  /** One (kind, id): (W + 1 weeks, the first for all) × (6 levels, the first for all) × 3 parts. */
+  private get stride(): number {
+    return (this.W + 1) * 18;
+  }
+
+  private cell(slot: number, week: number | '*', level: number | '*', part: Part): number {
+    return slot * this.stride + (week === '*' ? 0 : week + 1) * 18 + (level === '*' ? 0 : level) * 3 + PARTS[part];
+  }
+
   private index(a: Allocation): void {
     const client = this.tickets.get(a.ticket)!.client;
-    const parts: [Part, number][] = [
-      ['all', a.hours],
-      ['free', freePart(a)],
-      ['pinned', pinnedPart(a)],
-    ];
-    for (const [kind, id] of [['staff', a.staff], ['ticket', a.ticket], ['client', client]] as const) {
+    const hours = [a.hours, freePart(a), pinnedPart(a)];
+    const slots = [this.slots.staff.get(a.staff), this.slots.ticket.get(a.ticket), this.slots.client.get(client)];
+    for (const slot of slots) {
+      if (slot === undefined) continue;
       for (const week of [a.week, '*'] as const) {
         for (const level of [a.level, '*'] as const) {
-          for (const [part, h] of parts) {
-            const k = `${kind}|${id}|${week}|${level}|${part}`;
-            this.sums.set(k, (this.sums.get(k) ?? 0) + h);
-          }
+          for (let p = 0; p < 3; p++) this.sums[this.cell(slot, week, level, 'all') + p]! += hours[p]!;
         }
       }
     }
   }
 
   sum(kind: Kind, id: string, week: number | '*', level: number | '*' = '*', part: Part = 'all'): number {
-    return this.sums.get(`${kind}|${id}|${week}|${level}|${part}`) ?? 0;
+    const slot = this.slots[kind].get(id);
+    if (slot === undefined || (week !== '*' && !(week >= 0 && week < this.W))) return 0;
+    return this.sums[this.cell(slot, week, level, part)]!;
+  }
+
+  /** A derived fact computed once per plan (facts never change: the plan is read-only here). */
+  memo<T>(key: string, compute: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, compute());
+    return this.memos.get(key) as T;
   }
 
   /** Sum over levels 3-5 (the levels below the rate). */
@@ -163,9 +190,13 @@ export class CheckContext {
 
   /** Hours of a ticket the planner chose to put after week `week` (pinned hours stay where they are). */
   freeAfter(t: TicketInput, week: number): number {
-    let h = 0;
-    for (let w = week + 1; w < this.W; w++) h += this.sum('ticket', t.id, w, '*', 'free');
-    return h;
+    let after = this.freeAfterOf.get(t.id);
+    if (!after) {
+      after = Array<number>(this.W + 1).fill(0);
+      for (let w = this.W - 1; w >= 0; w--) after[w] = after[w + 1]! + this.sum('ticket', t.id, w, '*', 'free');
+      this.freeAfterOf.set(t.id, after);
+    }
+    return after[Math.max(0, week + 1)] ?? 0;
   }
 
   /**
@@ -245,9 +276,13 @@ export class CheckContext {
   }
 
   deliveredBefore(clientId: string, week: number): number {
-    let h = 0;
-    for (let v = this.current; v < week; v++) h += this.delivered(clientId, v);
-    return h;
+    let before = this.deliveredBeforeOf.get(clientId);
+    if (!before) {
+      before = Array<number>(this.W + 1).fill(0);
+      for (let v = this.current; v < this.W; v++) before[v + 1] = before[v]! + this.delivered(clientId, v);
+      this.deliveredBeforeOf.set(clientId, before);
+    }
+    return before[Math.min(this.W, Math.max(this.current, week))]!;
   }
 
   /** Balance still unused when week `week` starts (never below 0). */

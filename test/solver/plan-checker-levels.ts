@@ -59,15 +59,17 @@ function checkLevelLabels(ctx: CheckContext): Violation[] {
 
 /** Pending tickets a person could work in week w that a level of 3-5 would plan. */
 export function workAtLevel(ctx: CheckContext, level: number, s: string, w: number): TicketInput[] {
-  return ctx.scenario.tickets.filter((t) => {
-    if (t.emergency || !ctx.workable(s, t, w) || !ctx.pending(t, w)) return false;
-    if (!ctx.isPrepaid(t.client)) return level === 4;
-    if (ctx.belowTarget(t.client, w)) return false; // that is level-2 work
-    const urgentRoom = t.priority === 1 && some(room(ctx, t.client, w));
-    if (level === 3) return urgentRoom;
-    if (level === 4) return ctx.overageMode(t.client, w) && !(urgentRoom && urgentFirst(ctx, 4));
-    return !ctx.overageMode(t.client, w) && some(room(ctx, t.client, w)) && !(urgentRoom && urgentFirst(ctx, 5));
-  });
+  return ctx.memo(`workAtLevel|${level}|${s}|${w}`, () =>
+    ctx.scenario.tickets.filter((t) => {
+      if (t.emergency || !ctx.workable(s, t, w) || !ctx.pending(t, w)) return false;
+      if (!ctx.isPrepaid(t.client)) return level === 4;
+      if (ctx.belowTarget(t.client, w)) return false; // that is level-2 work
+      const urgentRoom = t.priority === 1 && some(room(ctx, t.client, w));
+      if (level === 3) return urgentRoom;
+      if (level === 4) return ctx.overageMode(t.client, w) && !(urgentRoom && urgentFirst(ctx, 4));
+      return !ctx.overageMode(t.client, w) && some(room(ctx, t.client, w)) && !(urgentRoom && urgentFirst(ctx, 5));
+    }),
+  );
 }
 
 /** Levels 3-5 in the policy's order: a person's hours go to an earlier level's work first. */

@@ -21,10 +21,25 @@ export function staticFaults(ctx: CheckContext, p: PinInput): PinIssueCode[] {
   if (!t) out.push('unknown-ticket');
   if (!s) out.push('unknown-staff');
   if (p.week < ctx.current) out.push('past-week');
-  if (p.week >= ctx.W) out.push('outside-quarter');
+  // A week before week 0 is both in the past and outside the quarter: either code says it.
+  if (p.week >= ctx.W || p.week < 0) out.push('outside-quarter');
   if (t?.status === 'closed') out.push('closed');
   if (t && t.openedWeek > p.week) out.push('not-open-yet');
   if (t && s && !ctx.canWork(s.id, t)) out.push('no-skill');
+  return out;
+}
+
+/**
+ * Every fault a pin has in this plan: the static ones, and `hours-left` (its ticket has no hours
+ * not in earlier weeks or pinned) or `capacity` (its person has none left after emergencies and
+ * pins) where they are true. A pin with several faults may name any of them.
+ */
+function faultsOf(ctx: CheckContext, p: PinInput): PinIssueCode[] {
+  const out = staticFaults(ctx, p);
+  const t = ctx.tickets.get(p.ticket);
+  const inQuarter = p.week >= ctx.current && p.week < ctx.W;
+  if (t && inQuarter && !some(ctx.movable(t, p.week))) out.push('hours-left');
+  if (ctx.staff.has(p.staff) && inQuarter && !some(ctx.afterPins(p.staff, p.week))) out.push('capacity');
   return out;
 }
 
@@ -72,12 +87,9 @@ function checkPinIssues(ctx: CheckContext): Violation[] {
       bad(`${pinText(p)}: reported with heldHours ${held}; an issue holds 0 to ${fmt(p.hours - 0.25)} h in quarter hours`);
     }
     if (!issue.reason?.trim()) bad(`${pinText(p)}: issue without a reason`);
-    if (faults.length && (held > EXACT || !faults.includes(issue.code))) {
-      bad(`${pinText(p)}: code ${issue.code}, held ${fmt(held)} h; it cannot hold at all: ${faults.join(' or ')}`);
-    }
-    if (!faults.length && issue.code !== 'capacity' && issue.code !== 'hours-left') {
-      bad(`${pinText(p)}: code ${issue.code}, but the pin names a known, open ticket in a planned week the person can work`);
-    }
+    if (faults.length && held > EXACT) bad(`${pinText(p)}: held ${fmt(held)} h, but it cannot hold at all: ${faults.join(' or ')}`);
+    const all = faultsOf(ctx, p);
+    if (!all.includes(issue.code)) bad(`${pinText(p)}: code ${issue.code}, but its faults are ${all.join(' or ') || 'none'}`);
   }
   for (const u of unmatched) bad(`pinIssues lists ${u.pin ? pinText(u.pin) : 'an entry without a pin'}, which is not one of the scenario's pins`);
   const pinnedByKey = new Map<string, number>();

@@ -145,9 +145,9 @@ function checkTickets(ctx: CheckContext): Violation[] {
     const u = unplannedEntries.get(t.id);
     if (tp.unplannedHours > EXACT && (!u || !u.reason?.trim())) bad(`ticket ${t.id}: ${tp.unplannedHours} h unplanned without a reason in plan.unplanned`);
     if (u && Math.abs(u.hours - tp.unplannedHours) > EXACT) bad(`ticket ${t.id}: plan.unplanned says ${u.hours} h, ticket says ${tp.unplannedHours} h`);
-    const weeks = ctx.allocations.filter((a) => a.ticket === t.id).map((a) => a.week);
-    const start = weeks.length ? Math.min(...weeks) : null;
-    const finish = weeks.length ? Math.max(...weeks) : null;
+    const weeks = ctx.plannedWeeks().filter((w) => ctx.sum('ticket', t.id, w) > 0);
+    const start = weeks[0] ?? null;
+    const finish = weeks.at(-1) ?? null;
     if (tp.startWeek !== start || tp.finishWeek !== finish) {
       bad(`ticket ${t.id}: start/finish ${tp.startWeek}/${tp.finishWeek}, allocations give ${start}/${finish}`);
     }
