@@ -48,6 +48,12 @@ const LP_MAX_CELLS = 120;
 const COST_SAME_PERSON = 0;
 const COST_CLIENT_PERSON = 1;
 const COST_OTHER = 3;
+/**
+ * Cost of giving a person a client's ticket while a more urgent ticket of the same client that
+ * they could do waits (DOMAIN.md: within a client, higher priority first): avoided where the
+ * week's amounts allow.
+ */
+const COST_PRIORITY_CONFLICT = 100;
 /** Cost of each extra (ticket, person) pair, i.e. of splitting a ticket. */
 const COST_SPLIT = 2;
 
@@ -66,6 +72,8 @@ export function assignWeek(
   stats: AssignStats,
   /** People who had the ticket this week at this level in the plan in force and their quarters, most first. */
   previousOf: (t: MTicket, level: Level) => readonly Share[] | undefined = () => undefined,
+  /** The most urgent priority among the client's tickets still waiting after this week that person s could work. */
+  waitingPriority: (client: number, s: number) => number = () => Number.MAX_SAFE_INTEGER,
 ): Row[] {
   // What is left of each ticket's previous shares at each level, used up across the week's groups.
   const shareLeft = new Map<string, Map<number, number>>();
@@ -99,6 +107,7 @@ export function assignWeek(
     const people = flow.staffFor(k).filter((s) => flow.flow[phase]![k * S + s]! > 0);
     const amounts = people.map((s) => flow.flow[phase]![k * S + s]!);
     const costOf = (item: Item, s: number) => {
+      if (!item.ticket.emergency && waitingPriority(item.ticket.client.idx, s) < item.ticket.priority) return COST_PRIORITY_CONFLICT;
       const shares = sharesOf(item.ticket);
       if (shares.size > 0) {
         if ((shares.get(s) ?? 0) > 0) return COST_SAME_PERSON;
@@ -170,7 +179,15 @@ function quickPass(
         if (c < 0 || (c === 0 && left[pi]! < left[pick]!)) pick = pi;
       }
       if (pick < 0) {
-        for (let pi = 0; pi < people.length; pi++) if (left[pi]! > 0 && (pick < 0 || left[pi]! > left[pick]!)) pick = pi;
+        for (let pi = 0; pi < people.length; pi++) {
+          if (left[pi]! <= 0) continue;
+          if (pick < 0) {
+            pick = pi;
+            continue;
+          }
+          const c = costOf(item, people[pi]!) - costOf(item, people[pick]!);
+          if (c < 0 || (c === 0 && left[pi]! > left[pick]!)) pick = pi;
+        }
       }
       if (pick < 0) break; // cannot happen: the flow's amounts sum to the items' quarters
       const q = Math.min(need, left[pick]!);

@@ -6,7 +6,7 @@
 import type { Level } from './contract.ts';
 import { assignWeek, type AssignStats, type Continuity, type Part, type Row } from './assign.ts';
 import { WeekFlow } from './flow.ts';
-import { previousKey, type MClient, type MTicket, type Model, type Share } from './model.ts';
+import { previousKey, rankTickets, type MClient, type MTicket, type Model, type Share } from './model.ts';
 import type { Policy } from './policy.ts';
 import { emergencies, emergenciesAfterPins } from './rules/emergencies.ts';
 import { lockedInRate } from './rules/locked-in-rate.ts';
@@ -85,6 +85,7 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
   let augmentations = 0;
 
   // Hours logged this week count as delivered this week and come off the balance.
+  const balanceBeforeLogQ = Int32Array.from(balanceLeftQ);
   for (const c of clients) {
     if (c.loggedQ <= 0) continue;
     deliveredQ[c.idx * W + current] = c.loggedQ;
@@ -93,6 +94,10 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
 
   for (let w = current; w < W; w++) {
     const open: MTicket[] = tickets.filter((t) => t.startWeek <= w && remQ[t.idx]! > 0);
+    // Due weeks reorder a client's own open work of one priority: ranked afresh every week, so a
+    // ticket done with takes its due week's place out of the order.
+    rankTickets(open);
+    open.forEach((t, i) => (t.rank = i));
     const flow = new WeekFlow(model, w, rules.length);
     const weekQ = new Int32Array(C);
     for (const c of clients) weekQ[c.idx] = deliveredQ[c.idx * W + w]!;
@@ -101,6 +106,8 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
     const parts: Part[] = [];
     const pinnedRows: { ticket: MTicket; staff: number; q: number }[] = [];
     const loggedStart = Int32Array.from(weekQ);
+    // Hours logged this week were taken off the balance up front; the week started before them.
+    const weekStartBalance = w === current ? balanceBeforeLogQ : Int32Array.from(balanceLeftQ);
     // What is left of each ticket's shares in the plan in force this week, by level (0: any),
     // used up as hours are placed.
     const previousLeft = new Map<number, Share[]>();
@@ -132,6 +139,7 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
       open,
       remQ,
       balanceLeftQ,
+      balanceStartQ: weekStartBalance,
       weekQ,
       emergencyQ,
       rateTargetQ: weekTargetQ,
@@ -176,11 +184,19 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
     }
     augmentations += flow.augmentations;
 
-    const rows = assignWeek(flow, parts, phaseLevels, memory, assignStats, (t, level) => {
-      const at = model.previous.get(previousKey(T, w, t.idx, level));
-      const any = model.previous.get(previousKey(T, w, t.idx, 0));
-      return at && any ? [...at, ...any] : (at ?? any);
-    });
+    const rows = assignWeek(
+      flow,
+      parts,
+      phaseLevels,
+      memory,
+      assignStats,
+      (t, level) => {
+        const at = model.previous.get(previousKey(T, w, t.idx, level));
+        const any = model.previous.get(previousKey(T, w, t.idx, 0));
+        return at && any ? [...at, ...any] : (at ?? any);
+      },
+      waitingPriorities(open, remQ, flow),
+    );
     rows.push(...labelPins(w, pinnedRows, (c) => loggedStart[c.idx]! + emergencyQ[c.idx]!, (c) => balanceStart[c.idx]! - emergencyQ[c.idx]!, weekTargetQ));
     rememberWorkers(rows, memory, S);
     weeks.push({ week: w, rows });
@@ -245,6 +261,34 @@ function labelPins(
     }
   }
   return rows;
+}
+
+/**
+ * For the split of the week among people: the most urgent priority among each client's tickets
+ * still waiting after the week that a person could work (so they are not given that client's
+ * less urgent work instead).
+ */
+function waitingPriorities(open: readonly MTicket[], remQ: Int32Array, flow: WeekFlow): (client: number, s: number) => number {
+  const waiting = new Map<number, { node: number; priority: number }[]>();
+  for (const t of open) {
+    if (t.emergency || remQ[t.idx]! <= 0) continue;
+    let list = waiting.get(t.client.idx);
+    if (!list) waiting.set(t.client.idx, (list = []));
+    list.push({ node: t.skillNode, priority: t.priority });
+  }
+  const cache = new Map<number, number>();
+  return (client, s) => {
+    const list = waiting.get(client);
+    if (!list) return Number.MAX_SAFE_INTEGER;
+    const key = client * flow.S + s;
+    let best = cache.get(key);
+    if (best === undefined) {
+      best = Number.MAX_SAFE_INTEGER;
+      for (const x of list) if (x.priority < best && flow.canServe(x.node, s)) best = x.priority;
+      cache.set(key, best);
+    }
+    return best;
+  };
 }
 
 /** Quarters each person had, in the plan in force, of this week's open tickets at this level. */

@@ -403,8 +403,14 @@ export class WeekFlow {
         // nodes instead (in a repair, a home work node with lower-priority flow ends the path).
         if (j >= 0 && L!.flow[j]! > 0 && !(lowRoom && x === source)) {
           const c = L!.client[j]!;
-          const fromPerson = this.parent[x]! >= K && this.parent[x]! < W0;
-          if (lowRoom && c === home && fromPerson && lowRoom(j) > 0) return x;
+          if (lowRoom) {
+            // A repair takes the client's hours off its own lower-priority work (that ends the
+            // path) and moves nobody else's between their tickets: people only, so repairs of
+            // different clients never undo each other.
+            const fromPerson = this.parent[x]! >= K && this.parent[x]! < W0;
+            if (c === home && fromPerson && lowRoom(j) > 0) return x;
+            continue;
+          }
           const node = C0 + c;
           if (seen[node] !== stamp && !L!.blockedClient.get(c)) visit(node, x);
         }
@@ -419,7 +425,13 @@ export class WeekFlow {
         if (L) {
           for (const j of L.personWork[s]!) {
             const node = W0 + j;
-            if (seen[node] === stamp || L.blockedWork[j] || (L.byPerson[j]?.[s] ?? 0) <= 0) continue;
+            if (seen[node] === stamp || (L.byPerson[j]?.[s] ?? 0) <= 0) continue;
+            // A repair ends at the client's own lower-priority work, blocked or not.
+            if (lowRoom && L.client[j] === home && lowRoom(j) > 0) {
+              this.parent[node] = x;
+              return node;
+            }
+            if (L.blockedWork[j]) continue;
             visit(node, x);
           }
         }

@@ -106,13 +106,32 @@ export interface Model {
   previous: Map<number, Share[]>;
 }
 
-/** Ticket order within a level: higher priority, then an earlier due week, then the lower id. */
-export function compareTickets(a: MTicket, b: MTicket): number {
-  if (a.priority !== b.priority) return a.priority - b.priority;
-  const da = a.due ?? Number.MAX_SAFE_INTEGER;
-  const db = b.due ?? Number.MAX_SAFE_INTEGER;
-  if (da !== db) return da - db;
-  return compareIds(a.id, b.id);
+/**
+ * Ticket order within a level (DOMAIN.md): higher priority first, then the lowest ticket id in
+ * natural order; and "a due week can move a ticket ahead of same-priority work of the same
+ * client". So each client's tickets of one priority keep the places their ids give them among
+ * everyone's, and fill those places in due-week order (earlier due week first, then id): a due
+ * week reorders a client's own work, never its place among other clients'.
+ */
+export function rankTickets(tickets: MTicket[]): void {
+  const byId = (a: MTicket, b: MTicket) => a.priority - b.priority || compareIds(a.id, b.id);
+  const byDue = (a: MTicket, b: MTicket) => (a.due ?? Number.MAX_SAFE_INTEGER) - (b.due ?? Number.MAX_SAFE_INTEGER) || compareIds(a.id, b.id);
+  const groups = new Map<string, MTicket[]>();
+  for (const t of tickets) {
+    const key = `${t.client.idx}|${t.priority}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(t);
+  }
+  const fillers = new Map<MTicket, MTicket>();
+  for (const g of groups.values()) {
+    const places = [...g].sort(byId);
+    const order = [...g].sort(byDue);
+    places.forEach((place, i) => fillers.set(place, order[i]!));
+  }
+  const ranked = [...tickets].sort(byId).map((place) => fillers.get(place)!);
+  tickets.length = 0;
+  tickets.push(...ranked);
 }
 
 /**
@@ -237,7 +256,7 @@ export function buildModel(s: Scenario): Model {
       closed: t.status === 'closed',
     };
   });
-  tickets.sort((a, b) => compareTickets(a, b));
+  rankTickets(tickets);
   tickets.forEach((t, i) => {
     t.idx = i;
     t.rank = i;

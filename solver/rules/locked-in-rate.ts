@@ -23,7 +23,7 @@ import { plainWork, type Rule, type WeekContext } from './week-context.ts';
 export function weekTarget(ctx: WeekContext, c: MClient): { target: number; own: number } {
   if (!c.prepaid) return { target: 0, own: 0 };
   const w = ctx.week;
-  const startBalance = ctx.balanceLeftQ[c.idx]! + ctx.weekQ[c.idx]!;
+  const startBalance = ctx.balanceStartQ[c.idx]!;
   const own = Math.min(c.idealQ[w]!, startBalance);
   const behind = Math.max(0, c.shortfallToDateQ + c.idealBeforeQ[w]! - ctx.deliveredBeforeQ(c));
   return { target: Math.min(own + behind, startBalance), own };
@@ -93,7 +93,7 @@ export const lockedInRate: Rule = {
         if (room <= 0) continue;
         const got = flow.augmentTarget(j, Math.min(budget[c.idx]!, room), ctx.preferred(t));
         budget[c.idx]! -= got;
-        targetLeft[c.idx]! -= got;
+        if (budget !== targetLeft) targetLeft[c.idx]! -= got;
       }
     };
     pass(ownLeft); // every client's own week first,
@@ -119,7 +119,14 @@ export const lockedInRate: Rule = {
  * target hours, try to shift those hours (the people re-routed as needed).
  */
 function repair(ctx: WeekContext, nodes: WorkNode[]): void {
+  // A repair that ends at a free person frees the lower-priority hours it cancels, which can let
+  // another client's repair through: go round until nothing moves (a few rounds at most).
+  for (let round = 0; round < 4 && repairRound(ctx, nodes); round++);
+}
+
+function repairRound(ctx: WeekContext, nodes: WorkNode[]): boolean {
   const { flow } = ctx;
+  let movedAny = false;
   const byClient = new Map<MClient, number[]>();
   nodes.forEach((n, j) => {
     let list = byClient.get(n.client);
@@ -157,7 +164,9 @@ function repair(ctx: WeekContext, nodes: WorkNode[]): void {
       if (others.length === 0) continue;
       const cancelOrder = others.sort((a, b) => lowestServed(b) - lowestServed(a));
       const moved = flow.repairTarget(j, unmet, lowRoom, cancelOrder);
+      if (moved > 0) movedAny = true;
       if (moved < unmet) tried.add(j);
     }
   }
+  return movedAny;
 }

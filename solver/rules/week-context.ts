@@ -14,6 +14,8 @@ export interface WeekContext {
   readonly remQ: Int32Array;
   /** Prepaid balance left per client, in quarters (0 for pay-as-you-go clients). */
   readonly balanceLeftQ: Int32Array;
+  /** The balance left when the week started (before this week's logged hours), in quarters. */
+  readonly balanceStartQ: Int32Array;
   /** Quarters delivered to each client this week so far (hours logged this week included). */
   readonly weekQ: Int32Array;
   /** Quarters of emergency work each client got this week. */
