@@ -3,6 +3,7 @@
  * affected quarter's data revision (which is what makes a new plan due). Re-planning and events
  * happen only after the commit, so nothing is announced that could still roll back.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { AuditEntry, Quarter } from './db/entities.ts';
 import type { Viewer } from './auth/viewer.ts';
@@ -23,6 +24,8 @@ export type TouchedListener = (quarterIds: string[], reason: string) => void;
 
 export class Store {
   private listeners: TouchedListener[] = [];
+  /** The write in progress in this async context, if any. */
+  private readonly current = new AsyncLocalStorage<WriteContext>();
 
   constructor(private readonly orm: MikroORM) {}
 
@@ -35,14 +38,20 @@ export class Store {
     return this.orm.em.fork() as EntityManager;
   }
 
+  /**
+   * A write called inside another joins its transaction (touches, audit and events included), so
+   * several service calls commit, or roll back, as one (a confirmed what-if).
+   */
   async write<T>(viewer: Viewer | null, reason: string, fn: (w: WriteContext) => Promise<T>): Promise<T> {
+    const outer = this.current.getStore();
+    if (outer) return fn(outer);
     const touched = new Set<string>();
     let allOpen = false;
     const audits: Omit<AuditEntry, 'id' | 'at'>[] = [];
     const after: (() => void)[] = [];
     const em = this.orm.em.fork();
     const result = await em.transactional(async (tx) => {
-      const value = await fn({
+      const w: WriteContext = {
         tx,
         viewer,
         touch: (...ids) => ids.forEach((id) => touched.add(id)),
@@ -50,7 +59,8 @@ export class Store {
         audit: (action, entity, id, before, after) =>
           audits.push({ userId: viewer?.userId ?? null, action, entity, entityId: String(id), before: before ?? null, after: after ?? null }),
         afterCommit: (f) => after.push(f),
-      });
+      };
+      const value = await this.current.run(w, () => fn(w));
       if (allOpen) for (const q of await tx.find(Quarter, { closedAt: null }, { fields: ['id'] })) touched.add(q.id);
       if (touched.size > 0) {
         // Plain SQL: an ORM update would also bump the quarter's optimistic-lock version, and a
