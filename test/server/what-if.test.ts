@@ -57,16 +57,17 @@ describe.each(await dbTargets())('what-if on %s', (target) => {
     const r = await ask([{ type: 'add-block', client: 'bolt', week: 0, hours: 26 }]);
     expect(r.status).toBe(200);
     const current = (await manager.get('/api/plans/current')).body;
-    expect(r.body).toMatchObject({ quarter: Q, basedOnVersion: current.version, available: true, pushedOut: [], blockShortfall: [] });
+    const q = (await manager.get(`/api/quarters/${Q}`)).body;
+    expect(r.body).toMatchObject({ quarter: Q, basedOnVersion: current.version, basedOnRevision: q.dataRevision, available: true, pushedOut: [], blockShortfall: [] });
     const { plan } = r.body;
     expect(plan.tickets.map((x: { id: string }) => x.id)).toEqual(['T-1', 'T-2', 'T-3']);
     const ids = new Set(['T-1', 'T-2', 'T-3']);
     expect(plan.allocations.every((a: { ticket: string }) => ids.has(a.ticket))).toBe(true);
     expect(plan.unplanned.every((u: { ticket: string }) => ids.has(u.ticket))).toBe(true);
-    expect(plan.reserved).toEqual([{ client: 'bolt', hours: 26, plannedHours: 26, unplannedHours: 0, byWeek: every.map(() => 2) }]);
+    expect(r.body.reserved).toEqual([{ client: 'bolt', hours: 26, plannedHours: 26, unplannedHours: 0, byWeek: every.map(() => 2) }]);
     expect(plan.clients.find((c: { id: string }) => c.id === 'bolt').rate).toEqual(every.map(() => 7));
-    // The PAYG client gives way (it has no rate to fall below): the diff shows it.
-    expect(r.body.diff.clients.find((c: { id: string }) => c.id === 'dyno').deliveredDelta[0]).toBe(-2);
+    expect(plan).not.toHaveProperty('reserved');
+    expect(r.body.diff.clients.find((c: { id: string }) => c.id === 'bolt').delta).toMatchObject({ balanceHours: 26 });
   });
 
   it('a block that does not fit names who it pushes below their rate, by how much', async () => {
@@ -74,37 +75,48 @@ describe.each(await dbTargets())('what-if on %s', (target) => {
     expect(r.status).toBe(200);
     expect(r.body.available).toBe(false);
     expect(r.body.pushedOut).toEqual([{ client: 'acme', name: 'Acme', weeks: every, hours: 65, byWeek: every.map((week) => ({ week, hours: 5 })) }]);
-    expect(r.body.diff.clients.find((c: { id: string }) => c.id === 'acme').newlyBelowRate).toHaveLength(13);
+    // The plan shown is the plan that would be saved: bolt's 100 h of work at its new 15 h a week
+    // hold acme back only while they last (weeks 0-6), then acme is caught up.
+    const acme = r.body.plan.clients.find((c: { id: string }) => c.id === 'acme');
+    expect(acme.delivered.slice(0, 6)).toEqual([5, 5, 5, 5, 5, 5]);
+    expect(r.body.plan.tickets.find((x: { id: string }) => x.id === 'T-1')).toMatchObject({ plannedHours: 100 });
   });
 
   it('a block whose own rate cannot be met is not available, though nobody else is pushed', async () => {
     const r = await ask([{ type: 'add-block', client: 'acme', week: 2, hours: 110 }]);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ available: false, pushedOut: [] });
-    expect(r.body.blockShortfall).toEqual([expect.objectContaining({ client: 'acme', weeks: every.slice(2), hours: 55 })]);
+    // Weeks 2-10: bolt's own 5 h and acme's new 20 h do not fit in Ana's 20 h.
+    expect(r.body.blockShortfall).toEqual([expect.objectContaining({ client: 'acme', weeks: every.slice(2, 11), hours: 45 })]);
   });
 
-  it('reports who an emergency would push out, with the hours', async () => {
-    const added = await ask([{ type: 'add-emergency', client: 'dyno', hours: 30, week: 3, title: 'Site down' }]);
+  it('reports who an emergency would push out, with the hours: only what cannot be caught up', async () => {
+    // Weeks 10-12 go to the emergency; acme's 10 h a week there cannot be caught up later.
+    const added = await ask([{ type: 'add-emergency', client: 'dyno', hours: 60, week: 10, title: 'Site down' }]);
     expect(added.status).toBe(200);
     expect(added.body).not.toHaveProperty('available');
-    expect(added.body.pushedOut.map((p: { client: string; weeks: number[]; hours: number }) => [p.client, p.weeks, p.hours])).toEqual([
-      ['acme', [3, 4], 15],
-      ['bolt', [3], 5],
-    ]);
-    expect(added.body.plan.tickets.find((x: { id: string }) => x.id.startsWith('what-if-E'))).toMatchObject({ client: 'dyno', plannedHours: 30 });
+    expect(added.body.pushedOut).toEqual([{ client: 'acme', name: 'Acme', weeks: [10, 11, 12], hours: 30, byWeek: [10, 11, 12].map((week) => ({ week, hours: 10 })) }]);
+    // Planned under the id it would be saved with: the next T-<n>.
+    expect(added.body.plan.tickets.find((x: { id: string }) => x.id === 'T-4')).toMatchObject({ client: 'dyno', plannedHours: 60 });
 
+    // Early in the quarter the missed weeks are caught up: the rate is a locked-in average.
     const declared = await ask([{ type: 'declare-emergency', ticket: 'T-3' }]);
-    expect(declared.body.pushedOut.map((p: { client: string; weeks: number[]; hours: number }) => [p.client, p.weeks, p.hours])).toEqual([
-      ['acme', [0, 1], 15],
-      ['bolt', [0], 5],
-    ]);
+    expect(declared.status).toBe(200);
+    expect(declared.body.pushedOut).toEqual([]);
   });
 
   it('leave and extra tickets are tried too', async () => {
     const leave = await ask([{ type: 'add-leave', staff: 'ana', week: 5, hours: 20 }]);
     expect(leave.body.plan.staff[0].capacity[5]).toBe(0);
-    expect(leave.body.pushedOut.map((p: { client: string; hours: number }) => [p.client, p.hours])).toEqual([['acme', 10], ['bolt', 5]]);
+    expect(leave.body.pushedOut).toEqual([]);
+    // The last two weeks away: acme loses 20 h of its rate, 10 h of them covered by week 10's hours ahead.
+    const late = await ask([
+      { type: 'add-leave', staff: 'ana', week: 11, hours: 12 },
+      { type: 'add-leave', staff: 'ana', week: 11, hours: 8 },
+      { type: 'set-leave', staff: 'ana', week: 12, hours: 20 },
+    ]);
+    expect(late.body.plan.staff[0].capacity.slice(11)).toEqual([0, 0]);
+    expect(late.body.pushedOut).toEqual([{ client: 'acme', name: 'Acme', weeks: [11, 12], hours: 10, byWeek: [11, 12].map((week) => ({ week, hours: 10 })) }]);
     const more = await ask([{ type: 'add-tickets', tickets: [{ id: 'T-9', client: 'acme', title: 'More', priority: 2, estimateHours: 10, openedWeek: 1 }] }]);
     expect(more.status).toBe(200);
     expect(more.body.plan.tickets.find((x: { id: string }) => x.id === 'T-9')).toMatchObject({ plannedHours: 10 });
@@ -126,6 +138,9 @@ describe.each(await dbTargets())('what-if on %s', (target) => {
       [{ changes: [{ type: 'declare-emergency', ticket: 'T-99' }] }, 'changes[0].ticket', 'unknown ticket "T-99"'],
       [{ changes: [{ type: 'add-emergency', client: 'acme', hours: 0 }] }, 'changes[0].hours'],
       [{ changes: [{ type: 'add-leave', staff: 'zed', week: 1, hours: 8 }] }, 'changes[0].staff', 'unknown staff member "zed"'],
+      [{ changes: [{ type: 'add-leave', staff: 'ana', week: 1, hours: 0 }] }, 'changes[0].hours'],
+      [{ changes: [{ type: 'set-leave', staff: 'ana', week: 1, hours: -1 }] }, 'changes[0].hours'],
+      [{ changes: [{ type: 'set-leave', staff: 'ana', week: 1, hours: 100 }, { type: 'add-leave', staff: 'ana', week: 1, hours: 100 }] }, 'changes[1].hours', 'at most 168'],
       [{ changes: [{ type: 'add-tickets', tickets: [{ id: 'T-1', client: 'acme', priority: 3, estimateHours: 1, openedWeek: 0 }] }] }, 'changes[0].tickets[0].id', 'already exists'],
       [{ changes: [{ type: 'add-tickets', tickets: [{ id: 'T-8', client: 'acme', priority: 7, estimateHours: 1, openedWeek: 0 }] }] }, 'changes[0].tickets[0].priority', 'must be 1 (urgent)'],
       [{ changes: Array.from({ length: 101 }, () => block) }, 'changes'],

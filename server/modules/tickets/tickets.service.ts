@@ -166,7 +166,7 @@ async function applyPatch(tx: EntityManager, q: Quarter, t: Ticket, body: PatchT
  * The next free `T-<n>`: one more than the highest such id. A transaction-scoped advisory lock
  * makes concurrent filings take turns, so two never pick the same number.
  */
-async function nextTicketId(tx: EntityManager): Promise<string> {
+export async function nextTicketId(tx: EntityManager): Promise<string> {
   await tx.execute('select pg_advisory_xact_lock(7340033)');
   const rows = await tx.execute<{ n: string | null }[]>(`select max(substring(id from '^T-([0-9]{1,15})$')::bigint) as n from tickets`);
   return `T-${Number(rows[0]?.n ?? 0) + 1}`;

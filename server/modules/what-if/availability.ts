@@ -1,6 +1,6 @@
 /**
- * Who a what-if pushes below their locked-in rate, and the plan shown without the synthetic
- * reserve tickets of a block.
+ * Who a what-if pushes below their locked-in rate, whether a block's own new rate is met, and
+ * where the reserve tickets of a block were planned.
  */
 import type { Plan } from '../../../solver/index.ts';
 
@@ -12,47 +12,53 @@ const toQuarter = (x: number) => Math.round(x * 4) / 4;
 export interface PushedOut {
   client: string;
   name: string;
+  /** Weeks where the client would get less of its own week of the rate than before. */
   weeks: number[];
+  /** How much its shortfall grows: hours owed at the rate it would not get by quarter end. */
   hours: number;
   byWeek: { week: number; hours: number }[];
 }
 
 /**
- * Prepaid clients (other than `exclude`) whose delivered hours fall below their rate by more than
- * a quarter hour in a week where, before, they were at or above it.
+ * Prepaid clients (other than `exclude`) whose shortfall grows: hours owed at their locked-in
+ * rate that the company would no longer deliver by quarter end. The rate is a locked-in average
+ * (DOMAIN.md): a week missed and caught up later pushes nobody below it, and a client that
+ * presented no work is owed nothing (its hours are at risk, not short-changed).
  */
 export function pushedOut(before: Plan, after: Plan, exclude: Set<string>): PushedOut[] {
-  return belowRate(before, after, (id) => !exclude.has(id), (b, w) => (b.delivered[w]! >= b.rate[w]! - TOLERANCE - EPS ? 0 : null));
+  return shortfallGrowth(before, after, (id) => !exclude.has(id));
 }
 
 /**
- * Clients buying a block whose new rate is not met: weeks where they fall further below their
- * (new) rate than they were below the old one. Their rate work competes with everyone's, and ties
- * go to the lowest ticket id, so their own older rate can be what gives way.
+ * Clients buying a block whose new rate is not met, judged on the plan in which the block's rate
+ * is reserved as presented work. Their rate work competes with everyone's, and ties go to the
+ * lowest ticket id, so their own older rate can be what gives way.
  */
 export function blockShortfall(before: Plan, after: Plan, blockClients: Set<string>): PushedOut[] {
-  return belowRate(before, after, (id) => blockClients.has(id), (b, w) => Math.max(0, b.rate[w]! - b.delivered[w]!));
+  return shortfallGrowth(before, after, (id) => blockClients.has(id));
 }
 
 type ClientPlan = Plan['clients'][number];
 
-/** `gapBefore` gives the shortfall a week already had (null: the week does not count). */
-function belowRate(before: Plan, after: Plan, include: (id: string) => boolean, gapBefore: (b: ClientPlan, week: number) => number | null): PushedOut[] {
+/**
+ * `hours` is the growth of the client's shortfall (what it would be owed at quarter end, and roll
+ * over); `byWeek` the weeks where it would get less of its own week (ideal[w]) than before.
+ */
+function shortfallGrowth(before: Plan, after: Plan, include: (id: string) => boolean): PushedOut[] {
   const old = new Map(before.clients.map((c) => [c.id, c]));
+  const below = (c: ClientPlan, w: number) => Math.max(0, c.ideal[w]! - c.delivered[w]!);
   const out: PushedOut[] = [];
   for (const c of after.clients) {
     const b = old.get(c.id);
     if (c.plan !== 'prepaid' || !include(c.id) || !b) continue;
+    const hours = toQuarter(c.shortfallHours - b.shortfallHours);
+    if (hours <= TOLERANCE + EPS) continue;
     const byWeek: PushedOut['byWeek'] = [];
-    for (let w = after.quarter.currentWeek; w < c.rate.length; w++) {
-      const already = gapBefore(b, w);
-      if (already === null) continue;
-      const gap = c.rate[w]! - c.delivered[w]! - already;
-      if (gap > TOLERANCE + EPS) byWeek.push({ week: w, hours: toQuarter(gap) });
+    for (let w = after.quarter.currentWeek; w < c.ideal.length; w++) {
+      const more = below(c, w) - below(b, w);
+      if (more > EPS) byWeek.push({ week: w, hours: toQuarter(more) });
     }
-    if (byWeek.length > 0) {
-      out.push({ client: c.id, name: c.name, weeks: byWeek.map((x) => x.week), hours: byWeek.reduce((sum, x) => sum + x.hours, 0), byWeek });
-    }
+    out.push({ client: c.id, name: c.name, weeks: byWeek.map((x) => x.week), hours, byWeek });
   }
   return out;
 }
@@ -68,15 +74,15 @@ export interface Reserved {
   byWeek: number[];
 }
 
-/** The plan without the reserve tickets; their hours move into `reserved`. */
-export function stripReserve(plan: Plan, reserve: Map<string, string>): Plan & { reserved: Reserved[] } {
+/** Where the plan judging a block put each client's reserve tickets. */
+export function reservedOf(judged: Plan, reserve: Map<string, string>): Reserved[] {
   const reserved = new Map<string, Reserved>();
   const of = (client: string) => {
     let r = reserved.get(client);
-    if (!r) reserved.set(client, (r = { client, hours: 0, plannedHours: 0, unplannedHours: 0, byWeek: Array.from({ length: plan.quarter.weeks }, () => 0) }));
+    if (!r) reserved.set(client, (r = { client, hours: 0, plannedHours: 0, unplannedHours: 0, byWeek: Array.from({ length: judged.quarter.weeks }, () => 0) }));
     return r;
   };
-  for (const t of plan.tickets) {
+  for (const t of judged.tickets) {
     const client = reserve.get(t.id);
     if (!client) continue;
     const r = of(client);
@@ -84,15 +90,9 @@ export function stripReserve(plan: Plan, reserve: Map<string, string>): Plan & {
     r.plannedHours += t.plannedHours;
     r.unplannedHours += t.unplannedHours;
   }
-  for (const a of plan.allocations) {
+  for (const a of judged.allocations) {
     const client = reserve.get(a.ticket);
     if (client) of(client).byWeek[a.week]! += a.hours;
   }
-  return {
-    ...plan,
-    allocations: plan.allocations.filter((a) => !reserve.has(a.ticket)),
-    tickets: plan.tickets.filter((t) => !reserve.has(t.id)),
-    unplanned: plan.unplanned.filter((u) => !reserve.has(u.ticket)),
-    reserved: [...reserved.values()],
-  };
+  return [...reserved.values()];
 }

@@ -2,11 +2,13 @@
  * What-if changes, validated and applied to an exported scenario in memory. Problems name the
  * change's field (`changes[2].client: unknown client "zeta"`).
  *
- * A block is checked for availability the DOMAIN.md way: its rate is reserved as if the client
- * had presented that much work. The reserve is one synthetic ticket per week of the block, sized
- * to the block's rate that week: a single ticket could be worked ahead in a quiet week and then
- * stop holding the rate in the busy weeks after. Reserve tickets are urgent, so the new rate
- * wins over other clients' rates; they are stripped from the plan shown.
+ * Two scenarios come out. `saved` is the quarter as it will be stored if the manager confirms
+ * (the plan shown is solved from it); a new emergency gets the ticket id it will be saved under.
+ * `judged`, only when a block is bought, is `saved` plus the block's rate reserved as if the
+ * client had presented that much work (DOMAIN.md): one synthetic ticket per week of the block,
+ * sized to the block's rate that week (a single ticket could be worked ahead in a quiet week and
+ * then stop holding the rate in the busy weeks after). Reserve tickets are urgent, so the new
+ * rate wins over other clients' rates; availability is judged on that plan.
  */
 import { z } from 'zod';
 import { scenarioSchema, type ScenarioInput, type TicketInput } from '../../../solver/index.ts';
@@ -14,14 +16,18 @@ import { validationError, type FieldIssue } from '../../errors.ts';
 
 const id = z.string({ error: 'is required' }).trim().min(1, { error: 'must not be empty' }).max(200);
 const week = z.number({ error: 'must be a week index' }).int({ error: 'must be a whole week index' }).min(0, { error: 'must be a week index from 0' });
-const hours = (max: number) =>
+const hours = (max: number, min: 'positive' | 'zero' = 'positive') =>
   z
     .number({ error: 'must be a number of hours' })
-    .gt(0, { error: 'must be more than 0' })
+    .min(0, { error: 'must not be negative' })
+    .refine((h) => min === 'zero' || h > 0, { error: 'must be more than 0' })
     .max(max, { error: `must be at most ${max} hours` })
     .refine((h) => Number.isInteger(h * 4), { error: 'must be in quarter hours (a multiple of 0.25)' });
 
-const TYPES = ['add-block', 'declare-emergency', 'add-emergency', 'add-leave', 'add-tickets'] as const;
+/** The default title of a new emergency, as saved on confirm. */
+export const EMERGENCY_TITLE = 'Emergency';
+
+const TYPES = ['add-block', 'declare-emergency', 'add-emergency', 'add-leave', 'set-leave', 'add-tickets'] as const;
 export const Change = z.discriminatedUnion(
   'type',
   [
@@ -31,13 +37,16 @@ export const Change = z.discriminatedUnion(
       .object({
         type: z.literal('add-emergency'),
         client: id,
-        title: z.string().max(500).optional(),
+        title: z.string().trim().min(1, { error: 'must not be empty' }).max(500).optional(),
         hours: hours(1000),
         skill: z.string().trim().min(1).max(100).optional(),
         week: week.optional(),
       })
       .strict(),
+    /** Adds to the week's leave. */
     z.object({ type: z.literal('add-leave'), staff: id, week, hours: hours(168) }).strict(),
+    /** Sets the week's leave, as the leave form does (0 removes it). */
+    z.object({ type: z.literal('set-leave'), staff: id, week, hours: hours(168, 'zero') }).strict(),
     z.object({ type: z.literal('add-tickets'), tickets: z.array(scenarioSchema.shape.tickets.element).min(1, { error: 'must list at least one ticket' }).max(2000) }).strict(),
   ],
   { error: `must be one of ${TYPES.join(', ')}` },
@@ -45,11 +54,16 @@ export const Change = z.discriminatedUnion(
 export type Change = z.output<typeof Change>;
 
 export interface Applied {
-  scenario: ScenarioInput;
+  /** The quarter with the changes, as confirming would store it. */
+  saved: ScenarioInput;
+  /** `saved` with each block's rate reserved; null when no block is bought. */
+  judged: ScenarioInput | null;
   /** Reserve ticket id → client. */
   reserve: Map<string, string>;
   /** Clients that bought a block: their own rate moved, so they are not "pushed out". */
   blockClients: Set<string>;
+  /** The ids of the tickets each change creates (add-emergency, add-tickets), by change index. */
+  created: string[][];
 }
 
 /** A block's hours per week, cumulatively rounded to quarter hours so they add up exactly. */
@@ -65,21 +79,31 @@ export function blockShares(blockHours: number, from: number, weeks: number): nu
   return out;
 }
 
-export function applyChanges(input: ScenarioInput, changes: Change[]): Applied {
+/** `T-7` → the ids `T-7`, `T-8`, … not yet taken. */
+function ticketIds(first: string, taken: Set<string>): () => string {
+  const m = /^T-(\d+)$/.exec(first);
+  let n = m ? Number(m[1]) : 1;
+  return () => {
+    while (taken.has(`T-${n}`)) n++;
+    taken.add(`T-${n}`);
+    return `T-${n++}`;
+  };
+}
+
+/**
+ * Applies `changes` to `input` (not changed). `nextTicketId` is the id the next new ticket gets
+ * (the server's `T-<n>` numbering), so a new emergency is planned under the id it will be saved with.
+ */
+export function applyChanges(input: ScenarioInput, changes: Change[], nextTicketId: string): Applied {
   const s = structuredClone(input);
   const W = s.quarter.weeks;
   const current = s.quarter.currentWeek ?? 0;
   const issues: FieldIssue[] = [];
   const ids = new Set(s.tickets.map((t) => t.id));
-  const uniqueId = (base: string) => {
-    let n = 1;
-    while (ids.has(`${base}${n}`)) n++;
-    ids.add(`${base}${n}`);
-    return `${base}${n}`;
-  };
-  const reserve = new Map<string, string>();
+  const newTicketId = ticketIds(nextTicketId, ids);
   const blockClients = new Set<string>();
   const pending: { client: string; week: number; hours: number }[] = [];
+  const created: string[][] = changes.map(() => []);
 
   changes.forEach((c, i) => {
     const at = (field: string, message: string) => issues.push({ field: `changes[${i}].${field}`, message });
@@ -88,7 +112,7 @@ export function applyChanges(input: ScenarioInput, changes: Change[]): Applied {
     if ('client' in c && !client) return at('client', `unknown client "${c.client}"`);
     switch (c.type) {
       case 'add-block': {
-        if (client!.plan !== 'prepaid') return at('client', `${c.client} is pay-as-you-go: blocks are bought by prepaid clients`);
+        if (client!.plan !== 'prepaid') return at('client', `${client!.name ?? c.client} is pay-as-you-go: blocks are bought by prepaid clients`);
         if (!inQuarter('week', c.week)) return;
         if (c.week < current) return at('week', `week ${c.week} is before the current week (${current}): a block is bought from now on`);
         (client!.purchases ??= []).push({ week: c.week, hours: c.hours });
@@ -106,17 +130,22 @@ export function applyChanges(input: ScenarioInput, changes: Change[]): Applied {
       case 'add-emergency': {
         const opened = c.week ?? current;
         if (!inQuarter('week', opened)) return;
-        const t: TicketInput = { id: uniqueId('what-if-E'), client: c.client, title: c.title ?? 'Emergency (what-if)', priority: 1, estimateHours: c.hours, spentHours: 0, openedWeek: opened, emergency: true };
+        const t: TicketInput = { id: newTicketId(), client: c.client, title: c.title ?? EMERGENCY_TITLE, priority: 1, estimateHours: c.hours, spentHours: 0, openedWeek: opened, emergency: true };
         if (c.skill) t.skill = c.skill;
         s.tickets.push(t);
+        created[i]!.push(t.id);
         return;
       }
-      case 'add-leave': {
+      case 'add-leave':
+      case 'set-leave': {
         const st = s.staff.find((x) => x.id === c.staff);
         if (!st) return at('staff', `unknown staff member "${c.staff}"`);
         if (!inQuarter('week', c.week)) return;
         const leave = (st.leave ??= {});
-        leave[String(c.week)] = (leave[String(c.week)] ?? 0) + c.hours;
+        const hours = c.type === 'add-leave' ? (leave[String(c.week)] ?? 0) + c.hours : c.hours;
+        if (hours > 168) return at('hours', `would make ${hours} h of leave in week ${c.week}: at most 168`);
+        if (hours > 0) leave[String(c.week)] = hours;
+        else delete leave[String(c.week)];
         return;
       }
       case 'add-tickets': {
@@ -126,22 +155,30 @@ export function applyChanges(input: ScenarioInput, changes: Change[]): Applied {
           if (!s.clients.some((x) => x.id === t.client)) return at(`${f}.client`, `unknown client "${t.client}"`);
           if (!inQuarter(`${f}.openedWeek`, t.openedWeek) || (t.dueWeek != null && !inQuarter(`${f}.dueWeek`, t.dueWeek))) return;
           ids.add(t.id);
-          s.tickets.push({ ...t, skill: t.skill ?? undefined, dueWeek: t.dueWeek ?? undefined });
+          // As saved: a ticket has a title (its id when none is given).
+          s.tickets.push({ ...t, title: t.title ?? t.id, skill: t.skill ?? undefined, dueWeek: t.dueWeek ?? undefined });
+          created[i]!.push(t.id);
         });
         return;
       }
     }
   });
   if (issues.length > 0) throw validationError(issues);
+  if (pending.length === 0) return { saved: s, judged: null, reserve: new Map(), blockClients, created };
 
-  // Reserve ids start with a number so they sort first among same-priority tickets.
+  const judged = structuredClone(s);
+  const reserve = new Map<string, string>();
   for (const b of pending) {
     blockShares(b.hours, b.week, W).forEach((h, k) => {
       if (h <= 0) return;
-      const ticket = uniqueId(`0-reserve-${b.client}-w${b.week + k}-`);
-      s.tickets.push({ id: ticket, client: b.client, title: 'reserved for the block', priority: 1, estimateHours: h, spentHours: 0, openedWeek: b.week + k });
+      // Reserve ids start with a number so they sort first among same-priority tickets.
+      let n = 1;
+      while (ids.has(`0-reserve-${b.client}-w${b.week + k}-${n}`)) n++;
+      const ticket = `0-reserve-${b.client}-w${b.week + k}-${n}`;
+      ids.add(ticket);
+      judged.tickets.push({ id: ticket, client: b.client, title: 'reserved for the block', priority: 1, estimateHours: h, spentHours: 0, openedWeek: b.week + k });
       reserve.set(ticket, b.client);
     });
   }
-  return { scenario: s, reserve, blockClients };
+  return { saved: s, judged, reserve, blockClients, created };
 }

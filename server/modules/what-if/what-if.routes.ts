@@ -1,20 +1,31 @@
 /**
- * POST /api/what-if   { "quarter"?, "changes": [ … ] }   (managers)
- * The quarter re-planned with the changes; nothing is saved. See what-if-changes.ts for the
- * change types and availability.ts for how "available" and "pushedOut" are worked out.
+ * POST /api/what-if           { "quarter"?, "changes": [ … ] }                       (managers)
+ *   The quarter re-planned with the changes; nothing is saved. The answer carries
+ *   `basedOnRevision`, the quarter's data revision it was computed from.
+ * POST /api/what-if/confirm   { "quarter"?, "changes": [ … ], "basedOnRevision" }    (managers)
+ *   Saves every change in one transaction if the quarter's data is still at `basedOnRevision`
+ *   (200); otherwise saves nothing and answers 409 `what_if_stale` with the fresh `answer`.
+ * See what-if-changes.ts for the change types, availability.ts for "available" and "pushedOut",
+ * what-if-confirm.ts for how a confirm is saved.
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../../auth/middleware.ts';
+import { requireRole, viewer } from '../../auth/middleware.ts';
 import { parse } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { Change } from './what-if-changes.ts';
+import { confirmWhatIf } from './what-if-confirm.ts';
 import { whatIf } from './what-if.service.ts';
 
-const WhatIfBody = z
+const question = {
+  quarter: z.string().trim().min(1).max(200).optional(),
+  changes: z.array(Change, { error: 'is required: a list of changes to try' }).min(1, { error: 'must list at least one change' }).max(100, { error: 'must list at most 100 changes' }),
+};
+const WhatIfBody = z.object(question).strict();
+const ConfirmBody = z
   .object({
-    quarter: z.string().trim().min(1).max(200).optional(),
-    changes: z.array(Change, { error: 'is required: a list of changes to try' }).min(1, { error: 'must list at least one change' }).max(100, { error: 'must list at most 100 changes' }),
+    ...question,
+    basedOnRevision: z.number({ error: 'is required: the basedOnRevision of the what-if answer being confirmed' }).int({ error: 'must be a whole number' }).min(0),
   })
   .strict();
 
@@ -22,6 +33,22 @@ export function whatIfRouter(s: Services): Router {
   const router = Router();
   router.post('/', requireRole('manager'), async (req, res) => {
     res.json(await whatIf(s, parse(WhatIfBody, req.body)));
+  });
+  router.post('/confirm', requireRole('manager'), async (req, res) => {
+    const body = parse(ConfirmBody, req.body);
+    const outcome = await confirmWhatIf(s, viewer(req), body);
+    if (outcome.saved) {
+      res.json({ quarter: outcome.quarter, basedOnRevision: outcome.basedOnRevision, created: outcome.created });
+      return;
+    }
+    res.status(409).json({
+      error: {
+        code: 'what_if_stale',
+        message: 'The quarter changed since this what-if was answered: nothing was saved. Here is the answer on the data as it is now; confirm it to save.',
+        details: { basedOnRevision: body.basedOnRevision, revision: outcome.revision },
+      },
+      answer: outcome.answer,
+    });
   });
   return router;
 }

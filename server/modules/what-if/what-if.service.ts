@@ -1,55 +1,97 @@
 /**
  * What-if: the quarter re-planned with some changes, in memory only. Nothing is written: the
  * scenario is exported in one read-only snapshot, changed, and solved on the solver pool.
+ *
+ * The answer's `plan` is the quarter's plan as confirming would store it (solved from the saved
+ * scenario); a block's availability is judged on a second plan in which its rate is reserved as
+ * if the client had presented that much work (DOMAIN.md "What availability means").
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Plan } from '../../../solver/index.ts';
+import type { Plan, ScenarioInput } from '../../../solver/index.ts';
+import type { Quarter } from '../../db/entities.ts';
 import { badRequest, notFound } from '../../errors.ts';
 import { diffPlans, type PlanDiff } from '../../planning/plan-diff.ts';
-import { currentPlan, resolveQuarter } from '../../planning/plan-store.ts';
+import { currentPlan, resolveQuarter, type StoredPlan } from '../../planning/plan-store.ts';
 import type { Services } from '../../services.ts';
 import { exportScenario } from '../quarters/scenario-io.ts';
-import { blockShortfall, pushedOut, stripReserve, type PushedOut, type Reserved } from './availability.ts';
+import { nextTicketId } from '../tickets/tickets.service.ts';
+import { blockShortfall, pushedOut, reservedOf, type PushedOut, type Reserved } from './availability.ts';
 import { applyChanges, type Change } from './what-if-changes.ts';
 
 export interface WhatIfResult {
   quarter: string;
   /** The plan version compared against; null when that plan was behind the data and was solved afresh. */
   basedOnVersion: number | null;
-  plan: Plan & { reserved: Reserved[] };
+  /** The quarter's data revision the answer was computed from: confirm with it. */
+  basedOnRevision: number;
+  /** The quarter's plan with the changes, as confirming would store it. */
+  plan: Plan;
+  /** From the plan in force (or the baseline solved afresh) to `plan`. */
   diff: PlanDiff;
   /** Only when the changes buy a block: true when nobody else is pushed below their rate and the block's rate fits. */
   available?: boolean;
-  /** Other prepaid clients pushed below their rate in weeks where they had been at it. */
+  /** Only when the changes buy a block: where the block's rate was reserved. */
+  reserved?: Reserved[];
+  /** Other prepaid clients pushed below their rate in weeks where they had work waiting. */
   pushedOut: PushedOut[];
   /** Only when the changes buy a block: weeks where the buyer's new rate could not be met. */
   blockShortfall?: PushedOut[];
 }
 
+export interface WhatIfQuestion {
+  quarter?: string;
+  changes: Change[];
+}
+
 const ROUNDING = 0.25;
 
-export async function whatIf(s: Services, body: { quarter?: string; changes: Change[] }): Promise<WhatIfResult> {
-  const em = s.store.reader();
-  // Revision, data and plan from one snapshot, so "based on" means what it says.
-  const snap = await em.transactional(
-    async (tx) => {
-      const q = await resolveQuarter(tx as EntityManager, body.quarter);
-      if (!q) throw notFound(body.quarter ? `Quarter ${body.quarter}` : 'Quarter (none has been created yet)');
-      if (q.closedAt) throw badRequest(`Quarter ${q.id} is closed: ask what-if questions about an open quarter.`);
-      return { id: q.id, revision: q.dataRevision, scenario: await exportScenario(tx as EntityManager, q.id), stored: await currentPlan(tx as EntityManager, q) };
-    },
-    { isolationLevel: 'repeatable read' as never, readOnly: true },
-  );
-  const applied = applyChanges(snap.scenario, body.changes);
+/** What a what-if reads, from one snapshot so "based on" means what it says. */
+export interface WhatIfSnapshot {
+  id: string;
+  revision: number;
+  scenario: ScenarioInput;
+  stored: StoredPlan | null;
+  nextTicketId: string;
+}
+
+/** The quarter a what-if is about: the one named, else the current one; it must be open. */
+export async function openQuarter(tx: EntityManager, quarterId?: string): Promise<Quarter> {
+  const q = await resolveQuarter(tx, quarterId);
+  if (!q) throw notFound(quarterId ? `Quarter ${quarterId}` : 'Quarter (none has been created yet)');
+  if (q.closedAt) throw badRequest(`Quarter ${q.id} is closed: ask what-if questions about an open quarter.`);
+  return q;
+}
+
+export async function readSnapshot(tx: EntityManager, quarterId?: string): Promise<WhatIfSnapshot> {
+  const q = await openQuarter(tx, quarterId);
+  return { id: q.id, revision: q.dataRevision, scenario: await exportScenario(tx, q.id), stored: await currentPlan(tx, q), nextTicketId: await nextTicketId(tx) };
+}
+
+export async function whatIf(s: Services, body: WhatIfQuestion): Promise<WhatIfResult> {
+  const snap = await s.store.reader().transactional((tx) => readSnapshot(tx as EntityManager, body.quarter), { isolationLevel: 'repeatable read' as never, readOnly: true });
+  return answer(s, snap, body.changes);
+}
+
+async function answer(s: Services, snap: WhatIfSnapshot, changes: Change[]): Promise<WhatIfResult> {
+  const applied = applyChanges(snap.scenario, changes, snap.nextTicketId);
   const upToDate = snap.stored && snap.stored.dataRevision >= snap.revision ? snap.stored : null;
-  const before = upToDate ? upToDate.plan : await s.pool.solve(snap.scenario);
-  const raw = await s.pool.solve(applied.scenario);
-  const plan = stripReserve(raw, applied.reserve);
-  const pushed = pushedOut(before, raw, applied.blockClients);
-  const result: WhatIfResult = { quarter: snap.id, basedOnVersion: upToDate?.version ?? null, plan, diff: diffPlans(before, plan), pushedOut: pushed };
-  if (applied.blockClients.size > 0) {
-    result.blockShortfall = blockShortfall(before, raw, applied.blockClients);
-    result.available = pushed.length === 0 && result.blockShortfall.length === 0 && plan.reserved.every((r) => r.unplannedHours <= ROUNDING);
+  const [before, plan, judged] = await Promise.all([
+    upToDate ? upToDate.plan : s.pool.solve(snap.scenario),
+    s.pool.solve(applied.saved),
+    applied.judged ? s.pool.solve(applied.judged) : null,
+  ]);
+  const result: WhatIfResult = {
+    quarter: snap.id,
+    basedOnVersion: upToDate?.version ?? null,
+    basedOnRevision: snap.revision,
+    plan,
+    diff: diffPlans(before, plan),
+    pushedOut: pushedOut(before, judged ?? plan, applied.blockClients),
+  };
+  if (judged) {
+    result.reserved = reservedOf(judged, applied.reserve);
+    result.blockShortfall = blockShortfall(before, judged, applied.blockClients);
+    result.available = result.pushedOut.length === 0 && result.blockShortfall.length === 0 && result.reserved.every((r) => r.unplannedHours <= ROUNDING);
   }
   return result;
 }
