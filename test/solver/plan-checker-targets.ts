@@ -8,7 +8,8 @@
  * `lo` (the least that meets it: less than a quarter hour short, or in the last week nothing short
  * of what would leave shortfall) and `hi` (the most level 2 may take: rounded up).
  */
-import { ceilQ, floorQ, type CheckContext } from './plan-checker-context.ts';
+import type { CheckContext } from './plan-checker-context.ts';
+import { ceilQ, floorQ } from './plan-checker-hours.ts';
 
 export interface Targets {
   /** ideal[w], exact; 0 before currentWeek. */

@@ -2,7 +2,16 @@
  * An independent checker of plans: every rule of DOMAIN.md / SCENARIO.md a plan can be held to,
  * each as a small named check. It deliberately does not share code with the solver.
  *
- * `checkPlan(scenario, plan)` returns every violation found; [] means the plan passes.
+ * `checkPlan(scenario, plan)` returns every violation found; [] means the plan passes. Rules:
+ * - shape, capacity, week-summary, tickets: the plan's rows and per-ticket/staff/week figures
+ *   (here); skills, opening weeks, remaining hours, quarter hours;
+ * - emergency-level, emergency-first, emergency-order, target-before-lower-levels,
+ *   target-not-filled, client-priority, idle (plan-checker-precedence.ts);
+ * - own-week-first, level2-max, rate-priority, above-target-lowest, target-level: level 2
+ *   (plan-checker-level2.ts, targets in plan-checker-targets.ts);
+ * - level-label, policy-order, level-priority: levels 3-5 (plan-checker-levels.ts);
+ * - pins, pin-held (plan-checker-pins.ts); figures, advice (plan-checker-figures.ts).
+ * Pinned hours are exempt from every rule about lower levels; `previous` is never looked at.
  */
 import type { Plan, ScenarioInput } from '../../solver/contract.ts';
 import { CheckContext, EXACT, fmt, isQuarter, type Violation } from './plan-checker-context.ts';
