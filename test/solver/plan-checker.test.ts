@@ -71,6 +71,10 @@ describe('plan checker: broken plans are caught', () => {
     expect(rules(rollover, { ...p, allocations: [...p.allocations, { ...p.allocations[0]!, ticket: 'NOPE' }] })).toContain('shape');
     const weeks = p.weeks.map((wk) => (wk.week === 12 ? { ...wk, allocated: wk.allocated + 1 } : wk));
     expect(rules(rollover, { ...p, weeks })).toEqual(['week-summary']);
+    // A skill the person lacks, a ticket before it opens, more hours than a person has.
+    expect(rules(chain, build(chain, [[0, 'a', 'X1', 10, 2], [0, 'b', 'X1', 0.25, 2], [0, 'b', 'Y2', 9.75, 2]]))).toContain('tickets');
+    expect(rules(rollover, build(rollover, [...rolloverRows.slice(0, 3), [11, 'sam', 'Q-1', 1, 1], [12, 'sam', 'Q-1', 19, 1]]))).toContain('tickets');
+    expect(rules(rollover, build(rollover, [...rolloverRows, [12, 'sam', 'H-1', 1, 2]]))).toContain('capacity');
   });
 
   it('emergencies: not given all of their week (emergency-first), at another level (emergency-level)', () => {
