@@ -19,8 +19,9 @@ import { readQuarter } from './quality/quarter.ts';
 
 type Size = 'small' | 'medium' | 'large';
 const SIZES: readonly Size[] = ['small', 'medium', 'large'];
-/** Seeds per size by default: 12 quarters per profile, 60 in all, fewer of the large ones. */
-const DEFAULT_SEEDS: Record<Size, number[]> = { small: [1, 2, 3, 4, 5, 6], medium: [1, 2, 3, 4], large: [1, 2] };
+const seedRange = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+/** Seeds per size by default: 24 quarters per profile, 120 in all (a few minutes), fewer of the large ones. */
+const DEFAULT_SEEDS: Record<Size, number[]> = { small: seedRange(12), medium: seedRange(8), large: seedRange(4) };
 const ENGINE_RUNS = 3;
 
 interface Row {
@@ -28,6 +29,7 @@ interface Row {
   size: Size;
   seed: number;
   engineMs: number;
+  engineCpuMs: number;
   engine?: Quality;
   engineError?: string;
   lp: Omit<LpRun, 'plan'>;
@@ -85,16 +87,21 @@ const started = performance.now();
 quarters.forEach(({ profile, size, seed }, i) => {
   const s = profileScenario(profile, BENCH_SIZES[size], seed);
   const q = readQuarter(s);
-  const row: Row = { profile, size, seed, engineMs: NaN, lp: undefined as unknown as Row['lp'] };
+  const row: Row = { profile, size, seed, engineMs: NaN, engineCpuMs: NaN, lp: undefined as unknown as Row['lp'] };
   try {
     const times: number[] = [];
+    const cpu: number[] = [];
     let p: Plan | undefined;
     for (let r = 0; r < ENGINE_RUNS; r++) {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       p = plan(s);
       times.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
     }
-    row.engineMs = times.sort((a, b) => a - b)[Math.floor(ENGINE_RUNS / 2)]!;
+    row.engineMs = median(times);
+    row.engineCpuMs = median(cpu);
     row.engine = measurePlan(q, p!, check(s, p!).violations);
   } catch (e) {
     row.engineError = String(e);
@@ -126,22 +133,26 @@ function printReport(all: Row[]): void {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   console.log(`Machine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; HiGHS ${highs.version.string} (npm highs 1.15.3), time limit ${timeLimit} s`);
   console.log(`Load average (1/5/15 min) during the run, every 10 quarters: ${load.join(' → ')}`);
-  console.log(`${all.length} quarters: ${describeSet(all)}; engine time = median of ${ENGINE_RUNS} plan() calls, LP time = model build + solve + recovery (one run).\n`);
-  console.log('| profile | quarters | shortfall h<br>engine / LP | rollover h<br>engine / LP | at risk h<br>engine / LP | emergency h planned / unplanned<br>engine · LP | idle staff-weeks<br>engine / LP | checker violations engine | checker violations LP | time s<br>engine / LP | LP / engine | targets: rollover · 0 violations · ≥ 20× |');
+  console.log(
+    `${all.length} quarters: ${describeSet(all)}; engine time = median of ${ENGINE_RUNS} plan() calls, LP time = model build + solve + recovery (one run); ` +
+      `times are wall clock, the ratio's CPU-time figure (this process's user + system time over the same calls) in parentheses.\n`,
+  );
+  console.log('| profile | quarters | shortfall h<br>engine / LP | rollover h<br>engine / LP | at risk h<br>engine / LP | emergency h planned / unplanned<br>engine · LP | idle staff-weeks<br>engine / LP | checker violations engine | checker violations LP | time s<br>engine / LP | LP / engine<br>(CPU time) | targets: rollover · 0 violations · ≥ 20× |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   const groups = [...profiles.map((p) => [p, all.filter((r) => r.profile === p)] as const), ['**all**', all] as const];
   for (const [name, group] of groups) console.log(tableRow(name, group));
   console.log('\nTime per size (median over the quarters of every profile):\n');
-  console.log('| size | quarters | LP columns / rows (median) | engine ms | LP ms: build + solve + recovery | LP / engine |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('| size | quarters | LP columns / rows (median) | HiGHS runs / simplex iterations (median) | engine ms | LP ms: build + solve + recovery | LP / engine (CPU time) |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const size of sizes) {
     const g = all.filter((r) => r.size === size && r.lp);
     if (!g.length) continue;
     const b = BENCH_SIZES[size];
     const med = (f: (r: Row) => number) => median(g.map(f));
     console.log(
-      `| ${size} ${b.staff} / ${b.clients} / ${b.tickets} | ${g.length} | ${med((r) => r.lp.size.columns)} / ${med((r) => r.lp.size.rows)} | ${r0(med((r) => r.engineMs))} | ` +
-        `${r0(med((r) => r.lp.totalMs))}: ${r0(med((r) => r.lp.buildMs))} + ${r0(med((r) => r.lp.solveMs))} + ${r0(med((r) => r.lp.recoverMs))} | ${r1(med((r) => r.lp.totalMs / r.engineMs))}× |`,
+      `| ${size} ${b.staff} / ${b.clients} / ${b.tickets} | ${g.length} | ${med((r) => r.lp.size.columns)} / ${med((r) => r.lp.size.rows)} | ${med((r) => r.lp.solves)} / ${med((r) => r.lp.iterations)} | ` +
+        `${r0(med((r) => r.engineMs))} | ${r0(med((r) => r.lp.totalMs))}: ${r0(med((r) => r.lp.buildMs))} + ${r0(med((r) => r.lp.solveMs))} + ${r0(med((r) => r.lp.recoverMs))} | ` +
+        `${r1(med((r) => r.lp.totalMs / r.engineMs))}× (${r1(med((r) => r.lp.cpuMs / r.engineCpuMs))}×) |`,
     );
   }
   const notes: string[] = [];
@@ -167,12 +178,13 @@ function tableRow(name: string, group: readonly Row[]): string {
   const engineMs = group.reduce((h, r) => h + r.engineMs, 0);
   const lpMs = group.reduce((h, r) => h + r.lp.totalMs, 0);
   const ratio = lpMs / engineMs;
+  const cpuRatio = group.reduce((h, r) => h + r.lp.cpuMs, 0) / group.reduce((h, r) => h + r.engineCpuMs, 0);
   const rollE = sum((x) => x.rolloverHours, 'engine');
   const rollL = sum((x) => x.rolloverHours, 'lpQuality');
   const violE = sum((x) => x.violations, 'engine');
   const targets = [rollE <= rollL * 1.01 + 1, violE === 0 && group.every((r) => !r.engineError), ratio >= 20].map((t) => (t ? '✓' : '✗')).join(' · ');
   const skipped = group.length - ok.length;
-  return `| ${name} | ${ok.length}${skipped ? ` (+${skipped} left out)` : ''} | ${pair((x) => x.shortfallHours)} | ${pair((x) => x.rolloverHours)} | ${pair((x) => x.atRiskHours)} | ${em('engine')} · ${em('lpQuality')} | ${pair((x) => x.idleStaffWeeks)} | ${violations(ok, 'engine')} | ${violations(ok, 'lpQuality')} | ${r1(engineMs / 1000)} / ${r1(lpMs / 1000)} | ${r1(ratio)}× | ${targets} |`;
+  return `| ${name} | ${ok.length}${skipped ? ` (+${skipped} left out)` : ''} | ${pair((x) => x.shortfallHours)} | ${pair((x) => x.rolloverHours)} | ${pair((x) => x.atRiskHours)} | ${em('engine')} · ${em('lpQuality')} | ${pair((x) => x.idleStaffWeeks)} | ${violations(ok, 'engine')} | ${violations(ok, 'lpQuality')} | ${r1(engineMs / 1000)} / ${r1(lpMs / 1000)} | ${r1(ratio)}× (${r1(cpuRatio)}×) | ${targets} |`;
 }
 
 function violations(group: readonly Row[], side: 'engine' | 'lpQuality'): string {

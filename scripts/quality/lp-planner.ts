@@ -21,21 +21,31 @@ export interface LpRun {
   recoverMs: number;
   /** Build + solve + recovery. */
   totalMs: number;
+  /** CPU time of this process over the same span (HiGHS runs on this thread). */
+  cpuMs: number;
+  /** HiGHS runs (the first solve and its warm re-solves) and simplex iterations. */
+  solves: number;
+  iterations: number;
   /** Quarter hours the LP planned that the per-week max-flow could not route (expected 0). */
   unroutedHours: number;
 }
 
 export function planWithLp(highs: Highs, scenario: ScenarioInput, timeLimitSeconds = 120): LpRun {
+  const cpu0 = process.cpuUsage();
+  const cpuMs = () => {
+    const d = process.cpuUsage(cpu0);
+    return (d.user + d.system) / 1000;
+  };
   const t0 = performance.now();
   const { ctx, size } = buildModel(scenario);
   const t1 = performance.now();
   const solved = solveLp(highs, ctx.lp, timeLimitSeconds, (values) => fixOwnWeek(ctx, values));
   const t2 = performance.now();
-  const base = { status: solved.status, detail: solved.detail, size, buildMs: t1 - t0, solveMs: t2 - t1 };
-  if (!solved.values) return { ...base, recoverMs: 0, totalMs: t2 - t0, unroutedHours: 0 };
+  const base = { status: solved.status, detail: solved.detail, size, buildMs: t1 - t0, solveMs: t2 - t1, solves: solved.passes, iterations: solved.iterations };
+  if (!solved.values) return { ...base, recoverMs: 0, totalMs: t2 - t0, cpuMs: cpuMs(), unroutedHours: 0 };
   const rec = recoverPlan(ctx, solved.values);
   const plan = toPlan(ctx, rec, scenario.quarter.id, 0);
   const t3 = performance.now();
   plan.stats.solveMs = Math.round((t3 - t0) * 100) / 100;
-  return { ...base, plan, recoverMs: t3 - t2, totalMs: t3 - t0, unroutedHours: rec.unroutedQ / 4 };
+  return { ...base, plan, recoverMs: t3 - t2, totalMs: t3 - t0, cpuMs: cpuMs(), unroutedHours: rec.unroutedQ / 4 };
 }

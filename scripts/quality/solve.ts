@@ -17,11 +17,12 @@ export interface SolveResult {
   values?: Float64Array;
   objective?: number;
   iterations: number;
-  passes?: number;
+  /** HiGHS runs: the first solve and its warm re-solves. */
+  passes: number;
 }
 
 /** Solves in all: the first, then re-solves while the refinement still changes something. */
-const MAX_PASSES = Number(process.env.PASSES ?? 4);
+const MAX_PASSES = 4;
 
 export type Refinement = (values: Float64Array) => { col: number; lower: number; upper: number; cost?: number }[];
 
@@ -36,8 +37,8 @@ export function solveLp(highs: Highs, lp: LinearModel, timeLimitSeconds: number,
       const { modelStatus } = model.run();
       iterations += Number(model.info.get('simplex_iteration_count'));
       const detail = Object.entries(codes).find(([, v]) => v === modelStatus)?.[0] ?? String(modelStatus);
-      if (modelStatus === codes.timeLimit) return { status: 'timeout', detail, iterations };
-      if (modelStatus !== codes.optimal) return { status: 'failed', detail, iterations };
+      if (modelStatus === codes.timeLimit) return { status: 'timeout', detail, iterations, passes: pass + 1 };
+      if (modelStatus !== codes.optimal) return { status: 'failed', detail, iterations, passes: pass + 1 };
       const values = model.getSolution().colValue;
       const changes = pass + 1 < MAX_PASSES && refine ? refine(values) : [];
       if (!changes.length) return { status: 'optimal', detail, values, objective: model.getObjectiveValue(), iterations, passes: pass + 1 };
