@@ -14,6 +14,8 @@ export class ApiError extends Error {
     message: string,
     readonly details: FieldIssue[] = [],
     readonly body: unknown = null,
+    /** The whole answer, for errors that carry more than `error` (a stale what-if's fresh answer). */
+    readonly response: unknown = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -53,7 +55,7 @@ export async function toApiError(res: Response): Promise<ApiError> {
   }
   const e = (body as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
   if (e && typeof e.message === 'string') {
-    return new ApiError(res.status, e.code ?? 'error', e.message, isIssueList(e.details) ? e.details : [], e.details ?? null);
+    return new ApiError(res.status, e.code ?? 'error', e.message, isIssueList(e.details) ? e.details : [], e.details ?? null, body);
   }
   const fallback =
     res.status >= 500

@@ -83,7 +83,8 @@ export type WhatIfChange =
   | { type: 'add-block'; client: string; week: number; hours: number }
   | { type: 'declare-emergency'; ticket: string }
   | { type: 'add-emergency'; client: string; hours: number; title?: string; skill?: string; week?: number }
-  | { type: 'add-leave'; staff: string; week: number; hours: number };
+  | { type: 'add-leave'; staff: string; week: number; hours: number }
+  | { type: 'set-leave'; staff: string; week: number; hours: number };
 
 import type { PlanDiff } from '../../../shared/plan-diff.ts';
 export type { ClientDiff as ClientDelta, PlanDiff, TicketDiff as TicketDelta } from '../../../shared/plan-diff.ts';
@@ -91,7 +92,9 @@ export type { ClientDiff as ClientDelta, PlanDiff, TicketDiff as TicketDelta } f
 export interface PushedOut {
   client: string;
   name: string;
+  /** Weeks where the client would get less of its own week of the rate than before. */
   weeks: number[];
+  /** Hours owed at the rate it would not get by quarter end. */
   hours: number;
   byWeek?: { week: number; hours: number }[];
 }
@@ -99,11 +102,23 @@ export interface PushedOut {
 export interface WhatIfAnswer {
   quarter?: string;
   basedOnVersion?: number | null;
+  /** The quarter's data revision the answer was computed from: POST /api/what-if/confirm sends it back. */
+  basedOnRevision?: number;
+  /** The plan as confirming would save it. */
   plan?: PlanView;
+  /** Only when the changes buy a block: where its rate was reserved. */
+  reserved?: { client: string; hours: number; plannedHours: number; unplannedHours: number; byWeek: number[] }[];
   diff: PlanDiff;
   /** Only when the changes buy a block. */
   available?: boolean;
   pushedOut?: PushedOut[];
   /** Only when the changes buy a block: weeks where the buyer's new rate could not be met. */
   blockShortfall?: PushedOut[];
+}
+
+/** POST /api/what-if/confirm: what was saved (ids of the tickets each change created). */
+export interface WhatIfConfirmed {
+  quarter: string;
+  basedOnRevision: number;
+  created: string[][];
 }

@@ -15,7 +15,7 @@ const MAX_LINES = 8;
  * a client that presented nothing is not short-changed, its hours are at risk (and said so).
  */
 export function diffLines(diff: PlanDiff, names: Map<string, string>, plan?: Pick<PlanView, 'clients'> | null): string[] {
-  const name = (id: string) => names.get(id) ?? id;
+  const name = namer(names, plan);
   const demand = new Map((plan?.clients ?? []).map((c) => [c.id, c.demand]));
   const lines: string[] = [];
   for (const c of diff.clients) {
@@ -38,10 +38,12 @@ export function diffLines(diff: PlanDiff, names: Map<string, string>, plan?: Pic
   return out;
 }
 
-function pushedLine(p: PushedOut, names: Map<string, string>, own = false): string {
-  const who = p.name || names.get(p.client) || p.client;
-  const weeks = `week${p.weeks.length > 1 ? 's' : ''} ${weekRanges(p.weeks)}`;
-  return own ? `${who}'s own new rate would not be met in ${weeks} (${fmtHours(p.hours)} h short)` : `${who} would fall ${fmtHours(p.hours)} h below its weekly rate in ${weeks}`;
+function pushedLine(p: PushedOut, name: (id: string) => string, own = false): string {
+  const who = p.name || name(p.client);
+  const weeks = p.weeks.length ? ` (less of it in week${p.weeks.length > 1 ? 's' : ''} ${weekRanges(p.weeks)})` : '';
+  return own
+    ? `${who}'s new weekly rate would not be met: ${fmtHours(p.hours)} h short by quarter end${weeks}`
+    : `${who} would end the quarter ${fmtHours(p.hours)} h short of its weekly rate${weeks}`;
 }
 
 export interface Verdict {
@@ -50,18 +52,36 @@ export interface Verdict {
   lines: string[];
 }
 
-/** The what-if answer in words: available, or whom it would push out. */
+/** Names from the answer's own plan first: a message names a client, never its id. */
+function namer(names: Map<string, string>, plan?: Pick<PlanView, 'clients'> | null): (id: string) => string {
+  const own = new Map((plan?.clients ?? []).map((c) => [c.id, c.name]));
+  return (id) => own.get(id) || names.get(id) || 'a client';
+}
+
+const clientsCount = (n: number) => (n === 1 ? 'one client' : `${n} clients`);
+
+/**
+ * The what-if answer in words: available, or whom it would push below their rate. One list, one
+ * count: the server's `pushedOut` is the list, the headline counts exactly the clients it lists,
+ * and the figure lines below repeat nobody's "below its rate" (they come from the plan diff, a
+ * different measure).
+ */
 export function whatIfVerdict(answer: WhatIfAnswer, names: Map<string, string>): Verdict {
+  const name = namer(names, answer.plan);
   const pushed = answer.pushedOut ?? [];
   const short = answer.blockShortfall ?? [];
   const isBlock = answer.available !== undefined;
   const ok = isBlock ? Boolean(answer.available) : pushed.length === 0;
   const n = pushed.length;
-  const clients = `${n} client${n === 1 ? '' : 's'}`;
+  const below = `${clientsCount(n)} below ${n === 1 ? 'its' : 'their'} weekly rate`;
   let headline: string;
-  if (isBlock) headline = ok ? 'Available: the block fits and no other client is pushed below its weekly rate.' : n ? `Not available without cost: it would push ${clients} below their weekly rate.` : 'Not fully available: the new weekly rate cannot be met every week.';
-  else headline = ok ? 'No client is pushed below its weekly rate.' : `${n === 1 ? 'One client' : clients} would fall below their weekly rate.`;
-  const named = new Set([...pushed, ...short].map((p) => p.client));
-  const rest = diffLines({ ...answer.diff, clients: answer.diff.clients.map((c) => (named.has(c.id) ? { ...c, newlyBelowRate: [] } : c)) }, names, answer.plan);
-  return { ok, headline, lines: [...pushed.map((p) => pushedLine(p, names)), ...short.map((p) => pushedLine(p, names, true)), ...rest] };
+  if (isBlock) {
+    if (ok) headline = 'Available: the block fits and no other client is pushed below its weekly rate.';
+    else if (n) headline = `Not available without cost: it would push ${below}${short.length ? ', and the new rate itself would not be met in full' : ''}.`;
+    else headline = 'Not fully available: the new weekly rate cannot be met every week.';
+  } else {
+    headline = ok ? 'No client is pushed below its weekly rate.' : `${n === 1 ? 'One client' : `${n} clients`} would fall below ${n === 1 ? 'its' : 'their'} weekly rate.`;
+  }
+  const figures = diffLines({ ...answer.diff, clients: answer.diff.clients.map((c) => ({ ...c, newlyBelowRate: [] })) }, names, answer.plan);
+  return { ok, headline, lines: [...pushed.map((p) => pushedLine(p, name)), ...short.map((p) => pushedLine(p, name, true)), ...figures] };
 }

@@ -1,10 +1,16 @@
 /**
- * A manager's action in three steps: ask the what-if question, apply the change, then show what
- * the new plan did. Nothing is saved until `apply`.
+ * A manager's action in three steps: ask the what-if question, confirm it, then show what the
+ * new plan did. Nothing is saved until `apply`.
+ *
+ * An answered question is confirmed through POST /api/what-if/confirm with the revision the
+ * answer was computed from, so what is saved gives the plan the answer showed. When the quarter
+ * moved on in between, nothing is saved and the server's fresh answer replaces the old one, for
+ * the manager to confirm again. An action without an answer (none asked, or the planner could not
+ * answer) is written by its own route.
  */
 import { ref, shallowRef } from 'vue';
 import { ApiError, http, query } from '../api/http.ts';
-import type { PlanDiff, WhatIfAnswer, WhatIfChange } from '../api/types.ts';
+import type { PlanDiff, WhatIfAnswer, WhatIfChange, WhatIfConfirmed } from '../api/types.ts';
 import { diffLines, whatIfVerdict, type Verdict } from './diff-summary.ts';
 import { usePlan, waitForPlanAfter } from './use-plan.ts';
 import { useForm } from './use-form.ts';
@@ -16,22 +22,49 @@ export interface Effect {
   lines: string[];
 }
 
+/** The question and the answer a confirm is about. */
+interface Asked {
+  quarter: string | undefined;
+  changes: WhatIfChange[];
+  answer: WhatIfAnswer;
+}
+
+export const STALE_NOTICE = 'The plan changed while you were deciding: nothing was saved. This is the answer on the plan as it is now; confirm again to save.';
+
+/** The fresh answer a 409 `what_if_stale` carries, if that is what the error is. */
+export function staleAnswer(err: unknown): WhatIfAnswer | null {
+  if (!(err instanceof ApiError) || err.status !== 409 || err.code !== 'what_if_stale') return null;
+  const answer = (err.response as { answer?: WhatIfAnswer } | null)?.answer;
+  return answer && typeof answer.basedOnRevision === 'number' ? answer : null;
+}
+
 export function useActionFlow(fields: string[], names: () => Map<string, string>) {
   const { plan } = usePlan();
   const phase = ref<ActionPhase>('edit');
   const verdict = shallowRef<Verdict | null>(null);
   const previewError = shallowRef<ApiError | null>(null);
   const effect = shallowRef<Effect | null>(null);
+  /** Set when a confirm found the quarter moved on: the verdict shown is the fresh one. */
+  const staleNotice = ref<string | null>(null);
   const form = useForm(fields);
+  let asked: Asked | null = null;
+
+  function answered(a: Asked): void {
+    asked = a;
+    verdict.value = whatIfVerdict(a.answer, names());
+    phase.value = 'answered';
+  }
 
   async function check(changes: WhatIfChange[]): Promise<void> {
     phase.value = 'checking';
     verdict.value = null;
     previewError.value = null;
-    const answer = await form.run(() => http.post<WhatIfAnswer>('/api/what-if', { quarter: plan.value?.quarter.id, changes }));
+    staleNotice.value = null;
+    asked = null;
+    const quarter = plan.value?.quarter.id;
+    const answer = await form.run(() => http.post<WhatIfAnswer>('/api/what-if', { quarter, changes }));
     if (answer) {
-      verdict.value = whatIfVerdict(answer, names());
-      phase.value = 'answered';
+      answered({ quarter, changes, answer });
     } else if (form.error.value && form.error.value.details.length) {
       phase.value = 'edit';
     } else {
@@ -42,13 +75,29 @@ export function useActionFlow(fields: string[], names: () => Map<string, string>
     }
   }
 
+  /** Confirms the answered question, or runs `write` when there is none. */
   async function apply(write: () => Promise<unknown>, waitMs = 30_000): Promise<boolean> {
     const before = plan.value?.version ?? 0;
+    const confirming = asked && typeof asked.answer.basedOnRevision === 'number' ? asked : null;
     phase.value = 'applying';
+    staleNotice.value = null;
+    const stale: { answer: WhatIfAnswer | null } = { answer: null };
     const ok = await form.run(async () => {
-      await write();
-      return true;
+      if (!confirming) return (await write(), true);
+      try {
+        await http.post<WhatIfConfirmed>('/api/what-if/confirm', { quarter: confirming.quarter, changes: confirming.changes, basedOnRevision: confirming.answer.basedOnRevision });
+        return true;
+      } catch (err) {
+        stale.answer = staleAnswer(err);
+        if (stale.answer) return false;
+        throw err;
+      }
     });
+    if (confirming && stale.answer) {
+      answered({ ...confirming, answer: stale.answer });
+      staleNotice.value = STALE_NOTICE;
+      return false;
+    }
     if (!ok) {
       phase.value = verdict.value || previewError.value ? 'answered' : 'edit';
       return false;
@@ -76,8 +125,10 @@ export function useActionFlow(fields: string[], names: () => Map<string, string>
     verdict.value = null;
     previewError.value = null;
     effect.value = null;
+    staleNotice.value = null;
+    asked = null;
     form.clear();
   }
 
-  return { phase, verdict, previewError, effect, form, check, apply, reset };
+  return { phase, verdict, previewError, effect, staleNotice, form, check, apply, reset };
 }

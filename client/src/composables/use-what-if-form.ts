@@ -17,8 +17,9 @@ export interface WhatIfFormOptions<F extends object> {
   reset: () => Partial<NoInfer<F>>;
   /** What is missing, as a message by field; empty when the form may be sent. */
   missing: (f: NoInfer<F>) => Record<string, string>;
-  /** The what-if question; an action without one is applied without asking. */
+  /** The what-if question; once answered, confirming saves exactly these changes. */
   changes?: (f: NoInfer<F>) => WhatIfChange[];
+  /** The single route's write: for an action without a question, or one the planner could not answer. */
   write: (f: NoInfer<F>) => Promise<unknown>;
 }
 
