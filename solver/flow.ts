@@ -73,6 +73,7 @@ export class WeekFlow {
    * its person does not push another ticket off its own.
    */
   private promised: Int32Array | null = null;
+  private reroutable: (client: number) => boolean = () => true;
   private C = 0;
   // BFS scratch, sized for skill nodes + people (+ work and client nodes during level 2).
   private seen = new Int32Array(0);
@@ -217,6 +218,11 @@ export class WeekFlow {
     this.scratch(this.K + this.S + J + clients);
   }
 
+  /** Which clients' targets may be re-routed among their tickets (see locked-in-rate.ts). */
+  setReroutable(reroutable: (client: number) => boolean): void {
+    this.reroutable = reroutable;
+  }
+
   workNode(client: number, node: number): number {
     return this.layer!.index.get(client * this.K + node) ?? -1;
   }
@@ -349,7 +355,8 @@ export class WeekFlow {
     return done;
   }
 
-  private clearBlocked(): void {
+  /** Forgets which nodes were found closed (capacity was freed, or more clients may be re-routed). */
+  clearBlocked(): void {
     for (let k = 0; k < this.K; k++) this.blocked[k] = this.staffOf[k]!.length === 0 ? 1 : 0;
     if (this.layer) {
       this.layer.blockedWork.fill(0);
@@ -412,7 +419,7 @@ export class WeekFlow {
             continue;
           }
           const node = C0 + c;
-          if (seen[node] !== stamp && !L!.blockedClient.get(c)) visit(node, x);
+          if (seen[node] !== stamp && !L!.blockedClient.get(c) && this.reroutable(c)) visit(node, x);
         }
       } else if (x < W0) {
         // A person: the work they have that someone else could take over.

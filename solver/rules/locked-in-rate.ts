@@ -29,6 +29,9 @@ export function weekTarget(ctx: WeekContext, c: MClient): { target: number; own:
   return { target: Math.min(own + behind, startBalance), own };
 }
 
+/** Rounds of a level-2 pass at most (each lets the clients filled in the round before be re-routed). */
+const MAX_ROUNDS = 8;
+
 interface WorkNode {
   client: MClient;
   node: number;
@@ -83,17 +86,30 @@ export const lockedInRate: Rule = {
       let sum = 0;
       n.tickets.forEach((t, i) => through.set(t, (sum += n.q[i]!)));
     }
+    // A client's hours move among its tickets (for someone else's target) only once it has all
+    // it can claim: moving a client still short would spend hours its own later tickets would
+    // have had, handing a less urgent ticket of another client its place. So each pass goes in
+    // rounds: the clients already full at a round's start may be re-routed during it, and a
+    // round that fills more clients gives everyone still short, in rank order, another turn.
     const pass = (budget: Int32Array) => {
-      for (const t of ctx.open) {
-        const c = t.client;
-        if (!c.prepaid || budget[c.idx]! <= 0 || !plainWork(t)) continue;
-        const j = flow.workNode(c.idx, t.skillNode);
-        if (j < 0) continue;
-        const room = through.get(t)! - flow.workFlow(j);
-        if (room <= 0) continue;
-        const got = flow.augmentTarget(j, Math.min(budget[c.idx]!, room), ctx.preferred(t));
-        budget[c.idx]! -= got;
-        if (budget !== targetLeft) targetLeft[c.idx]! -= got;
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        const full = Uint8Array.from(budget, (b) => (b <= 0 ? 1 : 0));
+        flow.setReroutable((c) => full[c] === 1);
+        if (round > 0) flow.clearBlocked();
+        let filled = false;
+        for (const t of ctx.open) {
+          const c = t.client;
+          if (!c.prepaid || budget[c.idx]! <= 0 || !plainWork(t)) continue;
+          const j = flow.workNode(c.idx, t.skillNode);
+          if (j < 0) continue;
+          const room = through.get(t)! - flow.workFlow(j);
+          if (room <= 0) continue;
+          const got = flow.augmentTarget(j, Math.min(budget[c.idx]!, room), ctx.preferred(t));
+          budget[c.idx]! -= got;
+          if (budget !== targetLeft) targetLeft[c.idx]! -= got;
+          if (got > 0 && budget[c.idx]! <= 0) filled = true;
+        }
+        if (!filled) break;
       }
     };
     pass(ownLeft); // every client's own week first,
