@@ -99,34 +99,34 @@ const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => f
 const SLOW = 120_000; // per test; the whole file stays well under 90 s on a shared 2-core machine
 
 describe('plans pass the independent checker: profiles (test/fixtures/profiles.ts)', () => {
-  it.each(PROFILES)('%s: 1000 small quarters', (profile) => {
+  it.each(PROFILES)('%s: 700 small quarters', (profile) => {
     const label = (seed: number) => {
       const size = profileSize(profile, seed);
       return `profileScenario('${profile}', ${JSON.stringify(size)}, ${seed})`;
     };
-    const bad = failures(label, range(1, 1000), (seed) => profileScenario(profile, profileSize(profile, seed), seed));
+    const bad = failures(label, range(1, 700), (seed) => profileScenario(profile, profileSize(profile, seed), seed));
     expect(bad, bad.join('\n')).toEqual([]);
   }, SLOW);
 });
 
 describe('plans pass the independent checker: size families and adversarial corners', () => {
-  it('tiny generated scenarios (1-3 staff, 1-4 clients, 1-15 tickets, 1-13 weeks): 1000 seeds', () => {
-    const bad = failures((seed) => `tiny seed ${seed}`, range(1, 1000), (seed) => generated('tiny', seed));
+  it('tiny generated scenarios (1-3 staff, 1-4 clients, 1-15 tickets, 1-13 weeks): 800 seeds', () => {
+    const bad = failures((seed) => `tiny seed ${seed}`, range(1, 800), (seed) => generated('tiny', seed));
     expect(bad, bad.join('\n')).toEqual([]);
   }, SLOW);
 
-  it('medium generated scenarios (3-6 staff, 4-10 clients, 15-60 tickets): 300 seeds', () => {
-    const bad = failures((seed) => `medium seed ${seed}`, range(1, 300), (seed) => generated('medium', seed));
+  it('medium generated scenarios (3-6 staff, 4-10 clients, 15-60 tickets): 200 seeds', () => {
+    const bad = failures((seed) => `medium seed ${seed}`, range(1, 200), (seed) => generated('medium', seed));
     expect(bad, bad.join('\n')).toEqual([]);
   }, SLOW);
 
-  it('large generated scenarios (8-10 staff, 15-20 clients, 100-150 tickets): 60 seeds', () => {
-    const bad = failures((seed) => `large seed ${seed}`, range(1, 60), (seed) => generated('large', seed));
+  it('large generated scenarios (8-10 staff, 15-20 clients, 100-150 tickets): 40 seeds', () => {
+    const bad = failures((seed) => `large seed ${seed}`, range(1, 40), (seed) => generated('large', seed));
     expect(bad, bad.join('\n')).toEqual([]);
   }, SLOW);
 
-  it('adversarial scenarios (ties, fractional rates, negative balances, odd capacity, logged hours, impossible pins, stale previous rows): 3000 seeds', () => {
-    const bad = failures((seed) => `adversarialScenario({ seed: ${seed} })`, range(1, 3000), (seed) => adversarialScenario({ seed }));
+  it('adversarial scenarios (ties, fractional rates, negative balances, odd capacity, logged hours, impossible pins, stale previous rows): 2000 seeds', () => {
+    const bad = failures((seed) => `adversarialScenario({ seed: ${seed} })`, range(1, 2000), (seed) => adversarialScenario({ seed }));
     expect(bad, bad.join('\n')).toEqual([]);
   }, SLOW);
 });
@@ -160,9 +160,9 @@ describe('determinism (SCENARIO.md: a pure function of the input, also with its 
     return { ...s, previous: [...before.allocations, ...stale] };
   };
 
-  it('same plan twice, and with staff, skills, clients, blocks, tickets and previous rows shuffled: 160 scenarios', () => {
+  it('same plan twice, and with staff, skills, clients, blocks, tickets and previous rows shuffled: 120 scenarios', () => {
     const bad: string[] = [];
-    for (const seed of range(1, 160)) {
+    for (const seed of range(1, 120)) {
       const profile = PROFILES[seed % PROFILES.length]!;
       const base = seed % 2 ? adversarialScenario({ seed }) : profileScenario(profile, profileSize(profile, seed), seed);
       const name = seed % 2 ? `adversarialScenario({ seed: ${seed} })` : `profileScenario('${profile}', …, ${seed})`;
