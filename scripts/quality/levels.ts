@@ -2,7 +2,7 @@
  * The precedence level of each planned hour (SCENARIO.md `allocations[].level`), decided from the
  * plan as DOMAIN.md defines the levels, since the LP has no column per level: emergencies are 1;
  * a prepaid client's hours in a week fill its level-2 target (its own week plus what it is
- * behind, never above the balance left) highest priority first; above the target, urgent work
+ * behind, never above the balance left), pinned hours first, then highest priority first; above the target, urgent work
  * within the balance is 3, overage and PAYG are 4, the rest is work ahead, 5.
  */
 import type { Allocation, Level } from '../../solver/contract.ts';
@@ -10,7 +10,9 @@ import { exactTarget } from './figures.ts';
 import { ceilQ, naturalCompare, overageWeek, toH, toQ, type ClientFacts, type Quarter } from './quarter.ts';
 import type { Piece } from './recover.ts';
 
+/** Pins are planned right after emergencies, so their hours fill the target first; then priority. */
 const order = (a: Piece, b: Piece) =>
+  Number(b.pinned) - Number(a.pinned) ||
   a.ticket.priority - b.ticket.priority ||
   (a.ticket.due ?? Infinity) - (b.ticket.due ?? Infinity) ||
   naturalCompare(a.ticket.id, b.ticket.id) ||

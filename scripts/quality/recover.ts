@@ -32,8 +32,11 @@ export function recoverPlan(ctx: ModelContext, values: Float64Array): Recovery {
   const pieces: Piece[] = [];
   const pinHeldQ = ctx.pins.map(() => 0);
   const ticketLeft = new Map(q.tickets.map((t) => [t.id, t.remainingQ]));
+  // Hours of a ticket held for its pins in later weeks: a bucket's other hours must not use them.
+  const reserved = new Map<string, number>();
+  for (const p of ctx.pins) if (p.col !== undefined) reserved.set(p.ticket!.id, (reserved.get(p.ticket!.id) ?? 0) + floorQ(values[p.col]!));
   const plannedQ = ctx.buckets.map(() => 0);
-  const leftQ = ctx.buckets.map((b) => b.hoursQ);
+  const leftQ = ctx.buckets.map((b) => b.tickets.reduce((h, t) => h - (reserved.get(t.id) ?? 0), b.hoursQ));
   const lpCum = ctx.buckets.map(() => 0);
   const lpClient = new Map<ClientFacts, number>();
   const clientPlanned = new Map<ClientFacts, number>();
@@ -43,14 +46,17 @@ export function recoverPlan(ctx: ModelContext, values: Float64Array): Recovery {
     const index = new Map(q.staff.map((s, i) => [s.id, i]));
     ctx.pins.forEach((p, k) => {
       if (p.col === undefined || p.pin.week !== w) return;
+      const t = p.ticket!;
       const i = index.get(p.staff!.id)!;
-      const h = Math.min(floorQ(values[p.col]!), free[i]!, ticketLeft.get(p.ticket!.id)!);
+      const want = floorQ(values[p.col]!);
+      const h = Math.min(want, free[i]!, ticketLeft.get(t.id)!);
+      reserved.set(t.id, reserved.get(t.id)! - want);
+      leftQ[ctx.bucketOfTicket.get(t.id)!.index]! += want - h; // what the pin did not hold goes back
       if (h <= 0) return;
       free[i]! -= h;
-      ticketLeft.set(p.ticket!.id, ticketLeft.get(p.ticket!.id)! - h);
-      leftQ[ctx.bucketOfTicket.get(p.ticket!.id)!.index]! -= h;
+      ticketLeft.set(t.id, ticketLeft.get(t.id)! - h);
       pinHeldQ[k] = h;
-      pieces.push({ week: w, staff: p.staff!.id, ticket: p.ticket!, hoursQ: h, pinned: true });
+      pieces.push({ week: w, staff: p.staff!.id, ticket: t, hoursQ: h, pinned: true });
     });
     const active = ctx.buckets.filter((b) => b.x[w] !== undefined);
     for (const b of active) {
@@ -92,7 +98,7 @@ export function recoverPlan(ctx: ModelContext, values: Float64Array): Recovery {
       plannedQ[b.index]! += h;
       leftQ[b.index]! -= h;
     }
-    pieces.push(...split(ctx, w, flow, placed, ticketLeft));
+    pieces.push(...split(ctx, w, flow, placed, ticketLeft, reserved));
   }
   return { pieces, pinHeldQ, unroutedQ };
 }
@@ -103,14 +109,21 @@ function rank(ctx: ModelContext, b: Bucket, w: number): number {
 }
 
 /** Gives each skill's routed hours to its buckets' tickets, largest pieces to largest givers. */
-function split(ctx: ModelContext, w: number, flow: WeekFlow, placed: Map<Bucket, number>, ticketLeft: Map<string, number>): Piece[] {
+function split(
+  ctx: ModelContext,
+  w: number,
+  flow: WeekFlow,
+  placed: Map<Bucket, number>,
+  ticketLeft: Map<string, number>,
+  reserved: Map<string, number>,
+): Piece[] {
   const out: Piece[] = [];
   const bySkill = new Map<string | null, { ticket: TicketFacts; hoursQ: number }[]>();
   for (const [b, total] of placed) {
     let h = total;
     for (const t of b.tickets) {
       if (h <= 0) break;
-      const take = Math.min(h, ticketLeft.get(t.id)!);
+      const take = Math.min(h, ticketLeft.get(t.id)! - (reserved.get(t.id) ?? 0));
       if (take <= 0) continue;
       ticketLeft.set(t.id, ticketLeft.get(t.id)! - take);
       h -= take;

@@ -5,13 +5,13 @@
  *
  * Objective terms only, smaller than one priority step of the level rules: a bonus for an hour
  * planned by its ticket's due week, and a discount per week of delay proportional to the hour's
- * weight, so that where two hours of different weight could swap weeks the weightier one (a higher
- * level, or a higher priority) comes first.
+ * weight (3 % a week, compounded), so that where two hours of different weight could swap weeks
+ * the weightier one (a higher level, or a higher priority) comes first.
  */
 import type { ModelContext } from '../model-context.ts';
 
 const BY_DUE_WEEK = 0.3;
-/** Share of an hour's weight lost per week of delay (1 % a week: at most 12 % over a quarter). */
+/** Share of an hour's weight lost per week of delay. */
 const PER_WEEK_LATER = 0.03;
 
 export function addWithinLevelOrder(ctx: ModelContext): void {
@@ -20,7 +20,8 @@ export function addWithinLevelOrder(ctx: ModelContext): void {
     b.x.forEach((col, w) => {
       if (col === undefined) return;
       const weight = ctx.lp.costOf(col);
-      const delay = weight > 0 ? weight * (1 - (1 - PER_WEEK_LATER) ** (w - ctx.q.current)) : 0;
+      // A cost (a level left out of the policy) shrinks instead: such work is not done ahead.
+      const delay = weight * (1 - (1 - PER_WEEK_LATER) ** (w - ctx.q.current));
       ctx.lp.addCost(col, (b.due !== null && w <= b.due ? BY_DUE_WEEK : 0) - delay);
     });
   }
