@@ -5,7 +5,7 @@
  * - a client sees its own figures, its tickets and its allocations' weeks and hours, and nothing
  *   of any other client: not a name, not an hour. Explanations are re-worded to name nobody.
  */
-import { describeTakenBy, type Plan } from '../../../solver/index.ts';
+import { describeTakenBy, type ClientPlan, type Plan, type Unplanned } from '../../../solver/index.ts';
 import type { Viewer } from '../../auth/viewer.ts';
 
 export type PlanView = { version: number; quarter: Plan['quarter']; createdAt?: string } & Record<string, unknown>;
@@ -34,6 +34,59 @@ function staffView(plan: Plan, staffId: string | null, meta: { version: number }
   };
 }
 
+/**
+ * What a client sees of its own figures. Every field of ClientPlan is decided here (a new one
+ * does not compile until someone decides): `show` copies it, `reword` builds it anew so that it
+ * names nobody else, `hide` leaves it out.
+ */
+const CLIENT_FIELDS = {
+  id: 'show',
+  name: 'show',
+  plan: 'show',
+  rate: 'show',
+  demand: 'show',
+  delivered: 'show',
+  balanceHours: 'show',
+  forecastUnusedHours: 'show',
+  shortfallHours: 'show',
+  rolloverHours: 'show',
+  atRiskHours: 'show',
+  overageHours: 'show',
+  boughtHours: 'show',
+  rolloverInHours: 'show',
+  usedHours: 'show',
+  plannedHours: 'show',
+  owedAtRateHours: 'show',
+  ideal: 'show',
+  target: 'show',
+  presentByWeek: 'show',
+  advice: 'reword',
+  shortfallWeeks: 'reword',
+} as const satisfies Record<keyof ClientPlan, 'show' | 'hide' | 'reword'>;
+
+type Reworded = { [K in keyof typeof CLIENT_FIELDS as (typeof CLIENT_FIELDS)[K] extends 'reword' ? K : never]: ClientPlan[K] };
+
+function ownFigures(plan: Plan, c: ClientPlan): ClientPlan {
+  const out: Record<string, unknown> = {};
+  for (const [key, decision] of Object.entries(CLIENT_FIELDS)) if (decision === 'show') out[key] = c[key as keyof ClientPlan];
+  const reworded: Reworded = {
+    shortfallWeeks: c.shortfallWeeks.map((w) => ({
+      week: w.week,
+      hours: w.hours,
+      reason: w.takenBy.length > 0 ? `capacity went to ${describeTakenBy(w.takenBy, null, c.id)}` : w.reason,
+      takenBy: [],
+    })),
+    // Which of its own tickets are left unplanned and why, in the words of its unplanned list.
+    advice: {
+      cause: c.advice.cause,
+      tickets: c.advice.tickets
+        .filter((t) => plan.tickets.some((x) => x.id === t.ticket && x.client === c.id))
+        .map((t) => ({ ticket: t.ticket, hours: t.hours, code: t.code, reason: clientReason(plan.unplanned.find((u) => u.ticket === t.ticket) ?? { ...t, client: c.id }, c.id) })),
+    },
+  };
+  return { ...out, ...reworded } as ClientPlan;
+}
+
 function clientView(plan: Plan, clientId: string | null, meta: { version: number }): PlanView {
   const own = plan.clients.find((c) => c.id === clientId);
   return {
@@ -44,31 +97,26 @@ function clientView(plan: Plan, clientId: string | null, meta: { version: number
       .filter((a) => a.client === clientId)
       .map((a) => ({ week: a.week, client: a.client, ticket: a.ticket, hours: a.hours, level: a.level })),
     tickets: plan.tickets.filter((t) => t.client === clientId).map(({ staff: _staff, ...t }) => t),
-    clients: own
-      ? [
-          {
-            ...own,
-            shortfallWeeks: own.shortfallWeeks.map((w) => ({
-              week: w.week,
-              hours: w.hours,
-              reason: w.takenBy.length > 0 ? `capacity went to ${describeTakenBy(w.takenBy, null, clientId ?? undefined)}` : w.reason,
-              takenBy: [],
-            })),
-          },
-        ]
-      : [],
+    clients: own ? [ownFigures(plan, own)] : [],
     unplanned: plan.unplanned
       .filter((u) => u.client === clientId)
-      .map(({ takenBy, ...u }) => ({
-        ...u,
-        reason: u.code === 'capacity' && takenBy ? capacityReason(u.weeks, takenBy, clientId) : u.reason,
-      })),
+      .map((u) => ({ ticket: u.ticket, client: u.client, hours: u.hours, code: u.code, ...(u.weeks ? { weeks: u.weeks } : {}), reason: clientReason(u, clientId) })),
     stats: { solveMs: plan.stats.solveMs },
   };
 }
 
-function capacityReason(weeks: [number, number] | undefined, takenBy: NonNullable<Plan['unplanned'][number]['takenBy']>, clientId: string | null): string {
-  const when = weeks ? (weeks[0] === weeks[1] ? `week ${weeks[0]}` : `weeks ${weeks[0]}-${weeks[1]}`) : 'the rest of the quarter';
-  return `no capacity left in ${when}: it went to ${describeTakenBy(takenBy, null, clientId ?? undefined)}`;
+/**
+ * Why a client's ticket is left unplanned, naming nobody else: capacity that went elsewhere is
+ * told by kind ("emergencies", "other clients' locked-in rates"); the other reasons name only a
+ * skill, weeks or the client's own work.
+ */
+function clientReason(u: Pick<Unplanned, 'code' | 'reason' | 'weeks' | 'takenBy'>, clientId: string | null): string {
+  if (u.code !== 'capacity') return u.reason;
+  return u.takenBy?.length ? capacityReason(u.weeks, u.takenBy, clientId) : `no capacity left in ${when(u.weeks)}`;
 }
 
+const when = (weeks: [number, number] | undefined) => (weeks ? (weeks[0] === weeks[1] ? `week ${weeks[0]}` : `weeks ${weeks[0]}-${weeks[1]}`) : 'the rest of the quarter');
+
+function capacityReason(weeks: [number, number] | undefined, takenBy: NonNullable<Unplanned['takenBy']>, clientId: string | null): string {
+  return `no capacity left in ${when(weeks)}: it went to ${describeTakenBy(takenBy, null, clientId ?? undefined)}`;
+}
