@@ -1,13 +1,12 @@
 /**
  * A client's hours this quarter as a burn-down: the balance left at the start of each week,
  * from hours used (history) and hours planned (the plan), with the hours that will expire
- * (at risk) and the hours owed (rollover) shaded at the bottom, and the plain sentences that say
- * what they mean.
+ * (at risk) and the hours owed (rollover) shaded at the bottom.
  */
 import type { ClientPlan } from '../api/types.ts';
 import { FIGURE_COLORS, alpha } from './levels.ts';
 import { tidy, type ChartSpec } from './chart-spec.ts';
-import { fmtHours, weekDate, weekLong, weekShort } from './format.ts';
+import { fmtHours, weekDate, weekShort } from './format.ts';
 
 export interface BurnDownPoint {
   /** Week index; `weeks` stands for the quarter's end. */
@@ -75,45 +74,5 @@ export function burnDown(c: ClientPlan, q: Quarter): BurnDown {
   return { total, points, chart };
 }
 
-export interface HoursSentences {
-  /** The headline: what will expire and by when tasks must be presented. */
-  expiry: string;
-  rollover: string | null;
-  overage: string | null;
-  tone: 'ok' | 'warn' | 'info';
-}
-
-/** Plain sentences about a client's hours: what expires unless presented, and by when. */
-export function hoursSentences(c: ClientPlan, q: Quarter, you = true): HoursSentences {
-  const who = you ? 'you' : c.name;
-  const your = you ? 'your' : `${c.name}'s`;
-  if (c.plan === 'payg') {
-    return {
-      expiry: `${you ? 'You are' : `${c.name} is`} on pay-as-you-go: there are no prepaid hours to expire. ${fmtHours(c.plannedHours)} hours of work are planned this quarter.`,
-      rollover: null,
-      overage: null,
-      tone: 'info',
-    };
-  }
-  let expiry: string;
-  let tone: HoursSentences['tone'] = 'ok';
-  if (c.atRiskHours > 0) {
-    tone = 'warn';
-    const h = fmtHours(c.atRiskHours);
-    const p = c.presentByWeek;
-    if (p === null || p === undefined) expiry = `${h} hours will expire at the end of the quarter unless ${who} present${you ? '' : 's'} new tasks soon.`;
-    else if (p <= q.currentWeek) expiry = `${h} hours will expire at the end of the quarter unless ${who} present${you ? '' : 's'} new tasks this week to be done in time.`;
-    else expiry = `${h} hours will expire at the end of the quarter unless ${who} present${you ? '' : 's'} new tasks by ${weekLong(q.startDate, p)} to be done in time.`;
-  } else if (c.forecastUnusedHours > 0) {
-    expiry = `No hours are set to expire: the ${fmtHours(c.forecastUnusedHours)} hours left at the end are owed and roll over.`;
-  } else {
-    expiry = `No hours are set to expire: the planned work uses all of ${your} ${fmtHours(c.balanceHours)} remaining hours.`;
-  }
-  const rollover =
-    c.rolloverHours > 0
-      ? `We owe ${you ? 'you' : c.name} ${fmtHours(c.rolloverHours)} hours: work presented in time that we will not deliver at the agreed weekly rate. They roll over into next quarter.`
-      : null;
-  const overage =
-    c.overageHours > 0 ? `${fmtHours(c.overageHours)} hours of planned work go beyond ${your} balance and are billed as pay-as-you-go (overage).` : null;
-  return { expiry, rollover, overage, tone };
-}
+// The sentences beside the chart live with their advice.
+export { hoursSentences, type HoursSentences } from './hours-sentences.ts';
