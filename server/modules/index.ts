@@ -4,6 +4,7 @@ import type { Services } from '../services.ts';
 import { auditRouter } from './audit/audit.routes.ts';
 import { clientsRouter } from './clients/clients.routes.ts';
 import { ticketsCsvRouter, timeEntriesCsvRouter } from './csv/csv.routes.ts';
+import { pinsRouter } from './pins/pins.routes.ts';
 import { quarterCloseRouter } from './quarter-close/quarter-close.routes.ts';
 import { staffRouter } from './staff/staff.routes.ts';
 import { ticketsRouter } from './tickets/tickets.routes.ts';
@@ -24,5 +25,6 @@ export function apiRouters(s: Services): [path: string, router: Router][] {
     ['/api/users', usersRouter(s)],
     ['/api/tickets', ticketsRouter(s)],
     ['/api/audit', auditRouter(s)],
+    ['/api/pins', pinsRouter(s)],
   ];
 }

@@ -5,12 +5,18 @@
  * Time entries are the source of used and spent hours: imported history is kept as a baseline
  * and entries add to it. Entries of the current week go to `currentWeekLog` (they come off that
  * week's capacity); earlier weeks go to `usedByWeek`.
+ *
+ * A scenario also carries the quarter's `pins` and, as `previous`, the allocation rows of its
+ * current plan: every solve (re-plan, what-if, the command line on an export) starts from the plan
+ * in force, so re-plans stay stable and all of them agree.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { parseScenario, type Scenario, type ScenarioInput, type TicketInput } from '../../../solver/index.ts';
 import { Block, Client, ClientQuarter, Leave, Quarter, Staff, Ticket, TimeEntry } from '../../db/entities.ts';
 import { badRequest, notFound, validationError } from '../../errors.ts';
+import { currentPlan } from '../../planning/plan-store.ts';
 import type { WriteContext } from '../../store.ts';
+import { canonicalPins, importPins, previousRows, scenarioPins } from '../pins/pin-scenario.ts';
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const sumBy = <T>(items: T[], key: (t: T) => string, value: (t: T) => number) => {
@@ -76,6 +82,8 @@ export async function exportScenario(em: EntityManager, quarterId: string): Prom
       return out;
     }),
     policy: (quarter.policy ?? {}) as ScenarioInput['policy'],
+    pins: await scenarioPins(em, quarterId),
+    previous: previousRows((await currentPlan(em, quarter))?.plan, quarter),
   };
   const planned = new Set([...staff.map((x) => `s:${x.id}`), ...tickets.map((t) => `t:${t.id}`)]);
   const log = entries.filter((e) => e.week === current && planned.has(`s:${e.staffId}`) && planned.has(`t:${e.ticketId}`));
@@ -98,14 +106,19 @@ function assignChanged<T extends object>(entity: T, data: Partial<T>): void {
   }
 }
 
-/** Same scenario whatever the order of its lists: what "changes nothing" is measured against. */
+/**
+ * Same scenario whatever the order of its lists: what "changes nothing" is measured against. The
+ * plan in force (`previous`) is no data of the quarter's, so it is left out.
+ */
 export function canonical(s: Scenario): string {
+  const { previous: _previous, ...data } = s;
   const sorted = {
-    ...s,
+    ...data,
     staff: [...s.staff].sort(byId).map((st) => ({ ...st, skills: [...st.skills].sort(), leave: Object.fromEntries(Object.entries(st.leave).filter(([, h]) => h > 0).sort()) })),
     clients: [...s.clients].sort(byId).map((c) => ({ ...c, usedByWeek: trimZeros(c.usedByWeek), purchases: [...c.purchases].sort((a, b) => a.week - b.week || a.hours - b.hours) })),
     tickets: [...s.tickets].sort(byId).map((t) => ({ ...t, skill: t.skill ?? null, dueWeek: t.dueWeek ?? null, title: t.title ?? t.id })),
     currentWeekLog: [...s.currentWeekLog].sort((a, b) => (a.staff + a.ticket < b.staff + b.ticket ? -1 : 1)),
+    pins: canonicalPins(s.pins),
   };
   return JSON.stringify(sorted);
 }
@@ -118,7 +131,9 @@ function trimZeros(xs: number[]): number[] {
 
 /**
  * Stores a scenario in quarter `quarterId`: records keep the scenario's ids; records the scenario
- * does not mention are left alone. Importing the same scenario twice changes nothing.
+ * does not mention are left alone. Importing the same scenario twice changes nothing. A scenario
+ * with `pins` replaces the quarter's pins (`[]` removes them all); one without keeps them.
+ * `previous` is the planner's business: an import ignores it.
  */
 export async function importScenario(w: WriteContext, quarterId: string, input: unknown): Promise<{ changed: boolean; scenario: Scenario }> {
   const s = parseScenario(input);
@@ -204,12 +219,13 @@ export async function importScenario(w: WriteContext, quarterId: string, input: 
     else tx.create(Ticket, { id: t.id, ...data });
   }
   await tx.flush();
+  if (typeof input === 'object' && input !== null && 'pins' in input) await importPins(w, quarter, s.pins);
 
   const after = canonical(parseScenario(await exportScenario(tx, quarterId)));
   const changed = before !== after;
   if (changed) {
     w.touch(quarterId);
-    w.audit('import', 'quarter', quarterId, null, { staff: s.staff.length, clients: s.clients.length, tickets: s.tickets.length });
+    w.audit('import', 'quarter', quarterId, null, { staff: s.staff.length, clients: s.clients.length, tickets: s.tickets.length, pins: s.pins.length });
   }
   return { changed, scenario: s };
 }
