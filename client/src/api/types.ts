@@ -28,6 +28,8 @@ export interface PlanView {
   staff?: StaffPlan[];
   weeks?: WeekPlan[];
   unplanned: (Omit<Unplanned, 'takenBy'> & { takenBy?: Unplanned['takenBy'] })[];
+  /** Managers only: the pins that could not hold in full, and why. */
+  pinIssues?: Plan['pinIssues'];
   stats?: Partial<Plan['stats']>;
 }
 
