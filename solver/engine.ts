@@ -8,10 +8,10 @@ import { assignWeek, type AssignStats, type Continuity, type Part, type Row } fr
 import { WeekFlow } from './flow.ts';
 import { previousKey, rankTickets, type MClient, type MTicket, type Model, type Share } from './model.ts';
 import type { Policy } from './policy.ts';
-import { emergencies, emergenciesAfterPins } from './rules/emergencies.ts';
+import { emergencies } from './rules/emergencies.ts';
 import { lockedInRate } from './rules/locked-in-rate.ts';
 import { isOverageOrPayg, paygAndOverage } from './rules/payg-and-overage.ts';
-import { emergencyPins, pins } from './rules/pins.ts';
+import { pins } from './rules/pins.ts';
 import { urgentAboveRate } from './rules/urgent-above-rate.ts';
 import type { Rule, WeekContext } from './rules/week-context.ts';
 import { workAhead } from './rules/work-ahead.ts';
@@ -25,7 +25,7 @@ const POLICY_RULES: Record<Policy['levels'][number], Rule> = {
 
 /** The rules of one week in the order they run. */
 export function weekRules(policy: Policy): Rule[] {
-  return [emergencies, emergencyPins, emergenciesAfterPins, pins, lockedInRate, ...policy.levels.map((l) => POLICY_RULES[l])];
+  return [emergencies, pins, lockedInRate, ...policy.levels.map((l) => POLICY_RULES[l])];
 }
 
 export interface WeekRows {

@@ -40,7 +40,7 @@ describe('npm run plan', () => {
     const r = run([EXAMPLE, '--summary']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/harbor\s+prepaid\s+4\s+8\s+4\s+0\s+4\s+0/);
-    expect(r.stdout).toMatch(/11\s+20\s+20\s+0\s+20/);
+    expect(r.stdout).toMatch(/12\s+20\s+20\s+0\s+20/);
   });
 
   it('exits 2 naming the field for a bad scenario, with nothing on stdout', () => {

@@ -6,7 +6,7 @@
  * figures (rate, delivered, ideal, target...): those are what the checker compares against.
  */
 import type { Allocation, ClientInput, Plan, ScenarioInput, StaffInput, TicketInput } from '../../solver/contract.ts';
-import { DEFAULT_LEVELS, EXACT, freePart, pinnedPart, some } from './plan-checker-hours.ts';
+import { DEFAULT_LEVELS, EXACT, freePart, naturalCompare, pinnedPart, some } from './plan-checker-hours.ts';
 import { targetsOf, type Targets } from './plan-checker-targets.ts';
 
 export * from './plan-checker-hours.ts';
@@ -168,6 +168,36 @@ export class CheckContext {
   /** Hours of a ticket that level 2 could place in week `week`: all but earlier weeks and pins. */
   movable(t: TicketInput, week: number): number {
     return Math.max(0, this.unplanned(t)) + this.sum('ticket', t.id, week, '*', 'free') + this.freeAfter(t, week);
+  }
+
+  /**
+   * The place a ticket holds in week `week`'s order across clients (DOMAIN.md: higher priority,
+   * then the lowest ticket id; "a due week can move a ticket ahead of same-priority work of the
+   * same client"). A client's tickets of one priority, open at the week's start, keep the places
+   * their ids give them among everyone's and fill them in due-week order (earlier due week first,
+   * then id): the id of the place the ticket fills.
+   */
+  placeId(t: TicketInput, week: number): string {
+    const key = `place|${t.client}|${week}`;
+    let places = this.memos.get(key) as Map<string, string> | undefined;
+    if (!places) {
+      places = new Map();
+      const prio = (x: TicketInput) => (x.emergency ? 1 : x.priority);
+      const open = (this.ticketsByClient.get(t.client) ?? []).filter((x) => {
+        if (x.openedWeek > week) return false;
+        let before = 0;
+        for (let v = this.current; v < week; v++) before += this.sum('ticket', x.id, v);
+        return some(this.remaining(x) - before);
+      });
+      for (const p of new Set(open.map(prio))) {
+        const group = open.filter((x) => prio(x) === p);
+        const byId = [...group].sort((a, b) => naturalCompare(a.id, b.id));
+        const byDue = [...group].sort((a, b) => (a.dueWeek ?? Infinity) - (b.dueWeek ?? Infinity) || naturalCompare(a.id, b.id));
+        byDue.forEach((x, i) => places!.set(x.id, byId[i]!.id));
+      }
+      this.memos.set(key, places);
+    }
+    return places.get(t.id) ?? t.id;
   }
 
   canWork(staffId: string, t: TicketInput): boolean {

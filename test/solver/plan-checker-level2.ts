@@ -84,15 +84,6 @@ function checkMaximal(ctx: CheckContext): Violation[] {
   return out;
 }
 
-/** The hours of a client's level-2 rows, most important first, and where each row ends. */
-function rowsInOrder(ctx: CheckContext, client: string, rows: Allocation[]): { row: Allocation; through: number }[] {
-  const sorted = rows
-    .filter((a) => a.client === client && a.level === 2 && freePart(a) > EXACT)
-    .sort((a, b) => ctx.tickets.get(a.ticket)!.priority - ctx.tickets.get(b.ticket)!.priority);
-  let through = 0;
-  return sorted.map((row) => ({ row, through: (through += freePart(row)) }));
-}
-
 /**
  * "When capacity cannot meet every target, hours go to the highest-priority tickets first, then
  * the lowest ticket id": a person on one client's level-2 work while another client short of its
@@ -110,13 +101,14 @@ function checkRatePriority(ctx: CheckContext): Violation[] {
     for (const a of rows) {
       if (a.level !== 2 || freePart(a) < EXACT) continue;
       const low = ctx.tickets.get(a.ticket)!;
-      // Does this row hold catch-up hours: beyond the client's own week, counting higher priorities first?
-      const order = rowsInOrder(ctx, a.client, rows);
-      const samePriorityEnd = Math.max(...order.filter((o) => ctx.tickets.get(o.row.ticket)!.priority <= low.priority).map((o) => o.through));
-      const catchUp = ctx.fixed(a.client, w) + samePriorityEnd > ctx.targets(a.client).ownHi[w]! + EXACT;
+      // Does this row hold catch-up hours? Which of a client's target hours are its own week and
+      // which its catch-up is not in the plan, so only where even this row alone (after the
+      // emergency, pinned and logged hours) goes beyond the client's own week.
+      const catchUp = ctx.fixed(a.client, w) + freePart(a) > ctx.targets(a.client).ownHi[w]! + EXACT;
       for (const x of short) {
         if (x === a.client || (!catchUp && !ctx.belowOwnWeek(x, w))) continue;
-        const before = (t: TicketInput) => t.priority < low.priority || (t.priority === low.priority && naturalCompare(t.id, low.id) < 0);
+        const before = (t: TicketInput) =>
+          t.priority < low.priority || (t.priority === low.priority && naturalCompare(ctx.placeId(t, w), ctx.placeId(low, w)) < 0);
         const higher = ctx.pendingFor(x, a.staff, w).filter(before);
         const key = `${w}|${a.staff}|${low.id}|${x}`;
         if (!higher.length || seen.has(key)) continue;
