@@ -1,10 +1,10 @@
 /**
- * From the LP's solution to who does what: week by week, pins first, then each bucket's hours
- * (rounded down to quarter hours, which keeps every capacity row true, so they all route), then
- * the quarter hours that rounding lost (where the LP's cumulative hours for the bucket, rounded
- * up, are not reached yet: carried on to later weeks until they are), best-valued buckets first, through a small max-flow over skills and
- * people (week-flow.ts). A bucket's hours go to its tickets in id order, and each skill's hours
- * are split over its people largest first, so few tickets are shared.
+ * From the LP's solution to who does what, week by week, through a small max-flow over skills and
+ * people (week-flow.ts): pins first; then each bucket's hours rounded down to quarter hours, which
+ * keeps every capacity row true, so they all route; then the quarter hours that rounding lost
+ * (where the LP's cumulative hours, rounded up, are not reached yet; carried on to later weeks
+ * until they are), best-valued buckets first. A bucket's hours go to its tickets in id order, and
+ * each skill's hours are split over its people largest first, so few tickets are shared.
  */
 import type { Bucket, ModelContext } from './model-context.ts';
 import { ceilQ, floorQ, type ClientFacts, type TicketFacts } from './quarter.ts';
