@@ -1,5 +1,5 @@
 /** Small plan views for the dashboard's unit tests. */
-import type { ClientPlan, PlanView, StaffPlan, WeekPlan } from '../../client/src/api/types.ts';
+import type { ClientPlan, PlanView, StaffPlan, TicketRecord, WeekPlan } from '../../client/src/api/types.ts';
 
 export function clientPlan(over: Partial<ClientPlan> = {}): ClientPlan {
   return {
@@ -70,3 +70,20 @@ export function planView(over: Partial<PlanView> = {}): PlanView {
     ...over,
   };
 }
+
+export const ticketRecord = (id: string, over: Partial<TicketRecord> = {}): TicketRecord => ({
+  id,
+  client: 'acme',
+  title: `Ticket ${id}`,
+  priority: 3,
+  estimateHours: 10,
+  spentHours: 0,
+  openedWeek: 0,
+  skill: null,
+  emergency: false,
+  dueWeek: null,
+  status: 'open',
+  quarter: '2026-Q4',
+  version: 1,
+  ...over,
+});

@@ -1,29 +1,13 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import type { TicketRecord } from '../../client/src/api/types.ts';
 import { diffLines, whatIfVerdict } from '../../client/src/composables/diff-summary.ts';
 import { fmtHours, signed, weekDate, weekRanges } from '../../client/src/composables/format.ts';
 import { staffWeeks } from '../../client/src/composables/staff-weeks.ts';
 import { queueRows } from '../../client/src/composables/ticket-queue.ts';
-import { planView } from './fixtures.ts';
+import { planView, ticketRecord } from './fixtures.ts';
 import type { PlanDiff } from '../../shared/plan-diff.ts';
 
-const record = (id: string, over: Partial<TicketRecord> = {}): TicketRecord => ({
-  id,
-  client: 'acme',
-  title: `Ticket ${id}`,
-  priority: 3,
-  estimateHours: 10,
-  spentHours: 0,
-  openedWeek: 0,
-  skill: null,
-  emergency: false,
-  dueWeek: null,
-  status: 'open',
-  quarter: '2026-Q4',
-  version: 1,
-  ...over,
-});
+const record = ticketRecord;
 
 describe('ticket queue', () => {
   it('joins records with the plan: weeks, assignees and unplanned reasons', () => {
@@ -46,7 +30,7 @@ describe('staff weeks', () => {
     const weeks = staffWeeks(planView(), 'al', new Map([['T-2', 'Shop down']]));
     expect(weeks.map((w) => w.week)).toEqual([2, 3, 4]);
     expect(weeks[0]).toMatchObject({ isCurrent: true, capacity: 20, allocated: 15, date: '12 Oct' });
-    expect(weeks[0]!.items).toEqual([{ ticket: 'T-2', title: 'Shop down', client: 'acme', clientName: 'Acme Ltd', hours: 15, levels: [1, 2] }]);
+    expect(weeks[0]!.items).toEqual([{ ticket: 'T-2', title: 'Shop down', client: 'acme', clientName: 'Acme Ltd', hours: 15, pinnedHours: 0, levels: [1, 2] }]);
     expect(weeks[1]!.items.map((i) => [i.ticket, i.hours])).toEqual([['T-1', 5]]);
     expect(weeks[2]!.items).toEqual([]);
   });

@@ -2,6 +2,7 @@
 import type { PlanView } from '../api/types.ts';
 import { tidy } from './chart-spec.ts';
 import { weekDate } from './format.ts';
+import { rowPinnedHours } from './pin-data.ts';
 
 export interface StaffWeekItem {
   ticket: string;
@@ -9,6 +10,8 @@ export interface StaffWeekItem {
   client: string;
   clientName: string;
   hours: number;
+  /** Of `hours`, those a manager pinned. */
+  pinnedHours: number;
   levels: number[];
 }
 
@@ -30,8 +33,9 @@ export function staffWeeks(plan: PlanView, staffId: string, titles: Map<string, 
     const items = new Map<string, StaffWeekItem>();
     for (const a of plan.allocations) {
       if (a.week !== w || (a.staff !== undefined && a.staff !== staffId)) continue;
-      const item = items.get(a.ticket) ?? { ticket: a.ticket, title: titles.get(a.ticket) ?? '', client: a.client, clientName: clientNames.get(a.client) ?? a.client, hours: 0, levels: [] };
+      const item = items.get(a.ticket) ?? { ticket: a.ticket, title: titles.get(a.ticket) ?? '', client: a.client, clientName: clientNames.get(a.client) ?? a.client, hours: 0, pinnedHours: 0, levels: [] };
       item.hours = tidy(item.hours + a.hours);
+      item.pinnedHours = tidy(item.pinnedHours + rowPinnedHours(a));
       if (!item.levels.includes(a.level)) item.levels.push(a.level);
       items.set(a.ticket, item);
     }

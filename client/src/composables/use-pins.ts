@@ -1,0 +1,38 @@
+/**
+ * The shown quarter's pins (managers), read again when the server says they or the plan changed,
+ * each with its state in the current plan; and unpinning, one pin at a time.
+ */
+import { computed, ref, shallowRef } from 'vue';
+import { ApiError } from '../api/http.ts';
+import { pinsApi, pinsPath, type PinRecord } from '../api/pins.ts';
+import { pinRows, type PinNames } from './pin-data.ts';
+import { usePlan } from './use-plan.ts';
+import { useResource } from './use-resource.ts';
+
+export function usePins(names: () => PinNames = () => ({})) {
+  const { plan, quarter } = usePlan();
+  const res = useResource<PinRecord[]>(() => (quarter.value ? pinsPath(quarter.value.id) : null), [], ['data.changed', 'plan.updated']);
+  const rows = computed(() => pinRows(res.data.value, plan.value, names()));
+  /** The pin being removed, for its button's busy state. */
+  const removing = ref<number | null>(null);
+  const removeError = shallowRef<ApiError | null>(null);
+
+  async function unpin(id: number): Promise<boolean> {
+    removing.value = id;
+    removeError.value = null;
+    try {
+      await pinsApi.remove(id);
+      res.data.value = res.data.value.filter((p) => p.id !== id);
+      return true;
+    } catch (err) {
+      removeError.value = err instanceof ApiError ? err : new ApiError(0, 'error', String(err));
+      // Someone else unpinned it first: the list is out of date.
+      if (removeError.value.status === 404) void res.reload();
+      return false;
+    } finally {
+      removing.value = null;
+    }
+  }
+
+  return { ...res, rows, removing, removeError, unpin };
+}
