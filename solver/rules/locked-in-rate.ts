@@ -100,9 +100,10 @@ export const lockedInRate: Rule = {
         for (const t of ctx.open) {
           const c = t.client;
           if (!c.prepaid || budget[c.idx]! <= 0 || !plainWork(t)) continue;
+          const upTo = through.get(t);
+          if (upTo === undefined) continue; // no hours left once emergencies and pins were planned
           const j = flow.workNode(c.idx, t.skillNode);
-          if (j < 0) continue;
-          const room = through.get(t)! - flow.workFlow(j);
+          const room = upTo - flow.workFlow(j);
           if (room <= 0) continue;
           const got = flow.augmentTarget(j, Math.min(budget[c.idx]!, room), ctx.preferred(t));
           budget[c.idx]! -= got;

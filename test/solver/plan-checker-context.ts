@@ -290,7 +290,9 @@ export class CheckContext {
 
   /** Balance used this week by work within the balance: levels 1, 2, 3 and 5 and logged hours. */
   withinBalance(clientId: string, week: number): number {
-    return this.delivered(clientId, week) - this.sum('client', clientId, week, 4);
+    // Pinned hours are planned before the other levels and take the balance first, whatever
+    // their level (an overage client's pinned hours above its target are level 4).
+    return this.delivered(clientId, week) - this.sum('client', clientId, week, 4, 'free');
   }
 
   /** The client's ideal and level-2 targets, in exact hours and as a quarter-hour band. */
