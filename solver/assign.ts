@@ -76,9 +76,9 @@ export function assignWeek(
   waitingPriority: (client: number, s: number) => number = () => Number.MAX_SAFE_INTEGER,
 ): Row[] {
   // What is left of each ticket's previous shares at each level, used up across the week's groups.
-  const shareLeft = new Map<string, Map<number, number>>();
+  const shareLeft = new Map<number, Map<number, number>>();
   const sharesAt = (t: MTicket, level: Level) => {
-    const key = `${t.idx}|${level}`;
+    const key = t.idx * 6 + level;
     let m = shareLeft.get(key);
     if (!m) {
       m = new Map();
@@ -106,22 +106,27 @@ export function assignWeek(
     items.sort((a, b) => b.q - a.q || a.ticket.rank - b.ticket.rank);
     const people = flow.staffFor(k).filter((s) => flow.flow[phase]![k * S + s]! > 0);
     const amounts = people.map((s) => flow.flow[phase]![k * S + s]!);
-    const costOf = (item: Item, s: number) => {
-      if (!item.ticket.emergency && waitingPriority(item.ticket.client.idx, s) < item.ticket.priority) return COST_PRIORITY_CONFLICT;
+    // Costs and previous shares per (item, person), worked out once for the group.
+    const cost = items.map((item) => {
+      const t = item.ticket;
+      const shares = sharesOf(t);
+      const before = weekStaff.get(t) ?? memory.lastStaff[t.idx]!;
+      return people.map((s) => {
+        if (!t.emergency && waitingPriority(t.client.idx, s) < t.priority) return COST_PRIORITY_CONFLICT;
+        if (shares.size > 0 ? (shares.get(s) ?? 0) > 0 : before === s) return COST_SAME_PERSON;
+        return memory.clientStaffQ[t.client.idx * S + s]! > 0 ? COST_CLIENT_PERSON : COST_OTHER;
+      });
+    });
+    const costOf = (i: number, pi: number) => cost[i]![pi]!;
+    const share = items.map((item) => {
       const shares = sharesOf(item.ticket);
-      if (shares.size > 0) {
-        if ((shares.get(s) ?? 0) > 0) return COST_SAME_PERSON;
-      } else if ((weekStaff.get(item.ticket) ?? memory.lastStaff[item.ticket.idx]!) === s) return COST_SAME_PERSON;
-      return memory.clientStaffQ[item.ticket.client.idx * S + s]! > 0 ? COST_CLIENT_PERSON : COST_OTHER;
-    };
-    const shareOf = (item: Item, s: number) => {
-      const shares = sharesOf(item.ticket);
-      return shares.size > 0 ? (shares.get(s) ?? 0) : Number.MAX_SAFE_INTEGER;
-    };
+      return people.map((s) => (shares.size > 0 ? (shares.get(s) ?? 0) : Number.MAX_SAFE_INTEGER));
+    });
+    const shareOf = (i: number, pi: number) => share[i]![pi]!;
     let cells = quickPass(items, people, amounts, costOf, shareOf);
-    if (people.length > 1 && items.length * people.length <= LP_MAX_CELLS && score(cells, items, people, costOf) > ideal(items, people, costOf)) {
+    if (people.length > 1 && items.length * people.length <= LP_MAX_CELLS && score(cells, items, costOf) > ideal(items, people, costOf)) {
       const lp = transportationLp(items, people, amounts, costOf, stats);
-      if (lp && score(lp, items, people, costOf) < score(cells, items, people, costOf)) cells = lp;
+      if (lp && score(lp, items, costOf) < score(cells, items, costOf)) cells = lp;
     }
     items.forEach((item, i) => {
       let best = -1;
@@ -147,8 +152,8 @@ function quickPass(
   items: Item[],
   people: number[],
   amounts: number[],
-  costOf: (i: Item, s: number) => number,
-  shareOf: (i: Item, s: number) => number,
+  costOf: (i: number, pi: number) => number,
+  shareOf: (i: number, pi: number) => number,
 ): Cells {
   const left = [...amounts];
   const cells: Cells = items.map(() => new Map());
@@ -160,8 +165,8 @@ function quickPass(
     let need = item.q;
     // The people who had the ticket keep it, as far as their hours go.
     for (let pi = 0; pi < people.length && need > 0; pi++) {
-      if (costOf(item, people[pi]!) !== COST_SAME_PERSON || left[pi]! <= 0) continue;
-      const q = Math.min(need, left[pi]!, shareOf(item, people[pi]!));
+      if (costOf(i, pi) !== COST_SAME_PERSON || left[pi]! <= 0) continue;
+      const q = Math.min(need, left[pi]!, shareOf(i, pi));
       give(i, pi, q);
       need -= q;
     }
@@ -175,7 +180,7 @@ function quickPass(
           pick = pi;
           continue;
         }
-        const c = costOf(item, people[pi]!) - costOf(item, people[pick]!);
+        const c = costOf(i, pi) - costOf(i, pick);
         if (c < 0 || (c === 0 && left[pi]! < left[pick]!)) pick = pi;
       }
       if (pick < 0) {
@@ -185,7 +190,7 @@ function quickPass(
             pick = pi;
             continue;
           }
-          const c = costOf(item, people[pi]!) - costOf(item, people[pick]!);
+          const c = costOf(i, pi) - costOf(i, pick);
           if (c < 0 || (c === 0 && left[pi]! > left[pick]!)) pick = pi;
         }
       }
@@ -198,34 +203,38 @@ function quickPass(
   return cells;
 }
 
-function score(cells: Cells, items: Item[], people: number[], costOf: (i: Item, s: number) => number): number {
+function score(cells: Cells, items: Item[], costOf: (i: number, pi: number) => number): number {
   let total = 0;
   cells.forEach((m, i) => {
     total += (m.size - 1) * COST_SPLIT * items[i]!.q;
-    for (const [pi, q] of m) total += costOf(items[i]!, people[pi]!) * q;
+    for (const [pi, q] of m) total += costOf(i, pi) * q;
   });
   return total;
 }
 
 /** A lower bound: every item whole with its cheapest person. */
-function ideal(items: Item[], people: number[], costOf: (i: Item, s: number) => number): number {
-  return items.reduce((sum, item) => sum + item.q * Math.min(...people.map((s) => costOf(item, s))), 0);
+function ideal(items: Item[], people: number[], costOf: (i: number, pi: number) => number): number {
+  return items.reduce((sum, item, i) => {
+    let best = Number.MAX_SAFE_INTEGER;
+    for (let pi = 0; pi < people.length; pi++) best = Math.min(best, costOf(i, pi));
+    return sum + item.q * best;
+  }, 0);
 }
 
 function transportationLp(
   items: Item[],
   people: number[],
   amounts: number[],
-  costOf: (i: Item, s: number) => number,
+  costOf: (i: number, pi: number) => number,
   stats: AssignStats,
 ): Cells | null {
   const constraints: Record<string, { equal: number }> = {};
   const variables: Record<string, Record<string, number>> = {};
   items.forEach((item, i) => (constraints[`t${i}`] = { equal: item.q }));
   people.forEach((_, pi) => (constraints[`p${pi}`] = { equal: amounts[pi]! }));
-  items.forEach((item, i) =>
-    people.forEach((s, pi) => {
-      variables[`x${i}_${pi}`] = { cost: costOf(item, s), [`t${i}`]: 1, [`p${pi}`]: 1 };
+  items.forEach((_item, i) =>
+    people.forEach((_s, pi) => {
+      variables[`x${i}_${pi}`] = { cost: costOf(i, pi), [`t${i}`]: 1, [`p${pi}`]: 1 };
     }),
   );
   stats.lpSolves++;

@@ -68,8 +68,10 @@ export interface MTicket {
   /** Remaining hours (estimate − spent, 0 when closed). */
   remaining: number;
   remQ: number;
-  /** Rank in the order of DOMAIN.md: priority, due week, id. */
+  /** Rank in the order of DOMAIN.md (see rankTickets), re-ranked among open tickets every week. */
   rank: number;
+  /** Position in natural id order among all tickets (T-9 before T-10). */
+  idOrder: number;
   closed: boolean;
 }
 
@@ -114,24 +116,25 @@ export interface Model {
  * week reorders a client's own work, never its place among other clients'.
  */
 export function rankTickets(tickets: MTicket[]): void {
-  const byId = (a: MTicket, b: MTicket) => a.priority - b.priority || compareIds(a.id, b.id);
-  const byDue = (a: MTicket, b: MTicket) => (a.due ?? Number.MAX_SAFE_INTEGER) - (b.due ?? Number.MAX_SAFE_INTEGER) || compareIds(a.id, b.id);
-  const groups = new Map<string, MTicket[]>();
-  for (const t of tickets) {
-    const key = `${t.client.idx}|${t.priority}`;
+  const byId = (a: MTicket, b: MTicket) => a.priority - b.priority || a.idOrder - b.idOrder;
+  const byDue = (a: MTicket, b: MTicket) => (a.due ?? Number.MAX_SAFE_INTEGER) - (b.due ?? Number.MAX_SAFE_INTEGER) || a.idOrder - b.idOrder;
+  const places = [...tickets].sort(byId);
+  // Only a client's tickets with a due week can move: groups without one keep their places.
+  const groups = new Map<number, MTicket[]>();
+  for (const t of places) {
+    const key = t.client.idx * 8 + t.priority;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = []));
     g.push(t);
   }
   const fillers = new Map<MTicket, MTicket>();
   for (const g of groups.values()) {
-    const places = [...g].sort(byId);
+    if (!g.some((t) => t.due !== null)) continue;
     const order = [...g].sort(byDue);
-    places.forEach((place, i) => fillers.set(place, order[i]!));
+    g.forEach((place, i) => fillers.set(place, order[i]!));
   }
-  const ranked = [...tickets].sort(byId).map((place) => fillers.get(place)!);
   tickets.length = 0;
-  tickets.push(...ranked);
+  for (const place of places) tickets.push(fillers.get(place) ?? place);
 }
 
 /**
@@ -253,9 +256,11 @@ export function buildModel(s: Scenario): Model {
       remaining,
       remQ: floorQ(remaining),
       rank: 0,
+      idOrder: 0,
       closed: t.status === 'closed',
     };
   });
+  [...tickets].sort((a, b) => compareIds(a.id, b.id)).forEach((t, i) => (t.idOrder = i));
   rankTickets(tickets);
   tickets.forEach((t, i) => {
     t.idx = i;
