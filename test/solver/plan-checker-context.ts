@@ -200,6 +200,37 @@ export class CheckContext {
     return places.get(t.id) ?? t.id;
   }
 
+  /**
+   * The least urgent ticket a client needed to claim its level-2 hours of week `week`: its
+   * tickets open at the week's start, in its order (priority, place), each claiming the hours it
+   * had left, until they cover the client's free level-2 hours. A client's target hours may sit
+   * on any of its tickets (DOMAIN.md lets level 2 re-route a client's target among them), so it
+   * is at this ticket's place that the client competed for them.
+   */
+  claimOf(clientId: string, week: number): TicketInput | null {
+    const key = `claim|${clientId}|${week}`;
+    if (this.memos.has(key)) return this.memos.get(key) as TicketInput | null;
+    const prio = (x: TicketInput) => (x.emergency ? 1 : x.priority);
+    const open = (this.ticketsByClient.get(clientId) ?? [])
+      .filter((x) => !x.emergency && x.openedWeek <= week)
+      .map((x) => {
+        let before = 0;
+        for (let v = this.current; v < week; v++) before += this.sum('ticket', x.id, v);
+        return { x, left: this.remaining(x) - before - this.sum('ticket', x.id, week, '*', 'pinned') };
+      })
+      .filter((o) => some(o.left))
+      .sort((a, b) => prio(a.x) - prio(b.x) || naturalCompare(this.placeId(a.x, week), this.placeId(b.x, week)));
+    let need = this.sum('client', clientId, week, 2, 'free');
+    let claim: TicketInput | null = null;
+    for (const o of open) {
+      if (need <= EXACT) break;
+      claim = o.x;
+      need -= o.left;
+    }
+    this.memos.set(key, claim);
+    return claim;
+  }
+
   canWork(staffId: string, t: TicketInput): boolean {
     const s = this.staff.get(staffId);
     return !!s && (!t.skill || (s.skills ?? []).includes(t.skill));
@@ -290,9 +321,7 @@ export class CheckContext {
 
   /** Balance used this week by work within the balance: levels 1, 2, 3 and 5 and logged hours. */
   withinBalance(clientId: string, week: number): number {
-    // Pinned hours are planned before the other levels and take the balance first, whatever
-    // their level (an overage client's pinned hours above its target are level 4).
-    return this.delivered(clientId, week) - this.sum('client', clientId, week, 4, 'free');
+    return this.delivered(clientId, week) - this.sum('client', clientId, week, 4);
   }
 
   /** The client's ideal and level-2 targets, in exact hours and as a quarter-hour band. */

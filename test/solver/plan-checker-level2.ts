@@ -107,15 +107,17 @@ function checkRatePriority(ctx: CheckContext): Violation[] {
       const catchUp = ctx.fixed(a.client, w) + freePart(a) > ctx.targets(a.client).ownHi[w]! + EXACT;
       for (const x of short) {
         if (x === a.client || (!catchUp && !ctx.belowOwnWeek(x, w))) continue;
+        // The client competed for its level-2 hours at the place of its least urgent claim.
+        const claim = ctx.claimOf(a.client, w) ?? low;
         const before = (t: TicketInput) =>
-          t.priority < low.priority || (t.priority === low.priority && naturalCompare(ctx.placeId(t, w), ctx.placeId(low, w)) < 0);
+          t.priority < claim.priority || (t.priority === claim.priority && naturalCompare(ctx.placeId(t, w), ctx.placeId(claim, w)) < 0);
         const higher = ctx.pendingFor(x, a.staff, w).filter(before);
         const key = `${w}|${a.staff}|${low.id}|${x}`;
         if (!higher.length || seen.has(key)) continue;
         seen.add(key);
         out.push({
           rule: 'rate-priority',
-          message: `week ${w}: ${a.staff} worked ${a.client}'s ${low.id} (P${low.priority}) at level 2 while ${targetNote(ctx, x, w)} and its ${ids(higher)} (P${higher[0]!.priority}) waits`,
+          message: `week ${w}: ${a.staff} worked ${a.client}'s ${low.id} (P${low.priority}; its target reached ${claim.id}) at level 2 while ${targetNote(ctx, x, w)} and its ${ids(higher)} (P${higher[0]!.priority}) waits`,
         });
       }
     }

@@ -12,8 +12,12 @@ export function checkLevels(ctx: CheckContext): Violation[] {
 const rank = (ctx: CheckContext, level: number) => ctx.levels.findIndex((l) => LEVEL_OF_POLICY[l] === level);
 /** Level 3 is planned, and before `level`: urgent work within the balance belongs to it. */
 const urgentFirst = (ctx: CheckContext, level: number) => rank(ctx, 3) >= 0 && rank(ctx, 3) < rank(ctx, level);
-/** Balance a prepaid client still has once this week's work within the balance is done. */
-const room = (ctx: CheckContext, c: string, w: number) => ctx.balanceLeft(c, w) - ctx.withinBalance(c, w);
+/**
+ * Balance a prepaid client still has for level 3 once this week's work within the balance is done.
+ * Pinned hours are planned before level 3 and take the balance first, whatever their level (an
+ * overage client's pinned hours above its target are level 4).
+ */
+const room = (ctx: CheckContext, c: string, w: number) => ctx.balanceLeft(c, w) - ctx.withinBalance(c, w) - ctx.sum('client', c, w, 4, 'pinned');
 
 /**
  * The level on a row must match what the work is (pinned rows too: "the level that work would
