@@ -107,10 +107,14 @@ function checkRatePriority(ctx: CheckContext): Violation[] {
       const catchUp = ctx.fixed(a.client, w) + freePart(a) > ctx.targets(a.client).ownHi[w]! + EXACT;
       for (const x of short) {
         if (x === a.client || (!catchUp && !ctx.belowOwnWeek(x, w))) continue;
-        // The client competed for its level-2 hours at the place of its least urgent claim.
-        const claim = ctx.claimOf(a.client, w) ?? low;
-        const before = (t: TicketInput) =>
-          t.priority < claim.priority || (t.priority === claim.priority && naturalCompare(ctx.placeId(t, w), ctx.placeId(claim, w)) < 0);
+        // The row may hold the client's hours for its own ticket or for any claim up to its least
+        // urgent one (a client's target may sit on any of its tickets): it is wrong only where the
+        // waiting ticket comes before both.
+        const ahead = (t: TicketInput, u: TicketInput) =>
+          t.priority < u.priority || (t.priority === u.priority && naturalCompare(ctx.placeId(t, w), ctx.placeId(u, w)) < 0);
+        const lastClaim = ctx.claimOf(a.client, w);
+        const claim = lastClaim && ahead(lastClaim, low) ? lastClaim : low;
+        const before = (t: TicketInput) => ahead(t, claim);
         const higher = ctx.pendingFor(x, a.staff, w).filter(before);
         const key = `${w}|${a.staff}|${low.id}|${x}`;
         if (!higher.length || seen.has(key)) continue;
