@@ -168,9 +168,9 @@ describe.skipIf(!hasBrowser)('dashboard in a browser', () => {
     expect(await dialog.getByTestId('action-effect').innerText()).toMatch(/Quill Books: \+\d+ h of emergency work/);
     await screenshot(manager, 'manager-emergency-effect');
 
-    await expect.poll(() => rollover.innerText(), { timeout: 40_000, interval: 250 }).toBe('4');
+    await expect.poll(() => rollover.innerText(), { timeout: 40_000, interval: 250 }).toBe('36');
     expect(await client.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
-    expect(await client.getByTestId('rollover-sentence').innerText()).toContain('We owe you 4 hours');
+    expect(await client.getByTestId('rollover-sentence').innerText()).toContain('We owe you 36 hours');
     await screenshot(client, 'client-after-emergency');
   }, 120_000);
 

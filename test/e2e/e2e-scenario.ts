@@ -1,7 +1,9 @@
 /**
  * The quarter the browser tests run against. Capacity is tight: pay-as-you-go work fills every
- * hour the prepaid rates leave, so an emergency that takes a whole week leaves Harbor's rate unmet
- * with nobody free to catch up: its rollover owed goes from 0 to 4 hours.
+ * hour the prepaid rates leave. Quill's Q-1 is big enough that, declared an emergency, it takes
+ * every hour to quarter end: Harbor's rate goes unmet with no week left to catch it up (a missed
+ * week is caught up at level 2 when there is one), so its rollover owed goes from 0 to all 36 h
+ * of its balance.
  */
 export const E2E_QUARTER = 'E2E-Q';
 
@@ -20,7 +22,7 @@ export function e2eScenario() {
     ],
     tickets: [
       { id: 'H-1', client: 'harbor', title: 'Booking system upgrade', priority: 2, estimateHours: 40, openedWeek: 0 },
-      { id: 'Q-1', client: 'quill', title: 'Shop checkout failing', priority: 3, estimateHours: 40, openedWeek: 4, skill: 'linux' },
+      { id: 'Q-1', client: 'quill', title: 'Shop checkout failing', priority: 3, estimateHours: 360, openedWeek: 4, skill: 'linux' },
       { id: 'Q-2', client: 'quill', title: 'Newsletter template', priority: 3, estimateHours: 12, openedWeek: 2 },
       { id: 'D-1', client: 'dyno', title: 'Member app rebuild', priority: 3, estimateHours: 500, openedWeek: 0 },
       { id: 'D-2', client: 'dyno', title: 'Oracle export', priority: 2, estimateHours: 6, openedWeek: 3, skill: 'oracle' },
