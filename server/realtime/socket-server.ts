@@ -5,9 +5,7 @@
  * and the connection stays open.
  */
 import type { Server as HttpServer } from 'node:http';
-import pg from 'pg';
 import { Server, type Socket } from 'socket.io';
-import { createAdapter } from '@socket.io/postgres-adapter';
 import { z } from 'zod';
 import type { ClientToServerEvents, ServerToClientEvents, SyncResponse } from '../../shared/socket-events.ts';
 import { userForCookie } from '../auth/sessions.ts';
@@ -16,6 +14,7 @@ import { viewPlan } from '../modules/plans/plan-view.ts';
 import { currentPlan, resolveQuarter } from '../planning/plan-store.ts';
 import type { Services } from '../services.ts';
 import { rooms } from './audiences.ts';
+import { postgresAdapter } from './pg-adapter.ts';
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { viewer: Viewer }>;
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { viewer: Viewer }>;
@@ -37,12 +36,8 @@ export async function startSocketServer(http: HttpServer, s: Services, opts: Liv
     pingInterval: 10_000,
     pingTimeout: 8_000,
   });
-  let pool: pg.Pool | undefined;
-  if (opts.postgresUrl) {
-    pool = new pg.Pool({ connectionString: opts.postgresUrl, max: 3 });
-    pool.on('error', (err) => s.logger.warn({ err }, 'socket adapter pool error'));
-    io.adapter(createAdapter(pool, { errorHandler: (err) => s.logger.warn({ err }, 'socket adapter error') }));
-  }
+  const bus = opts.postgresUrl ? postgresAdapter(opts.postgresUrl, s.logger) : null;
+  if (bus) io.adapter(bus.adapter);
 
   io.use(async (socket, next) => {
     try {
@@ -103,7 +98,7 @@ export async function startSocketServer(http: HttpServer, s: Services, opts: Liv
     async close() {
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      await pool?.end();
+      await bus?.close();
     },
   };
 }
