@@ -135,6 +135,12 @@ export interface TakenBy {
   hours: number;
 }
 
+/** The hours taken by clients a bounded `takenBy` list does not name (it names the few who took most). */
+export interface TakenByRest {
+  hours: number;
+  clients: number;
+}
+
 export type UnplannedCode =
   | 'no-skill'
   | 'on-leave'
@@ -150,7 +156,9 @@ export interface Unplanned {
   code: UnplannedCode;
   /** First and last week the ticket could have been worked. */
   weeks?: [number, number];
+  /** The clients who took most of the hours (at most a few), by level. */
   takenBy?: TakenBy[];
+  takenByRest?: TakenByRest;
 }
 
 export interface ShortfallWeek {
@@ -158,6 +166,7 @@ export interface ShortfallWeek {
   hours: number;
   reason: string;
   takenBy: TakenBy[];
+  takenByRest?: TakenByRest;
 }
 
 /**

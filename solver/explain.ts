@@ -1,15 +1,22 @@
 /**
  * Why hours were not planned, in words a manager can act on, with the facts behind the words
  * (`code`, `weeks`, `takenBy`) so a server can re-word them for a client without naming others.
+ *
+ * Explanations stay complete but bounded: `takenBy` names the few clients who took the most of
+ * the hours (TAKEN_BY_TOP), and `takenByRest` sums up the others, so a plan of 100,000 tickets
+ * does not carry a list of every client on every unplanned ticket. The facts are worked out once
+ * per window (skill node and first week): every ticket of that window shares them.
  */
-import type { Level, PolicyLevel, TakenBy, UnplannedCode } from './contract.ts';
-import { urgentAboveRateTakes } from './rules/urgent-above-rate.ts';
-import type { Row } from './assign.ts';
+import type { Level, PolicyLevel, TakenBy, TakenByRest, UnplannedCode } from './contract.ts';
 import type { EngineResult } from './engine.ts';
 import type { MTicket, Model } from './model.ts';
 import type { Policy } from './policy.ts';
 import { LEVEL_DESCRIPTIONS } from './policy.ts';
 import { hoursOf, tidy } from './quarter-hours.ts';
+import { urgentAboveRateTakes } from './rules/urgent-above-rate.ts';
+
+/** Clients named in a `takenBy` list at most; the rest are summed up in `takenByRest`. */
+export const TAKEN_BY_TOP = 5;
 
 export function weekSpan(from: number, to: number): string {
   return from === to ? `week ${from}` : `weeks ${from}-${to}`;
@@ -26,9 +33,9 @@ const LEVEL_WORDS: Record<Level, [named: string, anonymous: string]> = {
 /**
  * "emergencies for Quill Books (20 h), the locked-in rates of Harbor Dental, Quill Books (16 h)".
  * With `names` null the text names nobody: the viewer's own work is "your higher-priority
- * tickets", everyone else's is described by its kind only.
+ * tickets", everyone else's is described by its kind only. `rest` adds the clients not listed.
  */
-export function describeTakenBy(takenBy: readonly TakenBy[], names: ReadonlyMap<string, string> | null, viewer?: string): string {
+export function describeTakenBy(takenBy: readonly TakenBy[], names: ReadonlyMap<string, string> | null, viewer?: string, rest?: TakenByRest): string {
   const byLevel = new Map<string, { level: Level; own: boolean; clients: TakenBy[]; hours: number }>();
   for (const t of takenBy) {
     const own = names === null && t.client === viewer;
@@ -39,48 +46,71 @@ export function describeTakenBy(takenBy: readonly TakenBy[], names: ReadonlyMap<
     g.hours += t.hours;
   }
   const groups = [...byLevel.values()].sort((a, b) => b.hours - a.hours || a.level - b.level);
-  return groups
-    .map((g) => {
-      const hours = `(${tidy(g.hours)} h)`;
-      if (g.own) return `your higher-priority tickets ${hours}`;
-      const [named, anonymous] = LEVEL_WORDS[g.level];
-      if (names === null) return `${anonymous} ${hours}`;
-      const list = g.clients.sort((a, b) => b.hours - a.hours).map((c) => names.get(c.client) ?? c.client);
-      const shown = list.length > 3 ? `${list.slice(0, 3).join(', ')} and ${list.length - 3} more` : list.join(', ');
-      return `${named} ${shown} ${hours}`;
-    })
-    .join(', ');
+  const parts = groups.map((g) => {
+    const hours = `(${tidy(g.hours)} h)`;
+    if (g.own) return `your higher-priority tickets ${hours}`;
+    const [named, anonymous] = LEVEL_WORDS[g.level];
+    if (names === null) return `${anonymous} ${hours}`;
+    const list = [...g.clients].sort((a, b) => b.hours - a.hours).map((c) => names.get(c.client) ?? c.client);
+    const shown = list.length > 3 ? `${list.slice(0, 3).join(', ')} and ${list.length - 3} more` : list.join(', ');
+    return `${named} ${shown} ${hours}`;
+  });
+  if (rest && rest.hours > 0) {
+    parts.push(names === null ? `other work (${tidy(rest.hours)} h)` : `${rest.clients} more client${rest.clients === 1 ? '' : 's'} (${tidy(rest.hours)} h)`);
+  }
+  return parts.join(', ');
+}
+
+export interface Explanation {
+  code: UnplannedCode;
+  reason: string;
+  weeks?: [number, number];
+  takenBy?: TakenBy[];
+  takenByRest?: TakenByRest;
 }
 
 export interface Explainer {
-  ticket(t: MTicket, unplannedQ: number, plannedQ: number): {
-    code: UnplannedCode;
-    reason: string;
-    weeks?: [number, number];
-    takenBy?: TakenBy[];
-  };
-  /** What took the hours of people able to do skill nodes `nodes` in week `week`. */
-  takenIn(week: number, nodes: readonly number[], exceptClient?: number): TakenBy[];
+  ticket(t: MTicket, unplannedQ: number, plannedQ: number): Explanation;
+  /** What took the hours of people able to do skill nodes `nodes` in week `week` (not counting `exceptClient`). */
+  takenIn(week: number, nodes: readonly number[], exceptClient?: number): { takenBy: TakenBy[]; rest?: TakenByRest };
+}
+
+/** Quarters by (level, client) key, for sums over many people and weeks. */
+class KeySums {
+  readonly m = new Map<number, number>();
+  add(key: number, q: number): void {
+    this.m.set(key, (this.m.get(key) ?? 0) + q);
+  }
+  get keys(): number[] {
+    return [...this.m.keys()];
+  }
+  q(key: number): number {
+    return this.m.get(key) ?? 0;
+  }
 }
 
 export function makeExplainer(model: Model, policy: Policy, engine: EngineResult, finalBalanceQ: Int32Array): Explainer {
   const { W } = model;
   const S = model.staff.length;
-  const names = new Map(model.clients.map((c) => [c.id, c.name]));
-  // usage[w][s]: quarters by (level, client) — what each person's week went to.
-  const usage = Array.from({ length: W }, () => Array.from({ length: S }, () => new Map<number, number>()));
-  const allocatedQ = Array.from({ length: W }, () => new Int32Array(S));
-  const rowsOfTicket = new Map<MTicket, { week: number; row: Row }[]>();
   const C = model.clients.length;
+  const names = new Map(model.clients.map((c) => [c.id, c.name]));
+  // What each person's week went to: (key, quarters) pairs per [week * S + staff].
+  const usage: number[][] = Array.from({ length: W * S }, () => []);
+  const allocatedQ = new Int32Array(W * S);
+  // A ticket's own hours per (week, person), to leave out of what took its hours.
+  const own = new Map<MTicket, { week: number; staff: number; key: number; q: number }[]>();
   for (const wk of engine.weeks) {
     for (const r of wk.rows) {
       const key = r.level * C + r.ticket.client.idx;
-      const m = usage[wk.week]![r.staff]!;
-      m.set(key, (m.get(key) ?? 0) + r.q);
-      allocatedQ[wk.week]![r.staff]! += r.q;
-      let list = rowsOfTicket.get(r.ticket);
-      if (!list) rowsOfTicket.set(r.ticket, (list = []));
-      list.push({ week: wk.week, row: r });
+      const u = usage[wk.week * S + r.staff]!;
+      let i = 0;
+      while (i < u.length && u[i] !== key) i += 2;
+      if (i < u.length) u[i + 1]! += r.q;
+      else u.push(key, r.q);
+      allocatedQ[wk.week * S + r.staff]! += r.q;
+      let list = own.get(r.ticket);
+      if (!list) own.set(r.ticket, (list = []));
+      list.push({ week: wk.week, staff: r.staff, key, q: r.q });
     }
   }
 
@@ -90,32 +120,34 @@ export function makeExplainer(model: Model, policy: Policy, engine: EngineResult
     return set;
   };
 
-  function sumsOver(weeks: readonly number[], people: ReadonlySet<number>, exceptClient?: number): Map<number, number> {
-    const sums = new Map<number, number>();
+  function sumsOver(weeks: readonly number[], people: ReadonlySet<number>, exceptClient?: number): KeySums {
+    const sums = new KeySums(); // key = level * C + client
     for (const w of weeks) {
       for (const s of people) {
-        for (const [key, q] of usage[w]![s]!) {
-          if (key % C === exceptClient) continue;
-          sums.set(key, (sums.get(key) ?? 0) + q);
-        }
+        const u = usage[w * S + s]!;
+        for (let i = 0; i < u.length; i += 2) if (u[i]! % C !== exceptClient) sums.add(u[i]!, u[i + 1]!);
       }
     }
     return sums;
   }
 
-  function takenOver(weeks: readonly number[], people: ReadonlySet<number>, exceptClient?: number): TakenBy[] {
-    return toTakenBy(sumsOver(weeks, people, exceptClient));
-  }
-
-  function toTakenBy(sums: ReadonlyMap<number, number>): TakenBy[] {
-    return [...sums]
-      .filter(([, q]) => q > 0)
-      .map(([key, q]) => ({ level: Math.floor(key / C) as Level, client: model.clients[key % C]!.id, hours: hoursOf(q) }))
+  /** The TAKEN_BY_TOP largest (level, client) amounts, by level, and the rest summed up. */
+  function bounded(keys: readonly number[], q: (key: number) => number): { takenBy: TakenBy[]; rest?: TakenByRest } {
+    const positive = keys.filter((k) => q(k) > 0).sort((a, b) => q(b) - q(a) || a - b);
+    const top = positive.slice(0, TAKEN_BY_TOP);
+    const takenBy = top
+      .map((key) => ({ level: Math.floor(key / C) as Level, client: model.clients[key % C]!.id, hours: hoursOf(q(key)) }))
       .sort((a, b) => a.level - b.level || b.hours - a.hours || (a.client < b.client ? -1 : 1));
+    if (positive.length <= TAKEN_BY_TOP) return { takenBy };
+    const others = positive.slice(TAKEN_BY_TOP);
+    const clients = new Set(others.map((k) => k % C));
+    for (const k of top) clients.delete(k % C);
+    return { takenBy, rest: { hours: hoursOf(others.reduce((h, k) => h + q(k), 0)), clients: clients.size } };
   }
 
-  function takenIn(week: number, nodes: readonly number[], exceptClient?: number): TakenBy[] {
-    return takenOver([week], capableStaff(nodes), exceptClient);
+  function takenIn(week: number, nodes: readonly number[], exceptClient?: number) {
+    const sums = sumsOver([week], capableStaff(nodes), exceptClient);
+    return bounded(sums.keys, (k) => sums.q(k));
   }
 
   // Facts shared by every ticket of a skill node that could start in a given week.
@@ -126,73 +158,28 @@ export function makeExplainer(model: Model, policy: Policy, engine: EngineResult
     freeWeeks: number[];
     fullWeeks: number[];
     /** What the capable people's full weeks (else all weeks) went to. */
-    sums: Map<number, number>;
+    sums: KeySums;
     takenBy: TakenBy[];
+    rest?: TakenByRest;
     described: string;
   }
-  const windows = new Map<string, Window>();
-  function windowOf(node: number, first: number) {
-    const key = `${node}|${first}`;
+  const windows = new Map<number, Window>();
+  function windowOf(node: number, first: number): Window {
+    const key = node * W + first;
     let win = windows.get(key);
     if (!win) {
       const people = capableStaff([node]);
       const range = Array.from({ length: W - first }, (_, i) => first + i);
       let capacity = 0;
       for (const w of range) for (const s of people) capacity += model.staff[s]!.capQ[w]!;
-      const freeWeeks = range.filter((w) => [...people].some((s) => model.staff[s]!.capQ[w]! > allocatedQ[w]![s]!));
+      const freeWeeks = range.filter((w) => [...people].some((s) => model.staff[s]!.capQ[w]! > allocatedQ[w * S + s]!));
       const fullWeeks = range.filter((w) => !freeWeeks.includes(w));
       const sums = sumsOver(fullWeeks.length > 0 ? fullWeeks : range, people);
-      const takenBy = toTakenBy(sums);
-      windows.set(key, (win = { people, range, capacity, freeWeeks, fullWeeks, sums, takenBy, described: describeTakenBy(takenBy, names) }));
+      const { takenBy, rest } = bounded(sums.keys, (k) => sums.q(k));
+      win = { people, range, capacity, freeWeeks, fullWeeks, sums, takenBy, ...(rest ? { rest } : {}), described: describeTakenBy(takenBy, names, undefined, rest) };
+      windows.set(key, win);
     }
     return win;
-  }
-
-  function ticket(t: MTicket, unplannedQ: number, plannedQ: number) {
-    const first = t.startWeek;
-    const weeks: [number, number] = [first, W - 1];
-    const span = weekSpan(first, W - 1);
-    if (unplannedQ === 0) {
-      return { code: 'too-small' as const, reason: 'less than a quarter hour left: too small to plan', weeks };
-    }
-    const win = windowOf(t.skillNode, first);
-    const { people, range, capacity, freeWeeks, fullWeeks } = win;
-    if (t.skill && people.size === 0) {
-      return { code: 'no-skill' as const, reason: `no staff with skill '${t.skill}'`, weeks };
-    }
-    if (capacity === 0) {
-      const who = t.skill ? `everyone with skill '${t.skill}' is` : 'all staff are';
-      return { code: 'on-leave' as const, reason: `${who} on leave or fully booked by logged hours in ${span}`, weeks };
-    }
-    // Which policy level would have planned the rest, and was it switched off?
-    const needed = levelsFor(t, first);
-    if (freeWeeks.length > 0 && !needed.some((l) => policy.levels.includes(l))) {
-      const what = needed.map((l) => LEVEL_DESCRIPTIONS[l]).join(' or ');
-      const overage = t.client.prepaid && needed[0] === 'payg' ? "the client's balance is used up and " : '';
-      return {
-        code: 'policy' as const,
-        reason: `${overage}${what} is left out by policy (policy.levels), although capable staff had free hours in ${weekSpan(freeWeeks[0]!, freeWeeks.at(-1)!)}`,
-        weeks,
-      };
-    }
-    // The ticket's own planned hours did not take anything from it.
-    const weeksUsed = fullWeeks.length > 0 ? fullWeeks : range;
-    const own = (rowsOfTicket.get(t) ?? []).filter(({ week, row }) => weeksUsed.includes(week) && people.has(row.staff));
-    let { takenBy, described } = win;
-    if (own.length > 0) {
-      const sums = new Map(win.sums);
-      for (const { row } of own) {
-        const key = row.level * C + row.ticket.client.idx;
-        sums.set(key, sums.get(key)! - row.q);
-      }
-      takenBy = toTakenBy(sums);
-      described = describeTakenBy(takenBy, names);
-    }
-    const when = fullWeeks.length > 0 ? weekSpan(fullWeeks[0]!, fullWeeks.at(-1)!) : span;
-    const who = t.skill ? `staff with skill '${t.skill}'` : 'all staff';
-    const planned = plannedQ > 0 ? `${tidy(hoursOf(plannedQ))} h planned; ` : '';
-    const reason = takenBy.length > 0 ? `${planned}${when} full: ${who} went to ${described}` : `${planned}${when} full: no capacity left`;
-    return { code: 'capacity' as const, reason, weeks, takenBy };
   }
 
   /** The policy levels that plan a ticket's hours above its client's target (rules/*). */
@@ -202,6 +189,50 @@ export function makeExplainer(model: Model, policy: Policy, engine: EngineResult
     if (!c.prepaid) return ['payg'];
     const overage = finalBalanceQ[c.idx]! <= 0 || Array.from(c.overage.subarray(first)).some((x) => x === 1);
     return overage ? [...urgent, 'payg'] : [...urgent, 'work-ahead'];
+  }
+
+  function ticket(t: MTicket, unplannedQ: number, plannedQ: number): Explanation {
+    const first = t.startWeek;
+    const weeks: [number, number] = [first, W - 1];
+    const span = weekSpan(first, W - 1);
+    if (unplannedQ === 0) {
+      return { code: 'too-small', reason: 'less than a quarter hour left: too small to plan', weeks };
+    }
+    const win = windowOf(t.skillNode, first);
+    const { people, range, capacity, freeWeeks, fullWeeks } = win;
+    if (t.skill && people.size === 0) {
+      return { code: 'no-skill', reason: `no staff with skill '${t.skill}'`, weeks };
+    }
+    if (capacity === 0) {
+      const who = t.skill ? `everyone with skill '${t.skill}' is` : 'all staff are';
+      return { code: 'on-leave', reason: `${who} on leave or fully booked by logged hours in ${span}`, weeks };
+    }
+    // Which policy level would have planned the rest, and was it switched off?
+    const needed = levelsFor(t, first);
+    if (freeWeeks.length > 0 && !needed.some((l) => policy.levels.includes(l))) {
+      const what = needed.map((l) => LEVEL_DESCRIPTIONS[l]).join(' or ');
+      const overage = t.client.prepaid && needed.includes('payg') ? "the client's balance is used up and " : '';
+      return {
+        code: 'policy',
+        reason: `${overage}${what} is left out by policy (policy.levels), although capable staff had free hours in ${weekSpan(freeWeeks[0]!, freeWeeks.at(-1)!)}`,
+        weeks,
+      };
+    }
+    // The ticket's own planned hours did not take anything from it.
+    const weeksUsed = new Set(fullWeeks.length > 0 ? fullWeeks : range);
+    const mine = (own.get(t) ?? []).filter((r) => weeksUsed.has(r.week) && people.has(r.staff));
+    let { takenBy, rest, described } = win;
+    if (mine.length > 0) {
+      const less = new Map<number, number>();
+      for (const r of mine) less.set(r.key, (less.get(r.key) ?? 0) + r.q);
+      ({ takenBy, rest } = bounded(win.sums.keys, (k) => win.sums.q(k) - (less.get(k) ?? 0)));
+      described = describeTakenBy(takenBy, names, undefined, rest);
+    }
+    const when = fullWeeks.length > 0 ? weekSpan(fullWeeks[0]!, fullWeeks.at(-1)!) : span;
+    const who = t.skill ? `staff with skill '${t.skill}'` : 'all staff';
+    const planned = plannedQ > 0 ? `${tidy(hoursOf(plannedQ))} h planned; ` : '';
+    const reason = takenBy.length > 0 ? `${planned}${when} full: ${who} went to ${described}` : `${planned}${when} full: no capacity left`;
+    return { code: 'capacity', reason, weeks, takenBy, ...(rest ? { takenByRest: rest } : {}) };
   }
 
   return { ticket, takenIn };

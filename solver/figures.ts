@@ -7,21 +7,26 @@ import type { EngineResult } from './engine.ts';
 import { describeTakenBy, makeExplainer } from './explain.ts';
 import type { MClient, Model } from './model.ts';
 import type { Policy } from './policy.ts';
-import { compareIds, floorQ, hoursOf, tidy } from './quarter-hours.ts';
+import { floorQ, hoursOf, tidy } from './quarter-hours.ts';
 
 export function buildPlan(model: Model, policy: Policy, engine: EngineResult): Omit<Plan, 'stats'> {
   const { W, current } = model;
   const names = new Map(model.clients.map((c) => [c.id, c.name]));
 
   // Allocations: one row per (week, staff, ticket, level); a row holding pinned hours says so.
-  const merged = new Map<string, Allocation & { q: number; pinnedQ: number }>();
+  // Keyed by numbers (week, person, ticket, level) and sorted by them: staff are indexed in natural
+  // id order, tickets carry theirs, so no id string is compared or built.
+  const T = model.tickets.length;
+  const S = model.staff.length;
+  const merged = new Map<number, Allocation & { q: number; pinnedQ: number; order: number }>();
   const plannedQ = new Int32Array(model.tickets.length);
   const ticketWeeks = model.tickets.map(() => ({ first: -1, last: -1, byStaff: new Map<number, number>() }));
   const allocatedQ = Array.from({ length: W }, () => new Int32Array(model.staff.length));
   const byLevelQ = Array.from({ length: W }, () => [0, 0, 0, 0, 0]);
   for (const wk of engine.weeks) {
     for (const r of wk.rows) {
-      const key = `${wk.week}|${r.staff}|${r.ticket.idx}|${r.level}`;
+      const order = ((wk.week * S + r.staff) * T + r.ticket.idOrder) * 8 + r.level;
+      const key = order;
       const e = merged.get(key);
       if (e) {
         e.q += r.q;
@@ -36,6 +41,7 @@ export function buildPlan(model: Model, policy: Policy, engine: EngineResult): O
           level: r.level,
           q: r.q,
           pinnedQ: r.pinned ? r.q : 0,
+          order,
         });
       }
       plannedQ[r.ticket.idx]! += r.q;
@@ -48,15 +54,15 @@ export function buildPlan(model: Model, policy: Policy, engine: EngineResult): O
     }
   }
   const allocations: Allocation[] = [...merged.values()]
-    .map(({ q, pinnedQ, ...a }) => {
+    .sort((a, b) => a.order - b.order)
+    .map(({ q, pinnedQ, order: _order, ...a }) => {
       const row: Allocation = { ...a, hours: hoursOf(q) };
       if (pinnedQ > 0) {
         row.pinned = true;
         if (pinnedQ < q) row.pinnedHours = hoursOf(pinnedQ);
       }
       return row;
-    })
-    .sort((a, b) => a.week - b.week || compareIds(a.staff, b.staff) || compareIds(a.ticket, b.ticket) || a.level - b.level);
+    });
 
   // Final balance left, for explanations.
   const finalBalanceQ = new Int32Array(model.clients.length);
@@ -90,8 +96,9 @@ export function buildPlan(model: Model, policy: Policy, engine: EngineResult): O
       unplanned.push({ ticket: t.id, client: t.client.id, hours: left, ...why });
     }
   }
-  tickets.sort((a, b) => compareIds(a.id, b.id));
-  unplanned.sort((a, b) => compareIds(a.ticket, b.ticket));
+  const idOrder = new Map(model.tickets.map((t) => [t.id, t.idOrder]));
+  tickets.sort((a, b) => idOrder.get(a.id)! - idOrder.get(b.id)!);
+  unplanned.sort((a, b) => idOrder.get(a.ticket)! - idOrder.get(b.ticket)!);
 
   const unplannedOf = new Map<string, Unplanned[]>();
   for (const u of unplanned) {
@@ -196,15 +203,15 @@ function clientFigures(
     if (m.client !== c.idx) continue;
     const missedQ = engine.rateTargetQ[c.idx * W + m.week]! - engine.deliveredQ[c.idx * W + m.week]!;
     if (missedQ <= 0) continue;
-    const takenBy = explainer.takenIn(m.week, m.nodes, c.idx);
+    const { takenBy, rest } = explainer.takenIn(m.week, m.nodes, c.idx);
     const noSkill = m.nodes.filter((k) => k > 0 && model.staffByNode[k]!.length === 0).map((k) => model.skillNodes[k]!);
     const reason =
       takenBy.length > 0
-        ? `capacity went to ${describeTakenBy(takenBy, names)}`
+        ? `capacity went to ${describeTakenBy(takenBy, names, undefined, rest)}`
         : noSkill.length > 0
           ? `no staff with skill ${noSkill.map((k) => `'${k}'`).join(', ')}`
           : 'no staff available (leave)';
-    shortfallWeeks.push({ week: m.week, hours: hoursOf(missedQ), reason, takenBy });
+    shortfallWeeks.push({ week: m.week, hours: hoursOf(missedQ), reason, takenBy, ...(rest ? { takenByRest: rest } : {}) });
   }
 
   return {
