@@ -18,6 +18,8 @@ export const User = defineEntity({
     clientId: p.string().nullable(),
     staffId: p.string().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
+    /** A manager disabled the account: it cannot sign in (migration 0006). */
+    disabledAt: p.datetime().nullable(),
     version: p.integer().version(),
   },
 });

@@ -13,12 +13,14 @@ import { Migration0001Initial } from './migrations/0001-initial.ts';
 import { Migration0003ClosedQuartersReadOnly } from './migrations/0003-closed-quarters-read-only.ts';
 import { Migration0004SocketIo } from './migrations/0004-socket-io.ts';
 import { Migration0005Pins } from './migrations/0005-pins.ts';
+import { Migration0006Access } from './migrations/0006-access.ts';
 
 export const MIGRATIONS = [
   { name: '0001-initial', class: Migration0001Initial },
   { name: '0003-closed-quarters-read-only', class: Migration0003ClosedQuartersReadOnly },
   { name: '0004-socket-io', class: Migration0004SocketIo },
   { name: '0005-pins', class: Migration0005Pins },
+  { name: '0006-access', class: Migration0006Access },
 ];
 
 export interface Database {

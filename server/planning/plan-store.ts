@@ -51,8 +51,8 @@ export async function currentPlan(em: EntityManager, quarter: Quarter): Promise<
 
 /**
  * Commits a plan solved from `dataRevision` as the quarter's current plan, in one transaction
- * with its allocations. A plan older than the current one is dropped (returns null). Only the
- * latest `keep` versions of the quarter are kept.
+ * with its allocations and the staff-ticket pairs it plans. A plan older than the current one is
+ * dropped (returns null). Only the latest `keep` versions of the quarter are kept.
  */
 export async function commitPlan(
   em: EntityManager,
@@ -77,6 +77,12 @@ export async function commitPlan(
         AllocationRecord,
         plan.allocations.map((a) => ({ planId: rec.id, week: a.week, staffId: a.staff, clientId: a.client, ticketId: a.ticket, hours: a.hours, level: a.level })),
       );
+      // Who was planned on what stays known when this version is pruned: staff log hours on
+      // any ticket a version of this quarter planned them on (modules/tickets/ticket-access.ts).
+      await tx.execute('insert into staff_tickets (staff_id, ticket_id, quarter_id) select distinct staff_id, ticket_id, ? from allocations where plan_id = ? on conflict do nothing', [
+        quarterId,
+        rec.id,
+      ]);
     }
     // Plain SQL: pointing at a new plan must not bump the quarter's optimistic-lock version.
     await tx.execute('update quarters set current_plan_id = ? where id = ?', [rec.id, quarterId]);

@@ -115,7 +115,6 @@ describe.each(await dbTargets())('time entries on %s', (target) => {
       [{ ...ok, date: '2026-12-28' }, 'date', 'after quarter 2026-Q4 ends'],
       [{ ...ok, date: '13/10/2026' }, 'date'],
       [{ ...ok, date: '2026-10-13', week: 1 }, 'week', 'is in week 2'],
-      [{ ...ok, ticketId: 'NOPE' }, 'ticketId', 'unknown ticket'],
       [{ ...ok, note: 'x'.repeat(2001) }, 'note'],
       [{ ...ok, color: 'red' }, 'color'],
       [[ok], 'body'],
@@ -127,6 +126,10 @@ describe.each(await dbTargets())('time entries on %s', (target) => {
       expect(r.body.error.details[0].field, JSON.stringify(body).slice(0, 80)).toBe(field);
       if (text) expect(r.body.error.message).toContain(text);
     }
+    // A manager is told which field is wrong; staff get 404 for any ticket not theirs (test/security/staff-access).
+    const unknown = await manager.post('/api/time-entries', { ...ok, staffId: 'ana', ticketId: 'NOPE' });
+    expect([unknown.status, unknown.body.error.details[0].field, unknown.body.error.message]).toEqual([400, 'ticketId', 'ticketId: unknown ticket "NOPE"']);
+    expect((await ana.post('/api/time-entries', { ...ok, ticketId: 'NOPE' })).status).toBe(404);
     const notJson = await ana.post('/api/time-entries', '{"ticketId": "A-1",', { 'content-type': 'application/json' });
     expect(notJson.status).toBe(400);
     expect(notJson.body.error.code).toBe('invalid_json');
@@ -190,6 +193,7 @@ describe.each(await dbTargets())('time entries on %s', (target) => {
       tickets: [{ id: 'N-1', client: 'acme', title: 'Next', priority: 3, estimateHours: 8, openedWeek: 0 }],
     };
     expect((await manager.post('/api/quarters/2027-Q1/import', scenario)).status).toBe(200);
+    await t.settle();
     const noWeek = await ana.post('/api/time-entries', { ticketId: 'N-1', hours: 1, date: '2027-01-05' });
     expect(noWeek.status).toBe(400);
     expect(noWeek.body.error.message).toContain('week: is required: quarter 2027-Q1 has no start date');

@@ -77,6 +77,18 @@ export async function logTime(t: TestApp, e: { staffId: string; ticketId: string
   await em.flush();
 }
 
+/**
+ * The tickets a person was planned on in any plan version of the quarter kept so far: with their
+ * pins and time entries, what a staff user may read and log on (server/modules/tickets/ticket-access.ts).
+ */
+export async function everPlanned(manager: ApiClient, staffId: string, quarter = QUARTER): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const { version } of (await manager.get(`/api/plans?quarter=${quarter}`)).body.versions as { version: number }[]) {
+    for (const a of (await manager.get(`/api/plans/${version}`)).body.allocations as { staff: string; ticket: string }[]) if (a.staff === staffId) ids.add(a.ticket);
+  }
+  return [...ids].sort();
+}
+
 /** Records the events of one name from now on. */
 export function recordEvents<K extends EventName>(t: TestApp, name: K): { events: DomainEvents[K][]; stop: () => void } {
   const events: DomainEvents[K][] = [];

@@ -2,8 +2,9 @@
  * Time entries: hours worked on a ticket. They are the source of a ticket's spent hours and a
  * client's used hours (see scenario-io), so every change re-plans the entry's quarter.
  *
- * Who may do what (DOMAIN.md): staff log and see their own hours; managers everything; a client
- * reads its own client's entries, without who worked them, and never learns of anyone else's.
+ * Who may do what (DOMAIN.md): staff log and see their own hours, on the tickets behind their own
+ * work; managers everything; a client reads its own client's entries, without who worked them, and
+ * never learns of anyone else's.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../auth/viewer.ts';
@@ -11,6 +12,7 @@ import { Quarter, Staff, Ticket, TimeEntry } from '../../db/entities.ts';
 import { badRequest, conflict, forbidden, notFound, validationError } from '../../errors.ts';
 import type { EventBus } from '../../events.ts';
 import type { WriteContext } from '../../store.ts';
+import { canRead } from '../tickets/ticket-access.ts';
 import { entryWeek } from './entry-week.ts';
 
 export interface EntryInput {
@@ -90,9 +92,14 @@ export async function getEntry(em: EntityManager, v: Viewer, id: number): Promis
 
 const fieldError = (field: string, message: string) => validationError([{ field, message }]);
 
-/** The ticket an entry goes on, in a quarter that is still open. */
-async function openTicket(tx: EntityManager, ticketId: string): Promise<{ ticket: Ticket; quarter: Quarter }> {
+/**
+ * The ticket an entry goes on, in a quarter that is still open. Staff log only on the tickets
+ * behind their own work (ticket-access.ts): any other ticket answers exactly as one that does not
+ * exist, before anything else is said about it.
+ */
+async function openTicket(tx: EntityManager, v: Viewer, ticketId: string): Promise<{ ticket: Ticket; quarter: Quarter }> {
   const ticket = await tx.findOne(Ticket, { id: ticketId });
+  if (v.role === 'staff' && (!ticket || !(await canRead(tx, v, ticket)))) throw notFound(`Ticket ${ticketId}`);
   if (!ticket) throw fieldError('ticketId', `unknown ticket "${ticketId}"`);
   const quarter = await tx.findOneOrFail(Quarter, { id: ticket.quarterId });
   if (quarter.closedAt) throw fieldError('ticketId', `ticket ${ticketId} is in quarter ${quarter.id}, which is closed: hours can no longer be logged there`);
@@ -117,7 +124,7 @@ async function knownStaff(tx: EntityManager, staffId: string | undefined): Promi
 export async function createEntry(w: WriteContext, events: EventBus, v: Viewer, body: EntryInput): Promise<TimeEntry> {
   const { tx } = w;
   const staffId = await knownStaff(tx, staffFor(v, body.staffId));
-  const { ticket, quarter } = await openTicket(tx, body.ticketId);
+  const { ticket, quarter } = await openTicket(tx, v, body.ticketId);
   const when = entryWeek(quarter, body);
   if ('issue' in when) throw validationError([when.issue]);
   const e = tx.create(TimeEntry, {
@@ -144,7 +151,7 @@ export async function updateEntry(w: WriteContext, events: EventBus, v: Viewer, 
   const oldQuarter = await editableQuarter(tx, v, e, body.version);
   const before = publicEntry(e, v);
 
-  const { ticket, quarter } = body.ticketId !== undefined ? await openTicket(tx, body.ticketId) : { ticket: null, quarter: oldQuarter };
+  const { ticket, quarter } = body.ticketId !== undefined ? await openTicket(tx, v, body.ticketId) : { ticket: null, quarter: oldQuarter };
   if (body.staffId !== undefined) e.staffId = await knownStaff(tx, staffId);
   // A new date or week, or a ticket in another quarter, places the entry again. Moved without a
   // new date, its own date places it in the new quarter (its week, where there are no dates).
