@@ -93,10 +93,10 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
   }
 
   for (let w = current; w < W; w++) {
-    const open: MTicket[] = tickets.filter((t) => t.startWeek <= w && remQ[t.idx]! > 0);
     // Due weeks reorder a client's own open work of one priority: ranked afresh every week, so a
     // ticket done with takes its due week's place out of the order.
-    rankTickets(open);
+    const open: MTicket[] = model.byPlace.filter((t) => t.startWeek <= w && remQ[t.idx]! > 0);
+    rankTickets(open, true);
     open.forEach((t, i) => (t.rank = i));
     const flow = new WeekFlow(model, w, rules.length);
     const weekQ = new Int32Array(C);

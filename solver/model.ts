@@ -93,6 +93,8 @@ export interface MPin {
 
 export interface Model {
   quarterId: string;
+  /** Tickets by priority, then natural id order: the places of DOMAIN.md's order (rankTickets). */
+  byPlace: MTicket[];
   startDate: string | undefined;
   W: number;
   current: number;
@@ -115,10 +117,10 @@ export interface Model {
  * everyone's, and fill those places in due-week order (earlier due week first, then id): a due
  * week reorders a client's own work, never its place among other clients'.
  */
-export function rankTickets(tickets: MTicket[]): void {
+export function rankTickets(tickets: MTicket[], inPlaceOrder = false): void {
   const byId = (a: MTicket, b: MTicket) => a.priority - b.priority || a.idOrder - b.idOrder;
   const byDue = (a: MTicket, b: MTicket) => (a.due ?? Number.MAX_SAFE_INTEGER) - (b.due ?? Number.MAX_SAFE_INTEGER) || a.idOrder - b.idOrder;
-  const places = [...tickets].sort(byId);
+  const places = inPlaceOrder ? [...tickets] : [...tickets].sort(byId);
   // Only a client's tickets with a due week can move: groups without one keep their places.
   const groups = new Map<number, MTicket[]>();
   for (const t of places) {
@@ -307,6 +309,7 @@ export function buildModel(s: Scenario): Model {
   }
 
   return {
+    byPlace: [...tickets].sort((a, b) => a.priority - b.priority || a.idOrder - b.idOrder),
     quarterId: s.quarter.id,
     startDate: s.quarter.startDate,
     W,
