@@ -56,7 +56,8 @@ export function describeTakenBy(takenBy: readonly TakenBy[], names: ReadonlyMap<
     return `${named} ${shown} ${hours}`;
   });
   if (rest && rest.hours > 0) {
-    parts.push(names === null ? `other work (${tidy(rest.hours)} h)` : `${rest.clients} more client${rest.clients === 1 ? '' : 's'} (${tidy(rest.hours)} h)`);
+    const who = rest.clients > 0 ? `${rest.clients} more client${rest.clients === 1 ? '' : 's'}` : 'more of their work';
+    parts.push(names === null ? `other work (${tidy(rest.hours)} h)` : `${who} (${tidy(rest.hours)} h)`);
   }
   return parts.join(', ');
 }
@@ -81,12 +82,29 @@ class KeySums {
   add(key: number, q: number): void {
     this.m.set(key, (this.m.get(key) ?? 0) + q);
   }
-  get keys(): number[] {
-    return [...this.m.keys()];
+}
+
+/** Sums ranked once (most quarters first, then the lower key), to bound them cheaply many times. */
+interface Ranked {
+  keys: number[];
+  qs: number[];
+  total: number;
+  /** Positive keys per client, and how many clients have any. */
+  perClient: Map<number, number[]>;
+}
+
+function rank(sums: KeySums, C: number): Ranked {
+  const entries = [...sums.m].filter(([, q]) => q > 0).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const perClient = new Map<number, number[]>();
+  let total = 0;
+  for (const [k, q] of entries) {
+    total += q;
+    const c = k % C;
+    const list = perClient.get(c);
+    if (list) list.push(k);
+    else perClient.set(c, [k]);
   }
-  q(key: number): number {
-    return this.m.get(key) ?? 0;
-  }
+  return { keys: entries.map((e) => e[0]), qs: entries.map((e) => e[1]), total, perClient };
 }
 
 export function makeExplainer(model: Model, policy: Policy, engine: EngineResult, finalBalanceQ: Int32Array): Explainer {
@@ -131,23 +149,45 @@ export function makeExplainer(model: Model, policy: Policy, engine: EngineResult
     return sums;
   }
 
-  /** The TAKEN_BY_TOP largest (level, client) amounts, by level, and the rest summed up. */
-  function bounded(keys: readonly number[], q: (key: number) => number): { takenBy: TakenBy[]; rest?: TakenByRest } {
-    const positive = keys.filter((k) => q(k) > 0).sort((a, b) => q(b) - q(a) || a - b);
-    const top = positive.slice(0, TAKEN_BY_TOP);
+  /**
+   * The TAKEN_BY_TOP largest (level, client) amounts, by level, and the rest summed up; `less`
+   * takes a ticket's own hours off (they are a few keys of its own client).
+   */
+  function bounded(r: Ranked, less?: ReadonlyMap<number, number>): { takenBy: TakenBy[]; rest?: TakenByRest } {
+    const top: { key: number; q: number }[] = [];
+    for (let i = 0; i < r.keys.length; i++) {
+      // Amounts only go down with `less`: nothing further down the ranking can beat a full top.
+      if (top.length === TAKEN_BY_TOP && r.qs[i]! < top[TAKEN_BY_TOP - 1]!.q) break;
+      const key = r.keys[i]!;
+      const q = r.qs[i]! - (less?.get(key) ?? 0);
+      if (q <= 0) continue;
+      let at = top.length;
+      while (at > 0 && (top[at - 1]!.q < q || (top[at - 1]!.q === q && top[at - 1]!.key > key))) at--;
+      if (at < TAKEN_BY_TOP) {
+        top.splice(at, 0, { key, q });
+        if (top.length > TAKEN_BY_TOP) top.pop();
+      }
+    }
     const takenBy = top
-      .map((key) => ({ level: Math.floor(key / C) as Level, client: model.clients[key % C]!.id, hours: hoursOf(q(key)) }))
+      .map(({ key, q }) => ({ level: Math.floor(key / C) as Level, client: model.clients[key % C]!.id, hours: hoursOf(q) }))
       .sort((a, b) => a.level - b.level || b.hours - a.hours || (a.client < b.client ? -1 : 1));
-    if (positive.length <= TAKEN_BY_TOP) return { takenBy };
-    const others = positive.slice(TAKEN_BY_TOP);
-    const clients = new Set(others.map((k) => k % C));
-    for (const k of top) clients.delete(k % C);
-    return { takenBy, rest: { hours: hoursOf(others.reduce((h, k) => h + q(k), 0)), clients: clients.size } };
+    let clients = r.perClient.size;
+    let total = r.total;
+    if (less) {
+      for (const v of less.values()) total -= v;
+      for (const c of new Set([...less.keys()].map((k) => k % C))) {
+        const keys = r.perClient.get(c);
+        if (keys && keys.every((k) => r.qs[r.keys.indexOf(k)]! - (less.get(k) ?? 0) <= 0)) clients--;
+      }
+    }
+    const topSum = top.reduce((h, x) => h + x.q, 0);
+    clients -= new Set(top.map((x) => x.key % C)).size;
+    if (total - topSum <= 0) return { takenBy };
+    return { takenBy, rest: { hours: hoursOf(total - topSum), clients: Math.max(0, clients) } };
   }
 
   function takenIn(week: number, nodes: readonly number[], exceptClient?: number) {
-    const sums = sumsOver([week], capableStaff(nodes), exceptClient);
-    return bounded(sums.keys, (k) => sums.q(k));
+    return bounded(rank(sumsOver([week], capableStaff(nodes), exceptClient), C));
   }
 
   // Facts shared by every ticket of a skill node that could start in a given week.
@@ -158,7 +198,7 @@ export function makeExplainer(model: Model, policy: Policy, engine: EngineResult
     freeWeeks: number[];
     fullWeeks: number[];
     /** What the capable people's full weeks (else all weeks) went to. */
-    sums: KeySums;
+    sums: Ranked;
     takenBy: TakenBy[];
     rest?: TakenByRest;
     described: string;
@@ -174,8 +214,8 @@ export function makeExplainer(model: Model, policy: Policy, engine: EngineResult
       for (const w of range) for (const s of people) capacity += model.staff[s]!.capQ[w]!;
       const freeWeeks = range.filter((w) => [...people].some((s) => model.staff[s]!.capQ[w]! > allocatedQ[w * S + s]!));
       const fullWeeks = range.filter((w) => !freeWeeks.includes(w));
-      const sums = sumsOver(fullWeeks.length > 0 ? fullWeeks : range, people);
-      const { takenBy, rest } = bounded(sums.keys, (k) => sums.q(k));
+      const sums = rank(sumsOver(fullWeeks.length > 0 ? fullWeeks : range, people), C);
+      const { takenBy, rest } = bounded(sums);
       win = { people, range, capacity, freeWeeks, fullWeeks, sums, takenBy, ...(rest ? { rest } : {}), described: describeTakenBy(takenBy, names, undefined, rest) };
       windows.set(key, win);
     }
@@ -225,7 +265,7 @@ export function makeExplainer(model: Model, policy: Policy, engine: EngineResult
     if (mine.length > 0) {
       const less = new Map<number, number>();
       for (const r of mine) less.set(r.key, (less.get(r.key) ?? 0) + r.q);
-      ({ takenBy, rest } = bounded(win.sums.keys, (k) => win.sums.q(k) - (less.get(k) ?? 0)));
+      ({ takenBy, rest } = bounded(win.sums, less));
       described = describeTakenBy(takenBy, names, undefined, rest);
     }
     const when = fullWeeks.length > 0 ? weekSpan(fullWeeks[0]!, fullWeeks.at(-1)!) : span;

@@ -72,6 +72,8 @@ export interface MTicket {
   rank: number;
   /** Position in natural id order among all tickets (T-9 before T-10). */
   idOrder: number;
+  /** Some ticket of the same client and priority has a due week (so due weeks may reorder them). */
+  dueGroup: boolean;
   closed: boolean;
 }
 
@@ -124,6 +126,7 @@ export function rankTickets(tickets: MTicket[], inPlaceOrder = false): void {
   // Only a client's tickets with a due week can move: groups without one keep their places.
   const groups = new Map<number, MTicket[]>();
   for (const t of places) {
+    if (!t.dueGroup) continue;
     const key = t.client.idx * 8 + t.priority;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = []));
@@ -131,7 +134,6 @@ export function rankTickets(tickets: MTicket[], inPlaceOrder = false): void {
   }
   const fillers = new Map<MTicket, MTicket>();
   for (const g of groups.values()) {
-    if (!g.some((t) => t.due !== null)) continue;
     const order = [...g].sort(byDue);
     g.forEach((place, i) => fillers.set(place, order[i]!));
   }
@@ -259,10 +261,13 @@ export function buildModel(s: Scenario): Model {
       remQ: floorQ(remaining),
       rank: 0,
       idOrder: 0,
+      dueGroup: false,
       closed: t.status === 'closed',
     };
   });
   [...tickets].sort((a, b) => compareIds(a.id, b.id)).forEach((t, i) => (t.idOrder = i));
+  const dueGroups = new Set(tickets.filter((t) => t.due !== null).map((t) => t.client.idx * 8 + t.priority));
+  for (const t of tickets) t.dueGroup = dueGroups.has(t.client.idx * 8 + t.priority);
   rankTickets(tickets);
   tickets.forEach((t, i) => {
     t.idx = i;

@@ -170,6 +170,18 @@ function repairRound(ctx: WeekContext, nodes: WorkNode[]): boolean {
       }
       return rank;
     };
+    // Nothing to repair unless a ticket short of its hours outranks one that has target hours.
+    const firstShort = (j: number) => {
+      const n = nodes[j]!;
+      let left = flow.workFlow(j);
+      for (let i = 0; i < n.tickets.length; i++) {
+        if (left < n.q[i]!) return n.tickets[i]!.rank;
+        left -= n.q[i]!;
+      }
+      return Number.MAX_SAFE_INTEGER;
+    };
+    const worstServed = Math.max(...js.map(lowestServed));
+    if (Math.min(...js.map(firstShort)) > worstServed) continue;
     const tried = new Set<number>();
     const tickets = js.flatMap((j) => nodes[j]!.tickets.map((t, i) => ({ t, j, q: nodes[j]!.q[i]! }))).sort((a, b) => a.t.rank - b.t.rank);
     for (const { t, j, q } of tickets) {
