@@ -44,7 +44,7 @@ export interface AssignStats {
 const solver = lp as unknown as SolverAPI;
 
 /** Largest group (tickets × people) handed to the LP; beyond it the quick pass stands. */
-const LP_MAX_CELLS = 40;
+const LP_MAX_CELLS = 24;
 const COST_SAME_PERSON = 0;
 const COST_CLIENT_PERSON = 1;
 const COST_OTHER = 3;
