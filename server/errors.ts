@@ -1,7 +1,8 @@
 /**
  * A small catalogue of typed errors and the one handler that answers every failure with
- * `{ "error": { "code", "message", "details" } }`. Internals never leak: unexpected errors are
- * logged with their stack and answered as a plain 500.
+ * `{ "error": { "code", "message", "details" } }`. Internals never leak: a database that cannot be
+ * reached is a 503 `database_unavailable`; other unexpected errors are logged with their stack and
+ * answered as a plain 500.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { OptimisticLockError, UniqueConstraintViolationException, ForeignKeyConstraintViolationException } from '@mikro-orm/core';
@@ -31,6 +32,29 @@ export const unauthenticated = () => new AppError(401, 'unauthenticated', 'Sign 
 export const forbidden = (message = 'Your role cannot do this.') => new AppError(403, 'forbidden', message);
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found.`);
 export const conflict = (message: string, details?: unknown) => new AppError(409, 'conflict', message, details);
+export const databaseUnavailable = () =>
+  new AppError(503, 'database_unavailable', 'The database is not answering just now (restarting, or its connections were cut). Try again in a few seconds.');
+
+/** Node's codes for a connection that could not be made or was cut. */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** pg's messages for a client whose connection ended, and knex's when no connection could be had in time. */
+const CONNECTION_MESSAGES = /Connection terminated|not queryable|Timeout acquiring a connection/;
+
+/**
+ * Whether an error says the database cannot be reached, not that a query was wrong: PostgreSQL's
+ * connection and shutdown classes (08xxx, 57P0x, too many connections), any error that ended the
+ * session (FATAL), a socket error. MikroORM wraps driver errors and copies their fields; AggregateError
+ * (one per address tried) and `cause` chains are looked through.
+ */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 4) return false;
+  const e = err as { code?: unknown; severity?: unknown; message?: unknown; name?: unknown; previous?: unknown; cause?: unknown; errors?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (code.startsWith('08') || code.startsWith('57P') || code === '53300' || CONNECTION_CODES.has(code)) return true;
+  if (e.severity === 'FATAL' || e.severity === 'PANIC' || e.name === 'KnexTimeoutError') return true;
+  if (typeof e.message === 'string' && CONNECTION_MESSAGES.test(e.message)) return true;
+  return [e.previous, e.cause, ...(Array.isArray(e.errors) ? e.errors : [])].some((inner) => isDatabaseUnavailable(inner, depth + 1));
+}
 
 /** The path of a zod issue as a field name: `tickets[2].priority`. */
 export function fieldOf(path: readonly PropertyKey[]): string {
@@ -66,8 +90,11 @@ export const notFoundRoute: RequestHandler = (req, _res, next) => next(new AppEr
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const error = toAppError(err);
-    if (error.status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    // A database blip is an expected fault, not a bug: one line, no stack.
+    if (error.code === 'database_unavailable') logger.warn({ method: req.method, path: req.path, cause: (err as Error)?.message }, 'request failed: database unavailable');
+    else if (error.status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
     if (res.headersSent) return;
+    if (error.status === 503) res.set('Retry-After', '5');
     res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details ?? null } });
   };
 }
@@ -94,5 +121,6 @@ function toAppError(err: unknown): AppError {
   if (e?.type === 'entity.too.large') return new AppError(413, 'too_large', 'The request body is too large.');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new AppError(415, 'unsupported_encoding', 'Send the body as UTF-8.');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) return new AppError(e.status, 'bad_request', e.message ?? 'Bad request.');
+  if (isDatabaseUnavailable(err)) return databaseUnavailable();
   return new AppError(500, 'internal', 'Something went wrong on our side. Try again; if it keeps failing, tell your administrator the time it happened.');
 }
