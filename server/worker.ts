@@ -3,9 +3,9 @@
  * shared with the API instances, and sends the resulting events to their sockets through
  * PostgreSQL. Add as many as the load needs; each quarter is still solved by one at a time.
  */
-import pg from 'pg';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/orm.ts';
+import { faultTolerantPool } from './db/pg-pool.ts';
 import { EventBus } from './events.ts';
 import { createLogger } from './logger.ts';
 import { exitOnSignals } from './shutdown.ts';
@@ -24,7 +24,7 @@ if (!config.DATABASE_URL) {
 const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, logger, poolMax: 4 });
 const events = new EventBus();
 const pool = new SolverPool(1, config.SOLVE_TIMEOUT_MS, config.SOLVER_DELAY_MS);
-const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
+const pgPool = faultTolerantPool({ connectionString: config.DATABASE_URL, max: 2, application_name: 'hourglass-worker-events' }, logger, 'worker events');
 const stopPublisher = startPublisher(events, new PostgresEmitter(pgPool, (err) => logger.warn({ err }, 'could not send an event to the sockets')), logger);
 const replanner = new QueueReplanner({ orm: db.orm, pool, events, logger, planHistory: config.PLAN_HISTORY }, { connectionString: config.DATABASE_URL, work: true, debounceMs: config.REPLAN_DEBOUNCE_MS, expireInSeconds: config.JOB_EXPIRE_SECONDS });
 await replanner.start();

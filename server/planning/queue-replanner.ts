@@ -3,20 +3,29 @@
  * - the queue is "stately" with the quarter as singleton key: at most one job waiting and one
  *   running per quarter across every instance, so a burst of changes collapses into one job and
  *   one quarter is solved by one worker at a time;
- * - a job whose worker dies expires and is retried; committing a plan is idempotent per data
- *   revision (plan-store.commitPlan), so a retried job still yields exactly one new version;
+ * - a job whose worker dies is retried: at once when a process starts again on its host, else
+ *   when it expires, JOB_EXPIRE_SECONDS after the last heartbeat of its worker (job-worker.ts);
+ *   committing a plan is idempotent per data revision (plan-store.commitPlan), so a retried job
+ *   still yields exactly one new version;
+ * - the database may go away (restart, connections cut): a change that could not be queued is
+ *   queued again when it answers, and nothing here ends the process;
  * - pg-boss polls every 500 ms at best, so the worker in this process is woken directly when a
  *   change lands here.
  */
+import type pg from 'pg';
 import { PgBoss } from './pg-boss.ts';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { faultTolerantPool } from '../db/pg-pool.ts';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../logger.ts';
+import { JobWorker } from './job-worker.ts';
 import { QuietWindow, staleQuarters } from './quiet-window.ts';
 import { replanQuarter, type ReplanDeps, type ReplanStats, type Replanner } from './replanner.ts';
 import type { SolverPool } from './solver-pool.ts';
 
 export const REPLAN_QUEUE = 'replan';
+/** A change that could not be queued (the database away) is queued again this much later. */
+const SEND_RETRY_MS = 1_000;
 
 interface JobData {
   quarterId: string;
@@ -35,10 +44,12 @@ export interface QueueOptions {
 
 export class QueueReplanner implements Replanner {
   private readonly boss: PgBoss;
+  /** Claims and heartbeats of the jobs this process works on. */
+  private readonly pool: pg.Pool;
   private readonly window: QuietWindow;
   private sending = new Set<Promise<unknown>>();
   private running = new Set<string>();
-  private workerId: string | null = null;
+  private worker: JobWorker<JobData> | null = null;
   private lastError: string | null = null;
   private solves = 0;
   private closed = false;
@@ -55,27 +66,29 @@ export class QueueReplanner implements Replanner {
       monitorStateIntervalSeconds: 60,
       schedule: false,
     });
+    this.pool = faultTolerantPool({ connectionString: opts.connectionString, max: 2, application_name: 'hourglass-jobs' }, deps.logger, 'job queue');
     this.window = new QuietWindow(opts.debounceMs, (q) => this.enqueue(q));
-    this.boss.on('error', (err: Error & { constraint?: string }) => {
+    this.boss.on('error', (err: Error & { constraint?: string; code?: string }) => {
       // A second job for a quarter cannot start while one runs (the stately index says no):
       // that is the queue doing its job, not a fault.
       if (err.constraint === 'job_i3' || /job_i3/.test(err.message)) return;
-      deps.logger.warn({ err }, 'job queue error');
+      // Only code and message: a pool's error carries its client, and the client its settings.
+      deps.logger.warn({ code: err.code, message: err.message }, 'job queue error');
     });
   }
 
   async start(): Promise<void> {
+    const expireInSeconds = this.opts.expireInSeconds ?? 30;
     await this.boss.start();
     await this.boss.createQueue(REPLAN_QUEUE, {
       name: REPLAN_QUEUE,
       policy: 'stately',
       retryLimit: 3,
       retryDelay: 1,
-      expireInSeconds: this.opts.expireInSeconds ?? 30,
+      expireInSeconds,
     });
     if (this.opts.work) {
-      this.workerId = await this.boss.work<JobData>(REPLAN_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
-        if (!job) return;
+      this.worker = new JobWorker<JobData>(this.boss, this.pool, { queue: REPLAN_QUEUE, expireInSeconds, pollingMs: 500, logger: this.deps.logger }, async (job) => {
         this.running.add(job.data.quarterId);
         try {
           await replanQuarter(this.deps, job.data.quarterId, job.data.reason, job.id);
@@ -89,6 +102,7 @@ export class QueueReplanner implements Replanner {
           this.running.delete(job.data.quarterId);
         }
       });
+      await this.worker.start();
     }
   }
 
@@ -101,10 +115,11 @@ export class QueueReplanner implements Replanner {
     const reason = this.window.take(quarterId);
     const p = this.boss
       .send(REPLAN_QUEUE, { quarterId, reason } satisfies JobData, { singletonKey: quarterId })
-      .then(() => {
-        if (this.workerId) this.boss.notifyWorker(this.workerId);
-      })
-      .catch((err: Error) => this.deps.logger.error({ err, quarterId }, 'could not queue a re-plan'));
+      .then(() => this.worker?.wake())
+      .catch((err: Error & { code?: string }) => {
+        this.deps.logger.warn({ code: err.code, message: err.message, quarterId }, 'could not queue a re-plan; trying again shortly');
+        if (!this.closed) setTimeout(() => this.markDirty([quarterId], reason), SEND_RETRY_MS).unref();
+      });
     this.sending.add(p);
     void p.finally(() => this.sending.delete(p));
   }
@@ -126,7 +141,7 @@ export class QueueReplanner implements Replanner {
       if (this.window.waiting.length === 0 && this.sending.size === 0) {
         const { queued, active } = await this.counts();
         if (queued === 0 && active === 0) return;
-        if (this.workerId) this.boss.notifyWorker(this.workerId);
+        this.worker?.wake();
       }
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -143,6 +158,8 @@ export class QueueReplanner implements Replanner {
     for (const q of this.window.close()) this.enqueue(q);
     await Promise.allSettled([...this.sending]);
     // Finishes the job in hand (or hands it back on timeout) before closing the connections.
-    await this.boss.stop({ graceful: true, wait: true, timeout: 20_000 });
+    await this.worker?.stop(20_000);
+    await this.boss.stop({ graceful: true, wait: true, timeout: 5_000 });
+    await this.pool.end();
   }
 }
