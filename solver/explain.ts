@@ -16,7 +16,7 @@ import { hoursOf, tidy } from './quarter-hours.ts';
 import { urgentAboveRateTakes } from './rules/urgent-above-rate.ts';
 
 /** Clients named in a `takenBy` list at most; the rest are summed up in `takenByRest`. */
-export const TAKEN_BY_TOP = 5;
+export const TAKEN_BY_TOP = 3;
 
 export function weekSpan(from: number, to: number): string {
   return from === to ? `week ${from}` : `weeks ${from}-${to}`;
