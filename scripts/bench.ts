@@ -3,12 +3,18 @@
  * Plans seeded scenarios of each size in a fresh process (so peak memory is that size's alone)
  * and prints solve time (median), peak memory and the plan's quality figures, so speed is never
  * bought with worse plans. Results go in docs/BENCHMARKS.md.
+ *
+ * npm run bench -- --cli [--cli-sizes 20k,40k,100k]
+ * Runs the command-line planner (`npm run plan`) on scenario files of 20,000 to 100,000 tickets,
+ * its output streamed to /dev/null, and reports wall time and peak memory of that process.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { plan, type Plan, type ScenarioInput } from '../solver/index.ts';
-import { BENCH_SIZES, generateScenario, rng } from '../test/fixtures/generate-scenario.ts';
+import { BENCH_SIZES, CLI_SIZES, generateScenario, rng } from '../test/fixtures/generate-scenario.ts';
 
 type Size = keyof typeof BENCH_SIZES;
 
@@ -136,10 +142,41 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     json: { type: 'boolean' },
     stress: { type: 'boolean' },
+    cli: { type: 'boolean' },
+    'cli-sizes': { type: 'string', default: Object.keys(CLI_SIZES).join(',') },
   },
 });
 
-if (values.one) {
+/** The command line on a scenario file: wall seconds and peak resident memory (GNU time). */
+function cliRun(size: keyof typeof CLI_SIZES): { size: string; tickets: number; fileMb: number; wallS: number; peakRssMb: number; status: number | null } {
+  const dir = mkdtempSync(join(os.tmpdir(), 'bench-cli-'));
+  try {
+    const file = join(dir, 'scenario.json');
+    const text = JSON.stringify(generateScenario({ seed: Number(values.seed), ...CLI_SIZES[size] }));
+    writeFileSync(file, text);
+    const cli = join(import.meta.dirname, '..', 'solver', 'cli.ts');
+    const child = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, '--import', 'tsx', cli, file], {
+      stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe'],
+      encoding: 'utf8',
+    });
+    const [wall, rssKb] = (child.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+    return { size, tickets: CLI_SIZES[size].tickets, fileMb: Math.round(text.length / 1e5) / 10, wallS: wall ?? NaN, peakRssMb: Math.round((rssKb ?? NaN) / 1024), status: child.status };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (values.cli) {
+  console.log('| tickets (staff / clients) | scenario file MB | wall s (target 100,000 < 20 s) | peak RSS MB (target < 2048) | exit |');
+  console.log('|---|---|---|---|---|');
+  for (const size of values['cli-sizes']!.split(',') as (keyof typeof CLI_SIZES)[]) {
+    if (!(size in CLI_SIZES)) throw new Error(`unknown CLI size ${size}; sizes: ${Object.keys(CLI_SIZES).join(', ')}`);
+    process.stderr.write(`command line, ${size} tickets…\n`);
+    const r = cliRun(size);
+    const c = CLI_SIZES[size];
+    console.log(`| ${r.tickets} (${c.staff} / ${c.clients}) | ${r.fileMb} | ${r.wallS} | ${r.peakRssMb} | ${r.status} |`);
+  }
+} else if (values.one) {
   process.stdout.write(JSON.stringify(measure(values.one as Size, Number(values.runs), Number(values.seed), Boolean(values.stress))));
 } else {
   const results: Result[] = [];
