@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { RequestContext } from '@mikro-orm/core';
+import { Access } from './auth/access.ts';
 import { authenticate } from './auth/middleware.ts';
 import { authRouter } from './auth/auth.routes.ts';
 import { startClock } from './clock.ts';
@@ -56,7 +57,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; clock?:
   const pool = new SolverPool(1, config.SOLVE_TIMEOUT_MS, config.SOLVER_DELAY_MS);
   const replanner = await startReplanner(config, { orm: db.orm, pool, events, logger, planHistory: config.PLAN_HISTORY });
   store.onTouched((quarters, reason) => replanner.markDirty(quarters, reason));
-  const services: Services = { config, logger, orm: db.orm, embedded: db.embedded, events, store, replanner, pool };
+  const services: Services = { config, logger, orm: db.orm, embedded: db.embedded, events, store, replanner, pool, access: new Access() };
 
   await ensureAdmin(services);
   const demo = await loadDemoIfEmpty(services);
@@ -65,13 +66,14 @@ export async function createApp(config: Config, opts: { logger?: Logger; clock?:
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For is believed only from the proxies named in TRUST_PROXY (sign-in limits count by address).
+  app.set('trust proxy', config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false);
   app.use(helmet());
   app.use((_req, _res, next) => RequestContext.create(db.orm.em, next));
   app.use('/api', bodyTypes);
   app.use('/api/quarters/:id/import', express.json({ limit: '20mb' }));
   app.use('/api', express.json({ limit: '200kb' }), express.text({ type: 'text/csv', limit: '10mb' }));
-  app.use('/api', authenticate(db.orm));
+  app.use('/api', authenticate(db.orm, services.access));
   app.use('/api/health', healthRouter(services));
   app.use('/api/auth', authRouter(services));
   app.use('/api/plans', plansRouter(services));

@@ -1,9 +1,44 @@
 /** Configuration from the environment, validated once at start. README.md lists every variable. */
+import { isIP } from 'node:net';
 import { z } from 'zod';
+import { passwordProblem } from './auth/password-policy.ts';
 
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** A comma-separated list, empty entries dropped. */
+const list = (check: (entry: string) => string | null) =>
+  z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const entries = v.split(',').map((e) => e.trim()).filter(Boolean);
+      for (const e of entries) {
+        const problem = check(e);
+        if (problem) ctx.addIssue({ code: 'custom', message: `"${e}" ${problem}` });
+      }
+      return entries;
+    });
+
+/** What Express's `trust proxy` accepts by name or address (proxy-addr). */
+function proxyProblem(entry: string): string | null {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return null;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return 'is not an IP address, a subnet (10.0.0.0/8) or loopback, linklocal, uniquelocal';
+  if (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128))) return 'has a bad subnet size';
+  return null;
+}
+
+function originProblem(entry: string): string | null {
+  try {
+    const url = new URL(entry);
+    return url.origin === entry.replace(/\/$/, '') && url.origin !== 'null' ? null : 'is not an origin like https://hourglass.example.com (scheme, host, optional port; no path)';
+  } catch {
+    return 'is not an origin like https://hourglass.example.com';
+  }
+}
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -12,7 +47,13 @@ const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('./data'),
   ADMIN_EMAIL: z.string().email().optional(),
-  ADMIN_PASSWORD: z.string().min(8, { error: 'ADMIN_PASSWORD must be at least 8 characters' }).optional(),
+  ADMIN_PASSWORD: z
+    .string()
+    .superRefine((v, ctx) => {
+      const problem = passwordProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   /** Load the demo quarter into an empty database: auto = only on the embedded database. */
   DEMO: z.enum(['auto', 'on', 'off']).default('auto'),
   SESSION_HOURS: z.coerce.number().positive().default(12),
@@ -30,8 +71,17 @@ const schema = z.object({
   SOLVER_DELAY_MS: z.coerce.number().int().min(0).default(0),
   /** Plan versions kept per quarter; older ones (and their allocations) are deleted. */
   PLAN_HISTORY: z.coerce.number().int().min(1).default(500),
-  /** Requests per 15 minutes per client address on the sign-in route. */
+  /**
+   * Failed sign-ins (and wrong current passwords) from one address before each further try waits
+   * 1 s, doubling to 15 minutes (auth/sign-in-limits.ts). Successes never count.
+   */
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(20),
+  /** The same, per account, from any address. */
+  LOGIN_ACCOUNT_LIMIT: z.coerce.number().int().positive().default(5),
+  /** Proxies whose X-Forwarded-For is believed (Express `trust proxy`); none by default. */
+  TRUST_PROXY: list(proxyProblem),
+  /** Origins besides the server's own whose pages may open a live socket. */
+  ALLOWED_ORIGINS: list(originProblem).transform((entries) => entries.map((e) => new URL(e).origin)),
   /** Serve the built dashboard (client/dist) when present. */
   SERVE_CLIENT: flag.default(true),
 });

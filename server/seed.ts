@@ -15,13 +15,14 @@ export async function ensureAdmin(s: Services): Promise<void> {
   s.logger.info({ email }, 'created the first manager from ADMIN_EMAIL');
 }
 
+/** The demo sign-ins, printed by `npm start` and listed in README.md: they meet the password rule too. */
 export const DEMO_USERS = [
-  { email: 'manager@demo.test', password: 'demo-manager', role: 'manager' as const },
-  { email: 'ana@demo.test', password: 'demo-staff', role: 'staff' as const, staffId: 'ana' },
-  { email: 'sam@demo.test', password: 'demo-staff', role: 'staff' as const, staffId: 'sam' },
-  { email: 'harbor@demo.test', password: 'demo-client', role: 'client' as const, clientId: 'harbor' },
-  { email: 'quill@demo.test', password: 'demo-client', role: 'client' as const, clientId: 'quill' },
-  { email: 'nimbus@demo.test', password: 'demo-client', role: 'client' as const, clientId: 'nimbus' },
+  { email: 'manager@demo.test', password: 'hourglass-demo-manager', role: 'manager' as const },
+  { email: 'ana@demo.test', password: 'hourglass-demo-staff', role: 'staff' as const, staffId: 'ana' },
+  { email: 'sam@demo.test', password: 'hourglass-demo-staff', role: 'staff' as const, staffId: 'sam' },
+  { email: 'harbor@demo.test', password: 'hourglass-demo-client', role: 'client' as const, clientId: 'harbor' },
+  { email: 'quill@demo.test', password: 'hourglass-demo-client', role: 'client' as const, clientId: 'quill' },
+  { email: 'nimbus@demo.test', password: 'hourglass-demo-client', role: 'client' as const, clientId: 'nimbus' },
 ];
 
 /** Loads the demo quarter and its sign-ins when the database is empty and DEMO allows it. */

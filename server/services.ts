@@ -1,5 +1,6 @@
 /** What routes, jobs and sockets share: one object built by createApp. */
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Access } from './auth/access.ts';
 import type { Config } from './config.ts';
 import type { EventBus } from './events.ts';
 import type { Logger } from './logger.ts';
@@ -17,4 +18,6 @@ export interface Services {
   replanner: Replanner;
   /** The planner's worker threads, for solves that are not re-plans (what-if). */
   pool: SolverPool;
+  /** Remembered sign-ins, and ending them at once on every instance. */
+  access: Access;
 }

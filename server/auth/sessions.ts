@@ -24,13 +24,25 @@ export async function createSession(em: EntityManager, userId: number, hours: nu
   return token;
 }
 
-export async function destroySession(em: EntityManager, token: string): Promise<void> {
-  await em.nativeDelete(Session, { id: sessionIdOf(token) });
+/** Ends a session; returns whose it was (null when there was none). */
+export async function destroySession(em: EntityManager, token: string): Promise<{ userId: number } | null> {
+  const session = await em.findOne(Session, { id: sessionIdOf(token) }, { fields: ['userId'] });
+  if (!session) return null;
+  await em.nativeDelete(Session, { id: session.id });
+  return { userId: session.userId };
 }
 
-/** The signed-in user for a cookie header, or null. Expired sessions are removed on sight. */
-export async function userForCookie(em: EntityManager, cookieHeader: string | undefined): Promise<User | null> {
-  const token = tokenFromCookie(cookieHeader);
+export interface SignedIn {
+  user: User;
+  sessionId: string;
+  expiresAt: Date;
+}
+
+/**
+ * The signed-in user of a session token, or null: no such session, an expired one (removed on
+ * sight), or a disabled account (its sessions are removed too).
+ */
+export async function signedIn(em: EntityManager, token: string | undefined): Promise<SignedIn | null> {
   if (!token) return null;
   const session = await em.findOne(Session, { id: sessionIdOf(token) });
   if (!session) return null;
@@ -38,7 +50,13 @@ export async function userForCookie(em: EntityManager, cookieHeader: string | un
     await em.nativeDelete(Session, { id: session.id });
     return null;
   }
-  return em.findOne(User, { id: session.userId });
+  const user = await em.findOne(User, { id: session.userId });
+  if (!user) return null;
+  if (user.disabledAt) {
+    await em.nativeDelete(Session, { userId: user.id });
+    return null;
+  }
+  return { user, sessionId: session.id, expiresAt: session.expiresAt };
 }
 
 export function tokenFromCookie(cookieHeader: string | undefined): string | undefined {

@@ -16,5 +16,7 @@ export function viewerOf(user: User): Viewer {
 declare module 'express-serve-static-core' {
   interface Request {
     viewer?: Viewer;
+    /** The id of the session the viewer signed in with. */
+    sessionId?: string;
   }
 }

@@ -4,6 +4,7 @@
  * their own work; a client hears about itself only.
  */
 import type { Plan } from '../../solver/index.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import type { DomainEvents } from '../events.ts';
 import type { PlanDiff } from '../planning/plan-diff.ts';
 import type { PlanUpdatedPayload, ServerToClientEvents } from '../../shared/socket-events.ts';
@@ -11,9 +12,22 @@ import type { PlanUpdatedPayload, ServerToClientEvents } from '../../shared/sock
 export const rooms = {
   all: 'all',
   managers: 'managers',
+  /** Staff and client users: what managers hear in full, they hear in part. */
+  nonManagers: 'non-managers',
   staff: (id: string) => `staff:${id}`,
   client: (id: string) => `client:${id}`,
+  /** Every socket of one user, and of one session: closed when access changes (socket-access.ts). */
+  user: (id: number) => `user:${id}`,
+  session: (id: string) => `session:${id}`,
 };
+
+/** The rooms a signed-in socket joins. */
+export function roomsOf(v: Viewer, sessionId: string): string[] {
+  const out = [rooms.all, rooms.user(v.userId), rooms.session(sessionId), v.role === 'manager' ? rooms.managers : rooms.nonManagers];
+  if (v.role === 'staff' && v.staffId) out.push(rooms.staff(v.staffId));
+  if (v.role === 'client' && v.clientId) out.push(rooms.client(v.clientId));
+  return out;
+}
 
 /** Per-audience slices of a plan change, computed where both plans are at hand. */
 export interface PlanAudiences {

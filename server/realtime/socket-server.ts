@@ -1,26 +1,24 @@
 /**
- * The live stream. A socket signs in with the same session cookie as the API (an unsigned socket
- * is refused), joins the rooms of its audience, and can ask to catch up (`sync`) after a
+ * The live stream. A socket signs in with the same session cookie as the API (an unsigned socket,
+ * or one opened by another site's page, is refused), joins the rooms of its audience, is closed
+ * the moment its access changes (socket-access.ts), and can ask to catch up (`sync`) after a
  * reconnect. Messages from the browser are validated; a bad one is answered with `socket.error`
  * and the connection stays open.
  */
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import { z } from 'zod';
-import type { ClientToServerEvents, ServerToClientEvents, SyncResponse } from '../../shared/socket-events.ts';
-import { userForCookie } from '../auth/sessions.ts';
-import { viewerOf, type Viewer } from '../auth/viewer.ts';
+import type { SyncResponse } from '../../shared/socket-events.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import { viewPlan } from '../modules/plans/plan-view.ts';
 import { currentPlan, resolveQuarter } from '../planning/plan-store.ts';
 import type { Services } from '../services.ts';
-import { rooms } from './audiences.ts';
+import { admit, attachAccess, checkOrigin, type LiveServer, type LiveSocket } from './socket-access.ts';
 import { postgresAdapter } from './pg-adapter.ts';
 
-export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { viewer: Viewer }>;
-type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { viewer: Viewer }>;
+export type { LiveServer } from './socket-access.ts';
 
 const MAX_MESSAGE_BYTES = 16 * 1024;
-const SESSION_RECHECK_MS = 60_000;
 const SyncRequest = z.object({ quarterId: z.string().min(1).max(200).optional(), version: z.number().int().nonnegative().optional() }).strict();
 
 export interface LiveOptions {
@@ -35,45 +33,22 @@ export async function startSocketServer(http: HttpServer, s: Services, opts: Liv
     maxHttpBufferSize: 1e6,
     pingInterval: 10_000,
     pingTimeout: 8_000,
+    allowRequest: checkOrigin(s),
   });
   const bus = opts.postgresUrl ? postgresAdapter(opts.postgresUrl, s.logger) : null;
   if (bus) io.adapter(bus.adapter);
 
-  io.use(async (socket, next) => {
-    try {
-      const user = await userForCookie(s.store.reader(), socket.request.headers.cookie);
-      if (!user) return next(new Error('unauthenticated: sign in first'));
-      socket.data.viewer = viewerOf(user);
-      next();
-    } catch (err) {
-      s.logger.warn({ err }, 'socket sign-in check failed');
-      next(new Error('unavailable: try again shortly'));
-    }
-  });
+  const stopAccess = attachAccess(io, s, Boolean(bus));
 
   io.on('connection', (socket: LiveSocket) => {
     const v = socket.data.viewer;
-    void socket.join(rooms.all);
-    if (v.role === 'manager') void socket.join(rooms.managers);
-    if (v.role === 'staff' && v.staffId) void socket.join(rooms.staff(v.staffId));
-    if (v.role === 'client' && v.clientId) void socket.join(rooms.client(v.clientId));
+    if (!admit(socket, s)) return;
     void hello(socket, s);
 
     socket.onAny((event: string) => {
       if (event === 'sync') return;
       socket.emit('socket.error', { code: 'unknown_event', message: `Unknown event "${String(event).slice(0, 50)}". This server accepts: sync.` });
     });
-
-    // A signed-out or expired session stops hearing anything within a minute.
-    const recheck = setInterval(() => {
-      userForCookie(s.store.reader(), socket.request.headers.cookie)
-        .then((user) => {
-          if (!user) socket.disconnect(true);
-        })
-        .catch((err) => s.logger.warn({ err }, 'socket session re-check failed'));
-    }, SESSION_RECHECK_MS);
-    recheck.unref();
-    socket.on('disconnect', () => clearInterval(recheck));
 
     socket.on('sync', async (req: unknown, ack: unknown) => {
       const reply = (res: SyncResponse) => (typeof ack === 'function' ? ack(res) : socket.emit('socket.error', res.ok ? { code: 'bad_message', message: 'sync needs an acknowledgement callback' } : res.error));
@@ -96,6 +71,7 @@ export async function startSocketServer(http: HttpServer, s: Services, opts: Liv
   return {
     io,
     async close() {
+      stopAccess();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await bus?.close();

@@ -50,7 +50,7 @@ describe.skipIf(!reachable)('two server instances sharing one PostgreSQL databas
     managerA = await signIn(a.url, ADMIN.email, ADMIN.password);
     expect((await managerA.post('/api/quarters/2026-Q4/import', example)).status).toBe(200);
     for (const c of ['harbor', 'quill']) {
-      expect((await managerA.post('/api/users', { email: `${c}@live.test`, password: 'password-123', role: 'client', clientId: c })).status).toBe(201);
+      expect((await managerA.post('/api/users', { email: `${c}@live.test`, password: 'live-client-pass-1', role: 'client', clientId: c })).status).toBe(201);
     }
     const until = Date.now() + 20_000;
     while ((await currentVersion(managerA)) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
@@ -67,8 +67,8 @@ describe.skipIf(!reachable)('two server instances sharing one PostgreSQL databas
 
   it('a change through A reaches sockets on B, each cut for its audience', async () => {
     const managerB = await signIn(b.url, ADMIN.email, ADMIN.password);
-    const harborB = await signIn(b.url, 'harbor@live.test', 'password-123');
-    const quillB = await signIn(b.url, 'quill@live.test', 'password-123');
+    const harborB = await signIn(b.url, 'harbor@live.test', 'live-client-pass-1');
+    const quillB = await signIn(b.url, 'quill@live.test', 'live-client-pass-1');
     const manager = await connectSocket(b.url, managerB.cookie);
     const harbor = await connectSocket(b.url, harborB.cookie);
     const quill = await connectSocket(b.url, quillB.cookie);
@@ -99,7 +99,7 @@ describe.skipIf(!reachable)('two server instances sharing one PostgreSQL databas
   });
 
   it('a socket that missed events catches up to the current version on reconnect', async () => {
-    const harborA = await signIn(a.url, 'harbor@live.test', 'password-123');
+    const harborA = await signIn(a.url, 'harbor@live.test', 'live-client-pass-1');
     const first = await connectSocket(a.url, harborA.cookie);
     const hello = await waitFor(() => first.events.find((e) => e.event === 'hello'), 5_000, 'hello');
     const seen = hello.payload.current.version as number;

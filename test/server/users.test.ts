@@ -17,15 +17,15 @@ describe.each(await dbTargets())('users on %s', (target) => {
   it('a manager creates users of every role; they can sign in; no hash is ever returned', async () => {
     const events = recordEvents(t, 'data.changed');
     const made = [
-      await manager.post('/api/users', { email: ' Nimbus@Client.Test ', password: 'nimbus-pass', role: 'client', clientId: 'nimbus' }),
-      await manager.post('/api/users', { email: 'sam2@staff.test', password: 'sam2-pass-1', role: 'staff', staffId: 'sam' }),
-      await manager.post('/api/users', { email: 'boss@test.local', password: 'boss-pass-1', role: 'manager' }),
+      await manager.post('/api/users', { email: ' Nimbus@Client.Test ', password: 'nimbus-pass-2026', role: 'client', clientId: 'nimbus' }),
+      await manager.post('/api/users', { email: 'sam2@staff.test', password: 'sam2-pass-longer', role: 'staff', staffId: 'sam' }),
+      await manager.post('/api/users', { email: 'boss@test.local', password: 'boss-pass-longer-1', role: 'manager' }),
     ];
     events.stop();
     expect(made.map((r) => r.status)).toEqual([201, 201, 201]);
-    expect(made[0]!.body).toEqual({ id: expect.any(Number), email: 'nimbus@client.test', role: 'client', clientId: 'nimbus', staffId: null, version: 1, createdAt: expect.any(String) });
+    expect(made[0]!.body).toEqual({ id: expect.any(Number), email: 'nimbus@client.test', role: 'client', clientId: 'nimbus', staffId: null, version: 1, createdAt: expect.any(String), disabled: false });
     expect(events.events.map((e) => e.entity)).toEqual(['user', 'user', 'user']);
-    expect((await signIn(t, 'NIMBUS@client.test', 'nimbus-pass')).status).toBe(200);
+    expect((await signIn(t, 'NIMBUS@client.test', 'nimbus-pass-2026')).status).toBe(200);
     const list = await manager.get('/api/users');
     expect(list.status).toBe(200);
     expect(list.body.length).toBeGreaterThanOrEqual(7);
@@ -37,19 +37,21 @@ describe.each(await dbTargets())('users on %s', (target) => {
 
   it('refuses duplicates (case-insensitive), bad links and bad bodies naming the field; saves nothing', async () => {
     const before = await rowCount(t, 'users');
-    expect((await manager.post('/api/users', { email: 'HARBOR@client.test', password: 'password-1', role: 'manager' })).status).toBe(409);
+    expect((await manager.post('/api/users', { email: 'HARBOR@client.test', password: 'long-enough-pass', role: 'manager' })).status).toBe(409);
     await expectFieldErrors((b) => manager.post('/api/users', b), [
-      [{ email: 'a@t.test', password: 'password-1', role: 'client' }, 'clientId'],
-      [{ email: 'a@t.test', password: 'password-1', role: 'client', clientId: 'nobody' }, 'clientId'],
-      [{ email: 'a@t.test', password: 'password-1', role: 'staff' }, 'staffId'],
-      [{ email: 'a@t.test', password: 'password-1', role: 'staff', staffId: 'nobody' }, 'staffId'],
-      [{ email: 'a@t.test', password: 'password-1', role: 'manager', clientId: 'harbor' }, 'clientId'],
+      [{ email: 'a@t.test', password: 'long-enough-pass', role: 'client' }, 'clientId'],
+      [{ email: 'a@t.test', password: 'long-enough-pass', role: 'client', clientId: 'nobody' }, 'clientId'],
+      [{ email: 'a@t.test', password: 'long-enough-pass', role: 'staff' }, 'staffId'],
+      [{ email: 'a@t.test', password: 'long-enough-pass', role: 'staff', staffId: 'nobody' }, 'staffId'],
+      [{ email: 'a@t.test', password: 'long-enough-pass', role: 'manager', clientId: 'harbor' }, 'clientId'],
       [{ email: 'a@t.test', password: 'short', role: 'manager' }, 'password'],
-      [{ email: 'not-an-email', password: 'password-1', role: 'manager' }, 'email'],
-      [{ email: 'a@t.test', password: 'password-1', role: 'admin' }, 'role'],
+      [{ email: 'a@t.test', password: 'password1234', role: 'manager' }, 'password'],
+      [{ email: 'a@t.test', password: 'Password-2024!', role: 'manager' }, 'password'],
+      [{ email: 'not-an-email', password: 'long-enough-pass', role: 'manager' }, 'email'],
+      [{ email: 'a@t.test', password: 'long-enough-pass', role: 'admin' }, 'role'],
       [{ email: 'a@t.test', password: 12345678, role: 'manager' }, 'password'],
-      [{ password: 'password-1', role: 'manager' }, 'email'],
-      [{ email: 'a@t.test', password: 'password-1', role: 'manager', passwordHash: 'x' }, 'passwordHash'],
+      [{ password: 'long-enough-pass', role: 'manager' }, 'email'],
+      [{ email: 'a@t.test', password: 'long-enough-pass', role: 'manager', passwordHash: 'x' }, 'passwordHash'],
     ]);
     expect((await malformed(manager, 'POST', '/api/users')).body.error.code).toBe('invalid_json');
     expect((await manager.post('/api/users', { email: 'big@t.test', role: 'manager', password: oversized().title })).status).toBe(413);
@@ -59,7 +61,7 @@ describe.each(await dbTargets())('users on %s', (target) => {
   it('only managers list or create users: 403 for staff and clients, 401 signed out', async () => {
     for (const who of [harbor, sam]) {
       expect((await who.get('/api/users')).status).toBe(403);
-      expect((await who.post('/api/users', { email: 'x@t.test', password: 'password-1', role: 'manager' })).status).toBe(403);
+      expect((await who.post('/api/users', { email: 'x@t.test', password: 'long-enough-pass', role: 'manager' })).status).toBe(403);
     }
     expect((await t.anonymous().get('/api/users/me')).status).toBe(401);
   });
@@ -73,7 +75,8 @@ describe.each(await dbTargets())('users on %s', (target) => {
     expect((await harbor.patch(`/api/users/${samMe.id}`, { version: samMe.version, email: 'x@t.test' })).status).toBe(404);
     expect((await harbor.get('/api/users/99999')).status).toBe(404);
     expect((await harbor.get('/api/users/99999999999')).status).toBe(400);
-    expect((await manager.get(`/api/users/${samMe.id}`)).body).toEqual(samMe);
+    // A manager also sees whether the account is disabled.
+    expect((await manager.get(`/api/users/${samMe.id}`)).body).toEqual({ ...samMe, disabled: false });
   });
 
   it('a user changes their own password with the current one; other sessions end, this one stays', async () => {
@@ -81,32 +84,41 @@ describe.each(await dbTargets())('users on %s', (target) => {
     const a = (await signIn(t, 'pw@client.test', 'first-pass')).client;
     const b = (await signIn(t, 'pw@client.test', 'first-pass')).client;
     const me = (await a.get('/api/users/me')).body;
-    const none = await a.patch('/api/users/me', { version: me.version, password: 'second-pass' });
+    const none = await a.patch('/api/users/me', { version: me.version, password: 'second-pass-phrase' });
     expect(none.status).toBe(400);
     expect(fieldsOf(none)).toEqual(['currentPassword']);
-    const wrong = await a.patch('/api/users/me', { version: me.version, password: 'second-pass', currentPassword: 'nope-nope' });
+    const wrong = await a.patch('/api/users/me', { version: me.version, password: 'second-pass-phrase', currentPassword: 'nope-nope' });
     expect(wrong.status).toBe(400);
     expect(fieldsOf(wrong)).toEqual(['currentPassword']);
-    const ok = await a.patch('/api/users/me', { version: me.version, password: 'second-pass', currentPassword: 'first-pass' });
+    const weak = await a.patch('/api/users/me', { version: me.version, password: 'qwertyuiop123', currentPassword: 'first-pass' });
+    expect([weak.status, fieldsOf(weak)]).toEqual([400, ['password']]);
+    expect(weak.body.error.message).toContain('most common passwords');
+    const ok = await a.patch('/api/users/me', { version: me.version, password: 'second-pass-phrase', currentPassword: 'first-pass' });
     expect(ok.status).toBe(200);
     expect(ok.body.version).toBe(me.version + 1);
     expect((await a.get('/api/users/me')).status).toBe(200);
     expect((await b.get('/api/users/me')).status).toBe(401);
     expect((await signIn(t, 'pw@client.test', 'first-pass')).status).toBe(401);
-    expect((await signIn(t, 'pw@client.test', 'second-pass')).status).toBe(200);
+    expect((await signIn(t, 'pw@client.test', 'second-pass-phrase')).status).toBe(200);
   });
 
-  it('a user may change their own email but not their role or links: 403', async () => {
+  it('a user may change neither their own email (a manager does) nor their role or links: 403', async () => {
     await t.createUser('staff', { email: 'self@staff.test', staffId: 'sam' });
     const self = await t.as('self@staff.test');
     const me = (await self.get('/api/users/me')).body;
     for (const extra of [{ role: 'manager' }, { staffId: 'sam' }, { clientId: 'harbor' }]) {
       expect((await self.patch('/api/users/me', { version: me.version, ...extra })).status, JSON.stringify(extra)).toBe(403);
     }
-    const r = await self.patch('/api/users/me', { version: me.version, email: 'Renamed@Staff.test' });
+    // The same answer for a free address and a taken one: no way to learn who has an account.
+    const free = await self.patch('/api/users/me', { version: me.version, email: 'Renamed@Staff.test' });
+    const taken = await self.patch('/api/users/me', { version: me.version, email: 'harbor@client.test' });
+    expect(free.status).toBe(403);
+    expect(taken.body).toEqual(free.body);
+    expect(free.body.error.message).toBe('Ask a manager to change your email address.');
+    const r = await manager.patch(`/api/users/${me.id}`, { version: me.version, email: 'Renamed@Staff.test' });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ email: 'renamed@staff.test', role: 'staff', staffId: 'sam' });
-    expect((await self.patch('/api/users/me', { version: r.body.version, email: 'harbor@client.test' })).status).toBe(409);
+    expect((await manager.patch(`/api/users/${me.id}`, { version: r.body.version, email: 'harbor@client.test' })).status).toBe(409);
   });
 
   it('a manager edits any user with the version read: role change, password reset ending their sessions', async () => {

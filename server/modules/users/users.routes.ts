@@ -1,26 +1,28 @@
 /**
- * GET   /api/users            every user (managers; ?role=, ?client=)
- * GET   /api/users/:id        one user (managers; anyone for themselves, also as /api/users/me)
- * POST  /api/users            create a user (managers)
- * PATCH /api/users/:id        edit (managers: all fields; yourself: email, and password with currentPassword)
+ * GET   /api/users               every user (managers; ?role=, ?client=)
+ * GET   /api/users/:id           one user (managers; anyone for themselves, also as /api/users/me)
+ * POST  /api/users               create a user (managers)
+ * PATCH /api/users/:id           edit (managers: all fields; yourself: your password, with currentPassword)
+ * POST  /api/users/:id/disable   disable an account: its sessions and sockets end at once (managers)
+ * POST  /api/users/:id/enable    enable it again (managers)
  */
-import { Router } from 'express';
+import { Router, type Response } from 'express';
+import { addressOf } from '../../auth/auth.routes.ts';
 import { requireAuth, requireRole, viewer } from '../../auth/middleware.ts';
-import { tokenFromCookie } from '../../auth/sessions.ts';
 import { parse } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { parseBody } from '../resource-helpers.ts';
 import { CreateUser, PatchUser, UserIdParam, UserListQuery } from './users.schemas.ts';
-import { sessionIdOf } from '../../auth/sessions.ts';
 import { UsersService } from './users.service.ts';
 
 export function usersRouter(s: Services): Router {
   const router = Router();
   const users = new UsersService(s);
+  const manager = requireRole('manager');
   router.use(requireAuth);
 
-  router.get('/', requireRole('manager'), async (req, res) => {
-    res.json(await users.list(parse(UserListQuery, req.query)));
+  router.get('/', manager, async (req, res) => {
+    res.json(await users.list(viewer(req), parse(UserListQuery, req.query)));
   });
 
   router.get('/:id', async (req, res) => {
@@ -28,16 +30,23 @@ export function usersRouter(s: Services): Router {
     res.json(await users.get(viewer(req), id));
   });
 
-  router.post('/', requireRole('manager'), async (req, res) => {
+  router.post('/', manager, async (req, res) => {
     res.status(201).json(await users.create(viewer(req), parseBody(CreateUser, req.body)));
   });
 
-  router.patch('/:id', async (req, res) => {
+  router.patch('/:id', async (req, res: Response) => {
     const { id } = parse(UserIdParam, req.params);
     const body = parseBody(PatchUser, req.body);
-    const token = tokenFromCookie(req.headers.cookie);
-    res.json(await users.update(viewer(req), id, body, token ? sessionIdOf(token) : null));
+    const caller = { sessionId: req.sessionId ?? null, address: addressOf(req), onRefused: (seconds: number) => res.setHeader('Retry-After', String(seconds)) };
+    res.json(await users.update(viewer(req), id, body, caller));
   });
+
+  for (const [path, disabled] of [['disable', true], ['enable', false]] as const) {
+    router.post(`/:id/${path}`, manager, async (req, res) => {
+      const { id } = parse(UserIdParam, req.params);
+      res.json(await users.setDisabled(viewer(req), id, disabled));
+    });
+  }
 
   return router;
 }

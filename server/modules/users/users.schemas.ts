@@ -1,5 +1,6 @@
 /** Bodies and queries of /api/users. */
 import { z } from 'zod';
+import { passwordSchema } from '../../auth/password-policy.ts';
 import { ROLES } from '../../db/entities.ts';
 import { idSchema, typed, versionSchema } from '../resource-helpers.ts';
 
@@ -9,8 +10,8 @@ const email = z
   .toLowerCase()
   .max(320, { error: 'must be at most 320 characters' })
   .pipe(z.email({ error: 'must be an email address' }));
-// An upper bound keeps a huge "password" from tying up scrypt.
-const password = z.string({ error: typed('must be a string') }).min(8, { error: 'must be at least 8 characters' }).max(200, { error: 'must be at most 200 characters' });
+// At least 12 characters and not a common password (auth/password-policy.ts).
+const password = passwordSchema;
 const role = z.enum(ROLES, { error: 'must be "manager", "staff" or "client"' });
 
 export const CreateUser = z
