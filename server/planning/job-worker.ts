@@ -53,6 +53,8 @@ function running(pid: number): boolean {
 export class JobWorker<T> {
   private stopping = false;
   private wakeUp: (() => void) | null = null;
+  /** A wake-up that came while a job was being taken or worked on: look again without pausing. */
+  private woken = false;
   private loop: Promise<void> | null = null;
   private inHand: { job: Job<T>; done: Promise<void> } | null = null;
   private faultLogged = false;
@@ -77,6 +79,7 @@ export class JobWorker<T> {
 
   /** Looks for a job now instead of at the next poll. */
   wake(): void {
+    this.woken = true;
     this.wakeUp?.();
   }
 
@@ -84,12 +87,9 @@ export class JobWorker<T> {
   async stop(timeoutMs: number): Promise<void> {
     this.stopping = true;
     this.wake();
+    const stopped = await Promise.race([(this.loop ?? Promise.resolve()).then(() => true), sleep(timeoutMs, false, { ref: false })]);
     const held = this.inHand;
-    if (held) {
-      const finished = await Promise.race([held.done.then(() => true), sleep(timeoutMs, false)]);
-      if (!finished) await this.boss.fail(this.opts.queue, held.job.id, { message: 'its worker shut down while it ran' }).catch(() => {});
-    }
-    await Promise.race([this.loop, sleep(timeoutMs)]);
+    if (!stopped && held) await this.boss.fail(this.opts.queue, held.job.id, { message: 'its worker shut down while it ran' }).catch(() => {});
   }
 
   /** Jobs claimed on this host by a process that no longer runs go back to the queue. */
@@ -107,11 +107,14 @@ export class JobWorker<T> {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
+      this.woken = false;
       let job: Job<T> | null = null;
+      let failed = false;
       try {
         job = await this.take();
         this.faultLogged = false;
       } catch (err) {
+        failed = true;
         this.fault('could not take a job', err);
       }
       if (job) {
@@ -121,6 +124,8 @@ export class JobWorker<T> {
         this.inHand = null;
         continue;
       }
+      // While the database is away, poll at the usual pace however often we are woken.
+      if (this.woken && !failed) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.opts.pollingMs);
         this.wakeUp = () => {
