@@ -2,7 +2,8 @@
  * The socket.io event maps, declared once and used as the generics of both the server's and the
  * dashboard's sockets, so a renamed event or a changed payload fails to compile on both sides.
  * Every payload a socket receives is cut down for its audience exactly as the API cuts
- * GET /api/plans/current: a client's socket never hears of another client.
+ * GET /api/plans/current: a client's socket never hears of another client. Which fields reach
+ * which audience is decided field by field in server/realtime/audiences.ts.
  */
 
 export interface PlanChangesPayload {
@@ -34,7 +35,8 @@ export interface TimeEntryChangedPayload {
   entryId: number;
   ticketId: string;
   clientId: string;
-  staffId: string;
+  /** Who worked the hours: managers and that person only, never a client. */
+  staffId?: string;
   action: 'created' | 'updated' | 'deleted';
 }
 
@@ -48,6 +50,12 @@ export interface EmergencyDeclaredPayload {
 export interface ReplanPayload {
   quarterId: string;
   jobId: string;
+}
+
+export interface ReplanFailedPayload extends ReplanPayload {
+  code: 'replan_failed';
+  /** What went wrong: managers only (everyone else gets the code; the server log has the rest). */
+  message?: string;
 }
 
 export interface DataChangedPayload {
@@ -76,7 +84,7 @@ export interface ServerToClientEvents {
   'replan.started': (p: ReplanPayload & { revision: number }) => void;
   'replan.progress': (p: ReplanPayload & { week: number; weeks: number }) => void;
   'replan.finished': (p: ReplanPayload & { version: number; solveMs: number }) => void;
-  'replan.failed': (p: ReplanPayload & { message: string }) => void;
+  'replan.failed': (p: ReplanFailedPayload) => void;
   'data.changed': (p: DataChangedPayload) => void;
   /** A message this socket sent was refused; the connection stays open. */
   'socket.error': (p: SocketErrorPayload) => void;

@@ -1,13 +1,14 @@
 /**
  * Who hears what. Each domain event becomes one emit per audience room, its payload cut down for
- * that room exactly as the API cuts plans: managers hear everything; a staff member hears about
- * their own work; a client hears about itself only.
+ * that room, field by field (EVENT_FIELDS), exactly as the API cuts plans: managers hear
+ * everything; a staff member hears about their own work; a client hears about itself only.
  */
 import type { Plan } from '../../solver/index.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { DomainEvents } from '../events.ts';
 import type { PlanDiff } from '../planning/plan-diff.ts';
-import type { PlanUpdatedPayload, ServerToClientEvents } from '../../shared/socket-events.ts';
+import type { DataChangedPayload, PlanUpdatedPayload, ReplanFailedPayload, ServerToClientEvents } from '../../shared/socket-events.ts';
+import { cut, type Decisions } from '../auth/views.ts';
 
 export const rooms = {
   all: 'all',
@@ -53,47 +54,106 @@ export function planAudiences(before: Plan | null, after: Plan, diff: PlanDiff):
 }
 
 export type Emit = { [K in keyof ServerToClientEvents]: { room: string; event: K; payload: Parameters<ServerToClientEvents[K]>[0] } }[keyof ServerToClientEvents];
+type Payload<K extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[K]>[0];
+
+/**
+ * What each audience room hears of each event, field by field (auth/views.ts): a field added to
+ * an event payload does not compile until it is decided here. `reword`: built per room below.
+ */
+export const EVENT_FIELDS = {
+  'plan.updated': {
+    manager: { quarterId: 'show', version: 'show', previousVersion: 'show', at: 'show', changes: 'show' },
+    staff: { quarterId: 'show', version: 'show', previousVersion: 'show', at: 'show', changes: 'reword' },
+    client: { quarterId: 'show', version: 'show', previousVersion: 'show', at: 'show', changes: 'reword' },
+  },
+  'ticket.changed': {
+    manager: { quarterId: 'show', ticketId: 'show', clientId: 'show', action: 'show' },
+    client: { quarterId: 'show', ticketId: 'show', clientId: 'show', action: 'show' },
+  },
+  'time-entry.changed': {
+    manager: { quarterId: 'show', entryId: 'show', ticketId: 'show', clientId: 'show', staffId: 'show', action: 'show' },
+    staff: { quarterId: 'show', entryId: 'show', ticketId: 'show', clientId: 'show', staffId: 'show', action: 'show' },
+    // Who did the work is the company's business.
+    client: { quarterId: 'show', entryId: 'show', ticketId: 'show', clientId: 'show', staffId: 'hide', action: 'show' },
+  },
+  'emergency.declared': {
+    manager: { quarterId: 'show', ticketId: 'show', clientId: 'show', at: 'show' },
+    client: { quarterId: 'show', ticketId: 'show', clientId: 'show', at: 'show' },
+  },
+  // Progress names no client: every screen may show that a re-plan is running.
+  'replan.started': { everyone: { quarterId: 'show', jobId: 'show', revision: 'show' } },
+  'replan.progress': { everyone: { quarterId: 'show', jobId: 'show', week: 'show', weeks: 'show' } },
+  'replan.finished': { everyone: { quarterId: 'show', jobId: 'show', version: 'show', solveMs: 'show' } },
+  'replan.failed': {
+    manager: { quarterId: 'show', jobId: 'show', code: 'show', message: 'show' },
+    // The solver's message may name clients or internals: a code, and the log has the rest.
+    others: { quarterId: 'show', jobId: 'show', code: 'show', message: 'hide' },
+  },
+  'data.changed': {
+    manager: { quarterIds: 'show', entity: 'show', id: 'show' },
+    staff: { quarterIds: 'show', entity: 'show', id: 'show' },
+    client: { quarterIds: 'show', entity: 'show', id: 'show' },
+  },
+} as const satisfies { [K in keyof ServerToClientEvents as K extends 'hello' | 'socket.error' ? never : K]: Record<string, Decisions<Payload<K>>> };
+
+const emit = <K extends keyof ServerToClientEvents>(room: string, event: K, payload: Payload<K>) => ({ room, event, payload }) as Emit;
 
 /** The emits a domain event makes. Pure, so the cut is tested without sockets. */
 export function emitsFor<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): Emit[] {
   switch (name) {
     case 'plan.updated': {
       const p = payload as DomainEvents['plan.updated'];
-      const base = { quarterId: p.quarterId, version: p.version, previousVersion: p.previousVersion, at: p.at };
-      const out: Emit[] = [{ room: rooms.managers, event: 'plan.updated', payload: { ...base, changes: p.changes } }];
+      const lists = EVENT_FIELDS['plan.updated'];
+      const full: PlanUpdatedPayload = { quarterId: p.quarterId, version: p.version, previousVersion: p.previousVersion, at: p.at, changes: p.changes };
+      const out: Emit[] = [emit(rooms.managers, 'plan.updated', cut(full, lists.manager))];
       for (const [id, a] of Object.entries(p.audiences.staff)) {
         const changes: PlanUpdatedPayload['changes'] = { clients: [], tickets: a.tickets, staff: a.changed ? [id] : [] };
-        out.push({ room: rooms.staff(id), event: 'plan.updated', payload: { ...base, changes } });
+        out.push(emit(rooms.staff(id), 'plan.updated', { ...cut(full, lists.staff), changes }));
       }
       for (const [id, a] of Object.entries(p.audiences.clients)) {
         const changes: PlanUpdatedPayload['changes'] = { clients: a.changed ? [id] : [], tickets: a.tickets, staff: [] };
-        out.push({ room: rooms.client(id), event: 'plan.updated', payload: { ...base, changes } });
+        out.push(emit(rooms.client(id), 'plan.updated', { ...cut(full, lists.client), changes }));
       }
       return out;
     }
     case 'ticket.changed': {
       const p = payload as DomainEvents['ticket.changed'];
-      return [rooms.managers, rooms.client(p.clientId)].map((room) => ({ room, event: 'ticket.changed', payload: { ...p } }));
+      const lists = EVENT_FIELDS['ticket.changed'];
+      return [emit(rooms.managers, 'ticket.changed', cut(p, lists.manager)), emit(rooms.client(p.clientId), 'ticket.changed', cut(p, lists.client))];
     }
     case 'time-entry.changed': {
       const p = payload as DomainEvents['time-entry.changed'];
-      return [rooms.managers, rooms.staff(p.staffId), rooms.client(p.clientId)].map((room) => ({ room, event: 'time-entry.changed', payload: { ...p } }));
+      const lists = EVENT_FIELDS['time-entry.changed'];
+      return [
+        emit(rooms.managers, 'time-entry.changed', cut(p, lists.manager)),
+        emit(rooms.staff(p.staffId), 'time-entry.changed', cut(p, lists.staff)),
+        emit(rooms.client(p.clientId), 'time-entry.changed', cut(p, lists.client)),
+      ];
     }
     case 'emergency.declared': {
       const p = payload as DomainEvents['emergency.declared'];
-      return [rooms.managers, rooms.client(p.clientId)].map((room) => ({ room, event: 'emergency.declared', payload: { ...p } }));
+      const lists = EVENT_FIELDS['emergency.declared'];
+      return [emit(rooms.managers, 'emergency.declared', cut(p, lists.manager)), emit(rooms.client(p.clientId), 'emergency.declared', cut(p, lists.client))];
     }
     case 'replan.started':
+      return [emit(rooms.all, name, cut(payload as DomainEvents['replan.started'], EVENT_FIELDS['replan.started'].everyone))];
     case 'replan.progress':
+      return [emit(rooms.all, name, cut(payload as DomainEvents['replan.progress'], EVENT_FIELDS['replan.progress'].everyone))];
     case 'replan.finished':
-    case 'replan.failed':
-      // Progress names no client: every screen may show that a re-plan is running.
-      return [{ room: rooms.all, event: name, payload: { ...(payload as object) } } as Emit];
+      return [emit(rooms.all, name, cut(payload as DomainEvents['replan.finished'], EVENT_FIELDS['replan.finished'].everyone))];
+    case 'replan.failed': {
+      const p = payload as DomainEvents['replan.failed'];
+      const lists = EVENT_FIELDS['replan.failed'];
+      const full: ReplanFailedPayload = { quarterId: p.quarterId, jobId: p.jobId, code: 'replan_failed', message: p.message };
+      return [emit(rooms.managers, 'replan.failed', cut(full, lists.manager)), emit(rooms.nonManagers, 'replan.failed', cut(full, lists.others))];
+    }
     case 'data.changed': {
       const p = payload as DomainEvents['data.changed'];
-      const out: Emit[] = [{ room: rooms.managers, event: 'data.changed', payload: { quarterIds: p.quarterIds, entity: p.entity, id: p.id } }];
-      if (p.clientId) out.push({ room: rooms.client(p.clientId), event: 'data.changed', payload: { quarterIds: p.quarterIds, entity: p.entity, id: p.id } });
-      if (p.staffId) out.push({ room: rooms.staff(p.staffId), event: 'data.changed', payload: { quarterIds: p.quarterIds, entity: p.entity, id: p.id } });
+      const lists = EVENT_FIELDS['data.changed'];
+      const full: DataChangedPayload = { quarterIds: p.quarterIds, entity: p.entity, id: p.id };
+      const out: Emit[] = [emit(rooms.managers, 'data.changed', cut(full, lists.manager))];
+      if (p.clientId) out.push(emit(rooms.client(p.clientId), 'data.changed', cut(full, lists.client)));
+      if (p.staffId) out.push(emit(rooms.staff(p.staffId), 'data.changed', cut(full, lists.staff)));
       return out;
     }
     default:

@@ -58,7 +58,16 @@ export function startLive(url?: string): LiveSocket {
   socket = s;
   setState('connecting');
   s.on('connect', () => setState('live'));
-  s.on('disconnect', () => setState(socket === s ? 'reconnecting' : 'off'));
+  s.on('disconnect', (reason) => {
+    setState(socket === s ? 'reconnecting' : 'off');
+    // The server closes a socket when its access changes (a new role or client, a new password, a
+    // sign-out elsewhere); socket.io does not retry that by itself. A fresh handshake gets the
+    // rooms of the new access, or is refused when the session is gone.
+    if (reason === 'io server disconnect' && socket === s) {
+      clearTimeout(retry);
+      retry = setTimeout(() => socket === s && s.connect(), 500);
+    }
+  });
   s.on('connect_error', () => {
     if (socket !== s) return;
     setState('reconnecting');

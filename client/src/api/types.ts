@@ -24,6 +24,7 @@ export interface PlanView {
   policy?: Plan['policy'];
   allocations: (Omit<Allocation, 'staff'> & { staff?: string })[];
   tickets: (Omit<TicketPlan, 'staff'> & { staff?: string[] })[];
+  /** Managers: every client; a client user: its own figures; staff: only `id` and `name` (composables/staff-weeks.ts). */
   clients: ClientPlan[];
   staff?: StaffPlan[];
   weeks?: WeekPlan[];

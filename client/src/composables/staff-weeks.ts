@@ -25,7 +25,10 @@ export interface StaffWeek {
   items: StaffWeekItem[];
 }
 
-export function staffWeeks(plan: PlanView, staffId: string, titles: Map<string, string> = new Map()): StaffWeek[] {
+/** What a staff member's plan carries: their own rows and weeks, and of each client only its name. */
+export type StaffPlanView = Pick<PlanView, 'quarter' | 'allocations' | 'staff'> & { clients: Pick<PlanView['clients'][number], 'id' | 'name'>[] };
+
+export function staffWeeks(plan: StaffPlanView, staffId: string, titles: Map<string, string> = new Map()): StaffWeek[] {
   const me = plan.staff?.find((s) => s.id === staffId);
   const clientNames = new Map(plan.clients.map((c) => [c.id, c.name]));
   const out: StaffWeek[] = [];

@@ -36,7 +36,8 @@ export function startLiveStatus(): void {
     onLive('replan.failed', (p) => {
       clearTimeout(clear);
       replan.value = null;
-      failure.value = p.message;
+      // Only managers are told what went wrong; everyone else learns that the plan in force stays.
+      failure.value = p.message ?? 'the plan shown stays in force; a manager can see why.';
     }),
   ];
 }

@@ -11,6 +11,7 @@
  */
 import { Router, type RequestHandler } from 'express';
 import { requireAuth, requireRole, viewer } from '../../auth/middleware.ts';
+import { blockView, clientRecordView } from '../../auth/views.ts';
 import { parse } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { IdParam, QuarterQuery, parseBody } from '../resource-helpers.ts';
@@ -28,8 +29,10 @@ export function clientsRouter(s: Services): Router {
   const clients = new ClientsService(s);
   router.use(requireAuth, requireRole('manager', 'client'));
 
+  // Each answer is the caller's view of the record (auth/views.ts).
   router.get('/', async (req, res) => {
-    res.json(await clients.list(viewer(req), parse(QuarterQuery, req.query).quarter));
+    const v = viewer(req);
+    res.json((await clients.list(v, parse(QuarterQuery, req.query).quarter)).map((c) => clientRecordView(c, v)));
   });
 
   router.post('/', manager, async (req, res) => {
@@ -38,7 +41,8 @@ export function clientsRouter(s: Services): Router {
 
   router.get('/:id', ownClientOnly, async (req, res) => {
     const { id } = parse(IdParam, req.params);
-    res.json(await clients.get(viewer(req), id, parse(QuarterQuery, req.query).quarter));
+    const v = viewer(req);
+    res.json(clientRecordView(await clients.get(v, id, parse(QuarterQuery, req.query).quarter), v));
   });
 
   router.patch('/:id', ownClientOnly, manager, async (req, res) => {
@@ -48,7 +52,8 @@ export function clientsRouter(s: Services): Router {
 
   router.get('/:id/blocks', ownClientOnly, async (req, res) => {
     const { id } = parse(IdParam, req.params);
-    res.json(await clients.listBlocks(viewer(req), id, parse(QuarterQuery, req.query).quarter));
+    const v = viewer(req);
+    res.json((await clients.listBlocks(v, id, parse(QuarterQuery, req.query).quarter)).map((b) => blockView(b, v)));
   });
 
   router.post('/:id/blocks', ownClientOnly, manager, async (req, res) => {

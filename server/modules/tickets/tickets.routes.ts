@@ -9,6 +9,7 @@
  */
 import { Router } from 'express';
 import { requireAuth, viewer } from '../../auth/middleware.ts';
+import { ticketView } from '../../auth/views.ts';
 import { parse } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { IdParam, parseBody } from '../resource-helpers.ts';
@@ -20,22 +21,27 @@ export function ticketsRouter(s: Services): Router {
   const tickets = new TicketsService(s);
   router.use(requireAuth);
 
+  // Each answer is the caller's view of the ticket (auth/views.ts).
   router.get('/', async (req, res) => {
-    res.json(await tickets.list(viewer(req), parse(TicketListQuery, req.query)));
+    const v = viewer(req);
+    res.json((await tickets.list(v, parse(TicketListQuery, req.query))).map((t) => ticketView(t, v)));
   });
 
   router.get('/:id', async (req, res) => {
     const { id } = parse(IdParam, req.params);
-    res.json(await tickets.get(viewer(req), id));
+    const v = viewer(req);
+    res.json(ticketView(await tickets.get(v, id), v));
   });
 
   router.post('/', async (req, res) => {
-    res.status(201).json(await tickets.create(viewer(req), parseBody(CreateTicket, req.body)));
+    const v = viewer(req);
+    res.status(201).json(ticketView(await tickets.create(v, parseBody(CreateTicket, req.body)), v));
   });
 
   router.patch('/:id', async (req, res) => {
     const { id } = parse(IdParam, req.params);
-    res.json(await tickets.update(viewer(req), id, parseBody(PatchTicket, req.body)));
+    const v = viewer(req);
+    res.json(ticketView(await tickets.update(v, id, parseBody(PatchTicket, req.body)), v));
   });
 
   return router;

@@ -7,6 +7,7 @@
  * never learns of anyone else's.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { entryView, type EntryRecord } from '../../auth/views.ts';
 import type { Viewer } from '../../auth/viewer.ts';
 import { Quarter, Staff, Ticket, TimeEntry } from '../../db/entities.ts';
 import { badRequest, conflict, forbidden, notFound, validationError } from '../../errors.ts';
@@ -38,13 +39,14 @@ export interface ListQuery {
   offset: number;
 }
 
-export function publicEntry(e: TimeEntry, v: Viewer) {
-  const out = {
+/** An entry as the company knows it (the audit trail keeps this). */
+export function entryRecord(e: TimeEntry): EntryRecord {
+  return {
     id: e.id,
     ticketId: e.ticketId,
     clientId: e.clientId,
     quarterId: e.quarterId,
-    staffId: e.staffId as string | undefined,
+    staffId: e.staffId,
     week: e.week,
     date: e.date || null,
     hours: e.hours,
@@ -52,10 +54,10 @@ export function publicEntry(e: TimeEntry, v: Viewer) {
     createdAt: e.createdAt,
     version: e.version,
   };
-  // Who did the work is the company's business.
-  if (v.role === 'client') delete out.staffId;
-  return out;
 }
+
+/** An entry as its viewer may see it (auth/views.ts: a client never learns who worked it). */
+export const publicEntry = (e: TimeEntry, v: Viewer) => entryView(entryRecord(e), v);
 
 type EntryFilter = Partial<Pick<TimeEntry, 'id' | 'staffId' | 'clientId' | 'quarterId' | 'ticketId' | 'week'>>;
 
@@ -139,7 +141,7 @@ export async function createEntry(w: WriteContext, events: EventBus, v: Viewer, 
   });
   await tx.flush();
   w.touch(quarter.id);
-  w.audit('create', 'time-entry', e.id, null, publicEntry(e, v));
+  w.audit('create', 'time-entry', e.id, null, entryRecord(e));
   announce(w, events, e, 'created');
   return e;
 }
@@ -149,7 +151,7 @@ export async function updateEntry(w: WriteContext, events: EventBus, v: Viewer, 
   const e = await getEntry(tx, v, id);
   const staffId = staffFor(v, body.staffId);
   const oldQuarter = await editableQuarter(tx, v, e, body.version);
-  const before = publicEntry(e, v);
+  const before = entryRecord(e);
 
   const { ticket, quarter } = body.ticketId !== undefined ? await openTicket(tx, v, body.ticketId) : { ticket: null, quarter: oldQuarter };
   if (body.staffId !== undefined) e.staffId = await knownStaff(tx, staffId);
@@ -171,7 +173,7 @@ export async function updateEntry(w: WriteContext, events: EventBus, v: Viewer, 
   if (body.note !== undefined) e.note = body.note;
   await tx.flush();
   w.touch(oldQuarter.id, quarter.id);
-  w.audit('update', 'time-entry', e.id, before, publicEntry(e, v));
+  w.audit('update', 'time-entry', e.id, before, entryRecord(e));
   announce(w, events, e, 'updated');
   return e;
 }
@@ -184,7 +186,7 @@ export async function deleteEntry(w: WriteContext, events: EventBus, v: Viewer, 
   const { tx } = w;
   const e = await getEntry(tx, v, id);
   const quarter = await editableQuarter(tx, v, e, version);
-  const before = publicEntry(e, v);
+  const before = entryRecord(e);
   await tx.remove(e).flush();
   w.touch(quarter.id);
   w.audit('delete', 'time-entry', id, before, null);
