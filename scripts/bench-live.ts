@@ -44,7 +44,7 @@ try {
   const people: { email: string; role: string }[] = [];
   const add = async (role: string, link: Record<string, string>) => {
     const email = `${role}-${people.length}@bench.local`;
-    const r = await manager.post('/api/users', { email, password: 'password-123', role, ...link });
+    const r = await manager.post('/api/users', { email, password: 'bench-live-passphrase', role, ...link });
     if (r.status !== 201) throw new Error(`could not create ${email}: ${JSON.stringify(r.body)}`);
     people.push({ email, role });
   };
@@ -54,7 +54,7 @@ try {
   const cookies = new Map<string, string>();
   for (const p of people) {
     const c = new ApiClient(a.url);
-    await c.login(p.email, 'password-123');
+    await c.login(p.email, 'bench-live-passphrase');
     cookies.set(p.email, c.cookie);
   }
   for (let i = 0; i < SOCKETS; i++) {
