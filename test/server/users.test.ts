@@ -150,6 +150,31 @@ describe.each(await dbTargets())('users on %s', (target) => {
     expect([a!.status, b!.status].sort()).toEqual([200, 409]);
   });
 
+  it('a manager disables and enables a user: audited, sessions end, sign-in refused with what to do; not yourself, nor the last manager', async () => {
+    await t.createUser('client', { email: 'off@client.test', password: 'switched-off-pass', clientId: 'harbor' });
+    const off = await t.as('off@client.test', 'switched-off-pass');
+    const u = (await off.get('/api/users/me')).body;
+    expect((await harbor.post(`/api/users/${u.id}/disable`)).status).toBe(403);
+    expect((await manager.post('/api/users/999999/disable')).status).toBe(404);
+    const audits = await rowCount(t, 'audit_log');
+    const r = await manager.post(`/api/users/${u.id}/disable`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ id: u.id, disabled: true });
+    expect((await off.get('/api/users/me')).status).toBe(401);
+    const refused = await signIn(t, 'off@client.test', 'switched-off-pass');
+    expect(refused.status).toBe(403);
+    // Disabling twice changes nothing more.
+    expect((await manager.post(`/api/users/${u.id}/disable`)).body.disabled).toBe(true);
+    expect((await manager.post(`/api/users/${u.id}/enable`)).body.disabled).toBe(false);
+    expect((await signIn(t, 'off@client.test', 'switched-off-pass')).status).toBe(200);
+    expect(await rowCount(t, 'audit_log')).toBe(audits + 2);
+    const trail = (await t.app.services.store.reader().execute<{ action: string; entity_id: string }[]>(`select action, entity_id from audit_log where entity = 'user' order by id desc limit 2`)).map((a) => a.action);
+    expect(trail).toEqual(['enable', 'disable']);
+    const admin = (await manager.get('/api/users/me')).body;
+    expect((await manager.post('/api/users/me/disable')).status).toBe(409);
+    expect((await manager.post(`/api/users/${admin.id}/disable`)).body.error.message).toContain('your own account');
+  });
+
   it('the last manager cannot be demoted', async () => {
     const managers = (await manager.get('/api/users?role=manager')).body;
     for (const m of managers.filter((x: { email: string }) => x.email !== ADMIN.email)) {

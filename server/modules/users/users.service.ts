@@ -103,8 +103,8 @@ export class UsersService {
       const user = await tx.findOne(User, { id: userId }, FOR_UPDATE);
       if (!user) throw notFound(`User ${userId}`);
       if (Boolean(user.disabledAt) === disabled) return { user: userView(user, v), changed: false };
+      // Which also keeps the last manager enabled: whoever disables is an enabled manager.
       if (disabled && userId === v.userId) throw conflict('You cannot disable your own account: another manager can.');
-      if (disabled && user.role === 'manager' && (await enabledManagers(tx)) <= 1) throw conflict('This is the last manager: make another user a manager first.');
       const before = userRecord(user);
       user.disabledAt = disabled ? new Date() : null;
       if (disabled) await tx.nativeDelete(Session, { userId });
