@@ -82,17 +82,25 @@ export interface TwoInstances {
 export async function startTwoInstances(env: Record<string, string> = {}): Promise<TwoInstances> {
   const databaseUrl = await createTestDatabase();
   const base = { DATABASE_URL: databaseUrl, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, REPLAN_DEBOUNCE_MS: '10', ...env };
-  // One after the other: two processes migrating a fresh database at once trip over each other.
-  const a = await startServerProcess(base);
-  const b = await startServerProcess({ ...base, SOLVER_WORKER: 'none' });
-  const managerA = new ApiClient(a.url);
-  await managerA.login(ADMIN.email, ADMIN.password);
-  const managerB = new ApiClient(b.url);
-  await managerB.login(ADMIN.email, ADMIN.password);
-  const imported = await managerA.post('/api/quarters/2026-Q4/import', example);
-  if (imported.status !== 200) throw new Error(`import failed: ${imported.status} ${JSON.stringify(imported.body)}`);
-  await within(30_000, 'the first plan', async () => (await currentVersion(managerA)) > 0);
-  const liveB = await connectSocket(b.url, managerB.cookie);
+  const procs: Proc[] = [];
+  let a: Proc, b: Proc, managerA: ApiClient, managerB: ApiClient, liveB: TwoInstances['liveB'];
+  try {
+    // One after the other: two processes migrating a fresh database at once trip over each other.
+    procs.push((a = await startServerProcess(base)));
+    procs.push((b = await startServerProcess({ ...base, SOLVER_WORKER: 'none' })));
+    managerA = new ApiClient(a.url);
+    await managerA.login(ADMIN.email, ADMIN.password);
+    managerB = new ApiClient(b.url);
+    await managerB.login(ADMIN.email, ADMIN.password);
+    const imported = await managerA.post('/api/quarters/2026-Q4/import', example);
+    if (imported.status !== 200) throw new Error(`import failed: ${imported.status} ${JSON.stringify(imported.body)}`);
+    await within(30_000, 'the first plan', async () => (await currentVersion(managerA)) > 0);
+    liveB = await connectSocket(b.url, managerB.cookie);
+  } catch (err) {
+    await Promise.all(procs.map((p) => p.stop('SIGKILL')));
+    await dropTestDatabase(databaseUrl);
+    throw err;
+  }
   return {
     databaseUrl,
     a,
