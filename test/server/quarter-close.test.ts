@@ -43,7 +43,8 @@ describe.each(await dbTargets())('quarter close on %s', (target) => {
     const patched = await manager.patch(`/api/quarters/${Q}`, { version: q.version, policy: { levels: ['urgent-above-rate', 'payg', 'work-ahead'] } });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     // Hours on the PAYG ticket in a past week: they must survive the close, and move no prepaid figure.
-    const entry = await sam.post('/api/time-entries', { ticketId: 'D-1', hours: 2, week: 10 });
+    // Sam is not planned on D-1: a manager logs them (after which D-1 is among Sam's tickets).
+    const entry = await manager.post('/api/time-entries', { ticketId: 'D-1', staffId: 'sam', hours: 2, week: 10 });
     expect(entry.status).toBe(201);
     entryId = entry.body.id;
     await t.settle();
