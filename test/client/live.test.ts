@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 /**
  * The socket module and the plan store against a real socket.io server speaking the shared event
- * maps: a plan update arrives in place, and after a dropped connection the store catches up with
- * `sync` before it calls the plan current again.
+ * maps: a plan update arrives in place, and after a dropped connection (or one the server closed)
+ * the store catches up with `sync` before it calls the plan current again.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -69,5 +69,19 @@ describe('live plan', () => {
     await vi.waitFor(() => expect(current.value).toBe(true), { timeout: 10_000 });
     expect(plan.value?.version).toBe(5);
     expect(syncs.slice(before)).toContain(3);
+  });
+
+  it('when the server closes the socket (access changed), signs in afresh and catches up', async () => {
+    const { plan, current } = usePlan();
+    serverVersion = 6;
+    let connections = 0;
+    io.on('connection', () => connections++);
+    // What the server does when the user's role or session changes: socket.io does not retry that itself.
+    io.disconnectSockets(true);
+    await vi.waitFor(() => expect(current.value).toBe(false), { timeout: 5000 });
+    await vi.waitFor(() => expect(current.value).toBe(true), { timeout: 5000 });
+    expect(connections).toBe(1);
+    expect(plan.value?.version).toBe(6);
+    expect(liveState()).toBe('live');
   });
 });
