@@ -17,7 +17,9 @@ export async function resolveQuarter(em: EntityManager, quarterId?: string): Pro
   if (quarterId) return em.findOne(Quarter, { id: quarterId });
   return (
     (await em.findOne(Quarter, { closedAt: null }, { orderBy: { createdAt: 'desc', id: 'desc' } })) ??
-    (await em.findOne(Quarter, {}, { orderBy: { createdAt: 'desc', id: 'desc' } }))
+    // MikroORM refuses findOne with an empty filter: the latest of any quarter, by a limited find.
+    (await em.find(Quarter, {}, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 1 }))[0] ??
+    null
   );
 }
 
