@@ -7,18 +7,16 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { OptimisticLockError, UniqueConstraintViolationException, ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import { ZodError, type z } from 'zod';
+import type { ErrorBody, ErrorCode, FieldIssue } from '../shared/api/errors.ts';
 import { ScenarioError } from '../solver/index.ts';
 import type { Logger } from './logger.ts';
 
-export interface FieldIssue {
-  field: string;
-  message: string;
-}
+export type { ErrorCode, FieldIssue } from '../shared/api/errors.ts';
 
 export class AppError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
@@ -95,7 +93,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else if (error.status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
     if (res.headersSent) return;
     if (error.status === 503) res.set('Retry-After', '5');
-    res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details ?? null } });
+    const body: ErrorBody = { error: { code: error.code, message: error.message, details: error.details ?? null } };
+    res.status(error.status).json(body);
   };
 }
 
