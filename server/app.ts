@@ -25,6 +25,7 @@ import { startPublisher } from './realtime/publisher.ts';
 import { startSocketServer } from './realtime/socket-server.ts';
 import { SolverPool } from './planning/solver-pool.ts';
 import { healthRouter } from './health.ts';
+import { inputGuard } from './input-guard.ts';
 import type { Services } from './services.ts';
 import { Store } from './store.ts';
 import { ensureAdmin, loadDemoIfEmpty } from './seed.ts';
@@ -73,6 +74,8 @@ export async function createApp(config: Config, opts: { logger?: Logger; clock?:
   app.use('/api', bodyTypes);
   app.use('/api/quarters/:id/import', express.json({ limit: '20mb' }));
   app.use('/api', express.json({ limit: '200kb' }), express.text({ type: 'text/csv', limit: '10mb' }));
+  // Before any router: no NUL, lone surrogate or broken %-escape in a path, query or body.
+  app.use('/api', inputGuard);
   app.use('/api', authenticate(db.orm, services.access));
   app.use('/api/health', healthRouter(services));
   app.use('/api/auth', authRouter(services));

@@ -10,6 +10,7 @@ import { ZodError, type z } from 'zod';
 import type { ErrorBody, ErrorCode, FieldIssue } from '../shared/api/errors.ts';
 import { ScenarioError } from '../solver/index.ts';
 import type { Logger } from './logger.ts';
+import { findBadText } from './input-text.ts';
 
 export type { ErrorCode, FieldIssue } from '../shared/api/errors.ts';
 
@@ -76,8 +77,13 @@ export function issuesOf(issues: readonly z.core.$ZodIssue[], prefix: PropertyKe
   );
 }
 
-/** Parses with a zod schema or throws a 400 that names every bad field. */
+/**
+ * Parses with a zod schema or throws a 400 that names every bad field. Text the database cannot
+ * hold (a NUL, a lone surrogate: input-text.ts) is refused first, whatever the schema says.
+ */
 export function parse<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
+  const bad = findBadText(input);
+  if (bad) throw validationError([{ field: fieldOf([...(prefix ? [prefix] : []), ...bad.path]), message: bad.message }]);
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw validationError(issuesOf(result.error.issues, prefix ? [prefix] : []));
@@ -119,6 +125,8 @@ function toAppError(err: unknown): AppError {
   if (e?.type === 'entity.parse.failed') return new AppError(400, 'invalid_json', 'body: not valid JSON. Send a JSON object with Content-Type: application/json.');
   if (e?.type === 'entity.too.large') return new AppError(413, 'too_large', 'The request body is too large.');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new AppError(415, 'unsupported_encoding', 'Send the body as UTF-8.');
+  // The router's own decoding of a path parameter (input-guard.ts refuses such paths first).
+  if (err instanceof URIError) return validationError([{ field: 'path', message: 'is not valid percent-encoding' }]);
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) return new AppError(e.status, 'bad_request', e.message ?? 'Bad request.');
   if (isDatabaseUnavailable(err)) return databaseUnavailable();
   return new AppError(500, 'internal', 'Something went wrong on our side. Try again; if it keeps failing, tell your administrator the time it happened.');

@@ -12,7 +12,7 @@ import { createApp, type App } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { User, type Role } from '../../server/db/entities.ts';
 import { hashPassword } from '../../server/auth/password.ts';
-import { createLogger } from '../../server/logger.ts';
+import { createLogger, type Logger } from '../../server/logger.ts';
 import { ApiClient } from './api-client.ts';
 
 export type DbTarget = 'pglite' | 'postgres';
@@ -85,7 +85,12 @@ export async function dropTestDatabase(url: string): Promise<void> {
   await client.end();
 }
 
-export async function startTestApp(target: DbTarget, env: Record<string, string> = {}, reuse?: { databaseUrl?: string; dataDir?: string }): Promise<TestApp> {
+export async function startTestApp(
+  target: DbTarget,
+  env: Record<string, string> = {},
+  reuse?: { databaseUrl?: string; dataDir?: string },
+  opts: { logger?: Logger } = {},
+): Promise<TestApp> {
   const databaseUrl = target === 'postgres' ? (reuse?.databaseUrl ?? (await createTestDatabase())) : undefined;
   const dataDir = target === 'pglite' ? (reuse?.dataDir ?? mkdtempSync(join(tmpdir(), 'hg-test-'))) : mkdtempSync(join(tmpdir(), 'hg-unused-'));
   const config = loadConfig({
@@ -101,7 +106,7 @@ export async function startTestApp(target: DbTarget, env: Record<string, string>
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });
-  const app = await createApp(config, { logger: createLogger(config.LOG_LEVEL), clock: false });
+  const app = await createApp(config, { logger: opts.logger ?? createLogger(config.LOG_LEVEL), clock: false });
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const addr = app.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
