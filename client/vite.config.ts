@@ -12,7 +12,9 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps in the build the server serves: they would hand anyone the dashboard's source
+    // and comments. `npm run dev:client` still maps everything.
+    sourcemap: false,
     chunkSizeWarningLimit: 700,
     // The timing report is for plugin authors; it only adds noise to `npm start` and the tests.
     rolldownOptions: { checks: { bundlerTimings: false } },

@@ -1,11 +1,16 @@
-/** GET /api/health: database reachable, current plan version, re-planning state. No sign-in needed. */
+/**
+ * GET /api/health: `{ status: "ok" }` (200) or `{ status: "down" }` (503) for anyone, so a load
+ * balancer or a monitor needs no sign-in. Managers also get the details: the database, the current
+ * plan version and the re-planning queue, which tell an outsider more than they need to know.
+ */
 import { Router } from 'express';
 import { resolveQuarter } from './planning/plan-store.ts';
+import { errorSummary } from './logger.ts';
 import type { Services } from './services.ts';
 
 export function healthRouter(s: Services): Router {
   const router = Router();
-  router.get('/', async (_req, res) => {
+  router.get('/', async (req, res) => {
     let database = { reachable: false, embedded: s.embedded };
     let plan: { quarter: string; version: number | null; behind: boolean } | null = null;
     try {
@@ -18,10 +23,17 @@ export function healthRouter(s: Services): Router {
         plan = { quarter: q.id, version: q.currentPlanId ?? null, behind: !rec[0] || Number(rec[0].data_revision) < q.dataRevision };
       }
     } catch (err) {
-      s.logger.warn({ err }, 'health check: database unreachable');
+      if (!database.reachable) s.logger.warn({ err }, 'health check: database unreachable');
+      else s.logger.warn({ err }, 'health check: could not read the current plan');
     }
-    const queue = await s.replanner.stats().catch((err: Error) => ({ error: err.message }));
-    res.status(database.reachable ? 200 : 503).json({ status: database.reachable ? 'ok' : 'unavailable', database, plan, queue });
+    const status = database.reachable ? 'ok' : 'down';
+    res.status(database.reachable ? 200 : 503);
+    if (req.viewer?.role !== 'manager') {
+      res.json({ status });
+      return;
+    }
+    const queue = await s.replanner.stats().catch((err: unknown) => ({ error: errorSummary(err) }));
+    res.json({ status, database, plan, queue });
   });
   return router;
 }

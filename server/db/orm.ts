@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DefaultLogger, type LogContext, type LoggerNamespace, type LoggerOptions } from '@mikro-orm/core';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '../logger.ts';
@@ -53,6 +54,28 @@ async function startEmbedded(dataDir: string, logger: Logger): Promise<Embedded>
   };
 }
 
+/**
+ * MikroORM's own messages, in our log at their level (`info` ones at debug). Queries are never
+ * logged, whatever MIKRO_ORM_DEBUG (or a .env file, which MikroORM also reads) says: MikroORM
+ * writes the parameters' values into the query text, so a query log is a log of everything sent.
+ */
+class OrmLogger extends DefaultLogger {
+  constructor(
+    options: LoggerOptions,
+    private readonly out: Logger,
+  ) {
+    super(options);
+  }
+
+  override log(namespace: LoggerNamespace | (string & {}), message: string, context?: LogContext): void {
+    if (namespace === 'query' || namespace === 'query-params' || !this.isEnabled(namespace as LoggerNamespace, context)) return;
+    const level = context?.level === 'error' ? 'error' : context?.level === 'warning' ? 'warn' : 'debug';
+    this.out[level]({ orm: namespace }, message);
+  }
+
+  override logQuery(): void {}
+}
+
 export async function openDatabase(opts: { url?: string; dataDir: string; logger: Logger; poolMax?: number }): Promise<Database> {
   const embedded = opts.url ? null : await startEmbedded(opts.dataDir, opts.logger);
   const url = opts.url ?? embedded!.url;
@@ -65,6 +88,8 @@ export async function openDatabase(opts: { url?: string; dataDir: string; logger
     discovery: { warnWhenNoEntities: false },
     forceUtcTimezone: true,
     debug: false,
+    colors: false,
+    loggerFactory: (options) => new OrmLogger(options, opts.logger),
   });
   await orm.getMigrator().up();
   return {

@@ -12,11 +12,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { ApiClient, type ApiResponse } from '../utils/api-client.ts';
 import { Q, datedScenario, rowCounts } from '../utils/hours-setup.ts';
 import { dbTargets, startTestApp, type TestApp } from '../utils/test-app.ts';
 import { fieldOf } from '../../server/errors.ts';
+import { createLogger } from '../../server/logger.ts';
 import { findBadText, textProblem } from '../../server/input-text.ts';
 
 const SERVER = join(import.meta.dirname, '..', '..', 'server');
@@ -109,7 +109,7 @@ describe.each(await dbTargets())('bad text on every route on %s', (target) => {
 
   beforeAll(async () => {
     const sink = new Writable({ write: (chunk, _enc, done) => (logged.push(String(chunk)), done()) });
-    t = await startTestApp(target, {}, undefined, { logger: pino({ level: 'info' }, sink) });
+    t = await startTestApp(target, {}, undefined, { logger: createLogger('info', 'hourglass', sink) });
     manager = await t.manager();
     expect((await manager.post(`/api/quarters/${Q}/import`, datedScenario())).status).toBe(200);
     await t.settle();
