@@ -1,7 +1,8 @@
 /**
  * Browser-test helpers: build the dashboard when client/dist is missing or stale, and start
  * Debian's Chromium through playwright-core (`npx playwright install` cannot download a browser
- * here).
+ * here). Without Chromium the browser suites skip, unless REQUIRE_BROWSER is set (CI sets it):
+ * then importing this module fails them, so a run that lost its browser cannot pass.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +11,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 const REPO = join(import.meta.dirname, '..', '..');
 export const SCREENSHOTS = join(REPO, 'test-output', 'screenshots');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+if (process.env.REQUIRE_BROWSER && !existsSync(CHROMIUM)) {
+  throw new Error(`Chromium is required (REQUIRE_BROWSER is set) but not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH.`);
+}
 
 export { ensureClientBuilt } from '../../client/scripts/build-if-needed.ts';
 

@@ -21,6 +21,10 @@ export const ADMIN = { email: 'admin@test.local', password: 'admin-password-1' }
 const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 let pgReachable: Promise<boolean> | undefined;
+/**
+ * Whether the PostgreSQL server answers. With REQUIRE_POSTGRES set (CI sets it) one that does not
+ * is an error, so a suite that would skip without PostgreSQL fails instead.
+ */
 export function postgresReachable(): Promise<boolean> {
   pgReachable ??= (async () => {
     const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 5000 });
@@ -33,7 +37,10 @@ export function postgresReachable(): Promise<boolean> {
     } finally {
       await client.end().catch(() => {});
     }
-  })();
+  })().then((reachable) => {
+    if (!reachable && process.env.REQUIRE_POSTGRES) throw new Error(`PostgreSQL is required (REQUIRE_POSTGRES is set) but no server answers at ${PG_ADMIN_URL}`);
+    return reachable;
+  });
   return pgReachable;
 }
 
