@@ -77,12 +77,22 @@ export interface SocketErrorPayload {
 
 export interface ServerToClientEvents {
   hello: (p: HelloPayload) => void;
+  /**
+   * A new plan version is current. Sent only when the plan moved: a re-plan whose plan comes out
+   * identical to the current version (its content hash, stats aside) makes no version and sends
+   * no plan.updated; its `replan.finished` names the current version instead.
+   */
   'plan.updated': (p: PlanUpdatedPayload) => void;
   'ticket.changed': (p: TicketChangedPayload) => void;
   'time-entry.changed': (p: TimeEntryChangedPayload) => void;
   'emergency.declared': (p: EmergencyDeclaredPayload) => void;
   'replan.started': (p: ReplanPayload & { revision: number }) => void;
   'replan.progress': (p: ReplanPayload & { week: number; weeks: number }) => void;
+  /**
+   * The re-plan is done and `version` is current. When `version` is the one a screen shows, the
+   * plan came out identical: that version now includes the change (its data revision moved on in
+   * place), nothing moved and there is nothing to fetch. Otherwise `plan.updated` follows.
+   */
   'replan.finished': (p: ReplanPayload & { version: number; solveMs: number }) => void;
   'replan.failed': (p: ReplanFailedPayload) => void;
   'data.changed': (p: DataChangedPayload) => void;

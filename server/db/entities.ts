@@ -185,8 +185,19 @@ export const PlanRecord = defineEntity({
     /** The plan's version: increasing across all quarters. */
     id: p.integer().primary().autoincrement(),
     quarterId: p.string(),
+    /** The data revision the plan includes; moves on in place when a re-plan finds the plan unchanged. */
     dataRevision: p.integer(),
-    body: p.json<Record<string, unknown>>(),
+    /**
+     * The plan is stored and read in plain SQL by planning/plan-store.ts, never through the ORM
+     * (migration 0007): `packed`, its JSON compressed (`encoding`), `bodyBytes` long, and its
+     * `contentHash`; `body` (jsonb) only for versions stored before. `packed` and `body` are
+     * lazy: loading a version's row never loads its plan.
+     */
+    body: p.json<Record<string, unknown>>().nullable().lazy(),
+    packed: p.blob().nullable().lazy(),
+    encoding: p.string().$type<'br'>().nullable(),
+    contentHash: p.string().nullable(),
+    bodyBytes: p.integer().nullable(),
     solveMs: p.double().$type<number>(),
     trigger: p.string().default(''),
     createdAt: p.datetime().onCreate(() => new Date()),
@@ -194,6 +205,7 @@ export const PlanRecord = defineEntity({
 });
 export type PlanRecord = InferEntity<typeof PlanRecord>;
 
+/** Allocation rows of plan versions stored before migration 0007; no longer written (nothing reads them). */
 export const AllocationRecord = defineEntity({
   name: 'AllocationRecord',
   tableName: 'allocations',

@@ -15,6 +15,7 @@ import { Migration0003ClosedQuartersReadOnly } from './migrations/0003-closed-qu
 import { Migration0004SocketIo } from './migrations/0004-socket-io.ts';
 import { Migration0005Pins } from './migrations/0005-pins.ts';
 import { Migration0006Access } from './migrations/0006-access.ts';
+import { Migration0007PackedPlans } from './migrations/0007-packed-plans.ts';
 
 export const MIGRATIONS = [
   { name: '0001-initial', class: Migration0001Initial },
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   { name: '0004-socket-io', class: Migration0004SocketIo },
   { name: '0005-pins', class: Migration0005Pins },
   { name: '0006-access', class: Migration0006Access },
+  { name: '0007-packed-plans', class: Migration0007PackedPlans },
 ];
 
 export interface Database {

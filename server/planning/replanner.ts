@@ -7,16 +7,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
-import type { Plan } from '../../solver/index.ts';
 import { Quarter } from '../db/entities.ts';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../logger.ts';
 import { exportScenario } from '../modules/quarters/scenario-io.ts';
-import { planAudiences } from '../realtime/audiences.ts';
-import { changesOf, diffPlans } from './plan-diff.ts';
-import { commitPlan, currentPlan } from './plan-store.ts';
+import { audiencesOf, changesOf, diffDigests } from './plan-diff.ts';
+import { commitPlan, currentPlan, planDigest } from './plan-store.ts';
 import { QuietWindow, staleQuarters } from './quiet-window.ts';
-import type { SolverPool } from './solver-pool.ts';
+import type { PackedSolve, SolverPool } from './solver-pool.ts';
 
 /** What solving and committing a quarter needs. */
 export interface ReplanDeps {
@@ -31,15 +29,27 @@ export interface ReplanDeps {
 export interface ReplanResult {
   version: number;
   solveMs: number;
+  /** The plan came out as the current version's: no version was made (its data revision moved on). */
+  identical: boolean;
 }
 
-/** Reads a quarter, solves it, commits the plan and announces it. Shared by every job runner. */
+/**
+ * Reads a quarter, solves it, commits the plan and announces it. Shared by every job runner.
+ *
+ * The solver thread hands back the plan stored-ready (serialized and compressed, with its hash and
+ * digest: solve-worker.ts), so the main thread's part is reading the snapshot, one INSERT and a
+ * diff of two digests. A plan identical to the current version makes no version and no
+ * `plan.updated`: `replan.finished` names the current version (shared/socket-events.ts).
+ * The "plan committed" log line says where the time went (ms: snapshot, solve — in the solver
+ * thread: plan, serialize, compress, digest — commit, diff, emit).
+ */
 export async function replanQuarter(
   deps: ReplanDeps,
   quarterId: string,
   trigger: string,
   jobId: string = randomUUID(),
 ): Promise<ReplanResult | null> {
+  const t0 = performance.now();
   const em = deps.orm.em.fork() as EntityManager;
   // Read revision and data in one snapshot, so the plan is labelled with what it really solved.
   const snapshot = await em.transactional(
@@ -52,30 +62,65 @@ export async function replanQuarter(
   );
   if (!snapshot) return null;
   if (snapshot.previous && snapshot.previous.dataRevision >= snapshot.revision) return null;
+  const tSnapshot = performance.now();
   deps.events.emit('replan.started', { quarterId, jobId, revision: snapshot.revision });
-  let plan: Plan;
+  let solved: PackedSolve;
   try {
-    plan = await deps.pool.solve(snapshot.scenario, {
+    solved = await deps.pool.solvePacked(snapshot.scenario, {
       onProgress: (p) => deps.events.emit('replan.progress', { quarterId, jobId, week: p.week, weeks: p.weeks }),
     });
   } catch (e) {
     deps.events.emit('replan.failed', { quarterId, jobId, message: (e as Error).message });
     throw e;
   }
-  const committed = await commitPlan(deps.orm.em.fork() as EntityManager, quarterId, snapshot.revision, plan, trigger, deps.planHistory);
+  const tSolve = performance.now();
+  const previous = snapshot.previous ? { version: snapshot.previous.version, digest: await planDigest(em, snapshot.previous.version, snapshot.previous) } : null;
+  const tPrevious = performance.now();
+  const committed = await commitPlan(deps.orm.em.fork() as EntityManager, quarterId, snapshot.revision, solved, trigger, deps.planHistory, previous);
+  const tCommit = performance.now();
   if (!committed) return null;
-  const diff = diffPlans(snapshot.previous?.plan ?? null, plan);
-  deps.events.emit('replan.finished', { quarterId, jobId, version: committed.version, solveMs: plan.stats.solveMs });
-  deps.events.emit('plan.updated', {
-    quarterId,
-    version: committed.version,
-    previousVersion: committed.previousVersion,
-    changes: changesOf(diff),
-    audiences: planAudiences(snapshot.previous?.plan ?? null, plan, diff),
-    at: new Date().toISOString(),
-  });
-  deps.logger.info({ quarterId, version: committed.version, solveMs: plan.stats.solveMs, trigger }, 'plan committed');
-  return { version: committed.version, solveMs: plan.stats.solveMs };
+  const solveMs = solved.stats.solveMs;
+  let tDiff = tCommit;
+  if (!committed.identical) {
+    // Against the version really replaced: the one the solve started from, unless another landed meanwhile.
+    const before =
+      committed.previousVersion === null ? null : committed.previousVersion === previous?.version ? previous.digest : await planDigest(em, committed.previousVersion);
+    const diff = diffDigests(before, solved.digest);
+    const audiences = audiencesOf(before, solved.digest, diff);
+    tDiff = performance.now();
+    deps.events.emit('replan.finished', { quarterId, jobId, version: committed.version, solveMs });
+    deps.events.emit('plan.updated', { quarterId, version: committed.version, previousVersion: committed.previousVersion, changes: changesOf(diff), audiences, at: new Date().toISOString() });
+  } else {
+    deps.events.emit('replan.finished', { quarterId, jobId, version: committed.version, solveMs });
+  }
+  const tEmit = performance.now();
+  const round = (x: number) => Math.round(x * 10) / 10;
+  const ms = {
+    snapshot: tSnapshot - t0,
+    solve: tSolve - tSnapshot,
+    plan: solved.ms.plan,
+    serialize: solved.ms.serialize,
+    compress: solved.ms.compress,
+    digest: solved.ms.digest,
+    commit: tCommit - tSolve,
+    diff: tDiff - tCommit + (tPrevious - tSolve),
+    emit: tEmit - tDiff,
+  };
+  deps.logger.info(
+    {
+      quarterId,
+      version: committed.version,
+      revision: snapshot.revision,
+      identical: committed.identical,
+      solveMs,
+      trigger,
+      bytes: solved.packed.byteLength,
+      jsonBytes: solved.jsonBytes,
+      ms: Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, round(v)])),
+    },
+    'plan committed',
+  );
+  return { version: committed.version, solveMs, identical: committed.identical };
 }
 
 export interface ReplanStats {

@@ -5,10 +5,17 @@
 import { Worker } from 'node:worker_threads';
 import type { Plan, PolicyInput } from '../../solver/index.ts';
 import { ScenarioError } from '../../solver/index.ts';
-import type { SolveRequest, SolveResponse } from './solve-worker.ts';
+import type { PackedSolve, SolveRequest, SolveResponse } from './solve-worker.ts';
+
+export type { PackedSolve } from './solve-worker.ts';
+
+interface SolveOptions {
+  policy?: PolicyInput;
+  onProgress?: (p: { week: number; weeks: number }) => void;
+}
 
 interface Pending {
-  resolve: (plan: Plan) => void;
+  resolve: (answer: unknown) => void;
   reject: (e: Error) => void;
   onProgress?: (p: { week: number; weeks: number }) => void;
   timer: NodeJS.Timeout;
@@ -35,16 +42,26 @@ export class SolverPool {
     private readonly delayMs = 0,
   ) {}
 
-  solve(scenario: unknown, opts: { policy?: PolicyInput; onProgress?: (p: { week: number; weeks: number }) => void } = {}): Promise<Plan> {
+  /** The plan itself (what-if answers). */
+  solve(scenario: unknown, opts: SolveOptions = {}): Promise<Plan> {
+    return this.run<Plan>(scenario, opts, false);
+  }
+
+  /** The plan ready to commit: serialized and compressed in the worker, with its hash and digest. */
+  solvePacked(scenario: unknown, opts: SolveOptions = {}): Promise<PackedSolve> {
+    return this.run<PackedSolve>(scenario, opts, true);
+  }
+
+  private run<T>(scenario: unknown, opts: SolveOptions, pack: boolean): Promise<T> {
     if (this.closed) return Promise.reject(new Error('solver pool is closed'));
-    return new Promise<Plan>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const start = () => {
         const slot = this.freeSlot();
         const id = this.nextId++;
         slot.busy = id;
         const timer = setTimeout(() => this.fail(id, new SolveTimeoutError(`the planner did not finish within ${this.timeoutMs / 1000} s`), true), this.timeoutMs);
-        this.pending.set(id, { resolve, reject, onProgress: opts.onProgress, timer, worker: slot });
-        slot.worker.postMessage({ id, scenario, policy: opts.policy, delayMs: this.delayMs } satisfies SolveRequest);
+        this.pending.set(id, { resolve: resolve as (answer: unknown) => void, reject, onProgress: opts.onProgress, timer, worker: slot });
+        slot.worker.postMessage({ id, scenario, policy: opts.policy, pack, delayMs: this.delayMs } satisfies SolveRequest);
       };
       if (this.hasFreeSlot()) start();
       else this.queue.push(start);
@@ -94,6 +111,7 @@ export class SolverPool {
     }
     this.settle(msg.id);
     if (msg.type === 'done') p.resolve(msg.plan);
+    else if (msg.type === 'packed') p.resolve(msg.solved);
     else p.reject(msg.scenarioIssues ? new ScenarioError(msg.scenarioIssues) : new Error(msg.message));
   }
 
