@@ -70,6 +70,12 @@ export class Store {
       }
       for (const a of audits) tx.create(AuditEntry, a);
       await tx.flush();
+      // Quarters this write loaded are read back after the bump, so an answer built from them
+      // (PATCH /api/quarters/:id) shows the revision this write commits, not the one before it.
+      for (const id of touched) {
+        const loaded = tx.getUnitOfWork().getById<Quarter>('Quarter', id);
+        if (loaded) await tx.refresh(loaded);
+      }
       return value;
     });
     if (touched.size > 0) for (const l of this.listeners) l([...touched], reason);

@@ -70,7 +70,10 @@ export class ClientsService {
 
   async addBlock(v: Viewer, id: string, body: BlockBody): Promise<BlockJson> {
     return this.s.store.write(v, 'block recorded', async (w) => {
-      const client = await this.load(w.tx, id);
+      // Locked like a change of plan locks it: a client turned pay-as-you-go meanwhile is seen
+      // as such here, and a change of plan waits for this block and then finds it.
+      const client = await w.tx.findOne(Client, { id }, FOR_UPDATE);
+      if (!client) throw notFound(`Client ${id}`);
       if (client.plan !== 'prepaid') throw badRequest(`Client ${id} pays as it goes and buys no blocks; make it prepaid first.`, [{ field: 'plan', message: 'must be prepaid to buy blocks' }]);
       const q = await writableQuarter(w.tx, body.quarter);
       checkWeek(q, body.week, 'week');

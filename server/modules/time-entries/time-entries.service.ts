@@ -13,6 +13,7 @@ import { Quarter, Staff, Ticket, TimeEntry } from '../../db/entities.ts';
 import { badRequest, conflict, forbidden, notFound, validationError } from '../../errors.ts';
 import type { EventBus } from '../../events.ts';
 import type { WriteContext } from '../../store.ts';
+import { FOR_UPDATE } from '../resource-helpers.ts';
 import { canRead } from '../tickets/ticket-access.ts';
 import { entryWeek } from './entry-week.ts';
 
@@ -86,8 +87,9 @@ export async function listEntries(em: EntityManager, v: Viewer, q: ListQuery) {
   return { entries: entries.map((e) => publicEntry(e, v)), total };
 }
 
-export async function getEntry(em: EntityManager, v: Viewer, id: number): Promise<TimeEntry> {
-  const e = await em.findOne(TimeEntry, { id, ...scope(v) });
+/** An entry the viewer may see; `lock` holds its row until the write commits (a change or a removal). */
+export async function getEntry(em: EntityManager, v: Viewer, id: number, lock = false): Promise<TimeEntry> {
+  const e = await em.findOne(TimeEntry, { id, ...scope(v) }, lock ? FOR_UPDATE : {});
   if (!e) throw notFound(`Time entry ${id}`);
   return e;
 }
@@ -148,7 +150,7 @@ export async function createEntry(w: WriteContext, events: EventBus, v: Viewer, 
 
 export async function updateEntry(w: WriteContext, events: EventBus, v: Viewer, id: number, body: EntryPatch): Promise<TimeEntry> {
   const { tx } = w;
-  const e = await getEntry(tx, v, id);
+  const e = await getEntry(tx, v, id, true);
   const staffId = staffFor(v, body.staffId);
   const oldQuarter = await editableQuarter(tx, v, e, body.version);
   const before = entryRecord(e);
@@ -180,11 +182,12 @@ export async function updateEntry(w: WriteContext, events: EventBus, v: Viewer, 
 
 /**
  * Removes a mistaken entry (its hours go back to the ticket and the client's balance). Staff
- * remove their own; the version read must match, as for a change.
+ * remove their own; the version read must match, as for a change. The row is locked first: of
+ * several removals at once one removes it, and the others then find it gone (404).
  */
 export async function deleteEntry(w: WriteContext, events: EventBus, v: Viewer, id: number, version: number): Promise<void> {
   const { tx } = w;
-  const e = await getEntry(tx, v, id);
+  const e = await getEntry(tx, v, id, true);
   const quarter = await editableQuarter(tx, v, e, version);
   const before = entryRecord(e);
   await tx.remove(e).flush();
