@@ -54,8 +54,8 @@ const schema = z.object({
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
     .optional(),
-  /** Load the demo quarter into an empty database: auto = only on the embedded database. */
-  DEMO: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** Load the demo quarter into an empty database: auto = only on the embedded database; xl = a generated quarter at scale. */
+  DEMO: z.enum(['auto', 'on', 'off', 'xl']).default('auto'),
   SESSION_HOURS: z.coerce.number().positive().default(12),
   COOKIE_SECURE: flag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,7 +1,7 @@
 /** The first manager (ADMIN_EMAIL / ADMIN_PASSWORD) and the demo quarter on an empty database. */
 import { Quarter, User } from './db/entities.ts';
 import { hashPassword } from './auth/password.ts';
-import { demoScenario } from './demo/demo-scenario.ts';
+import { demoScenario, xlDemoScenario } from './demo/demo-scenario.ts';
 import { importScenario } from './modules/quarters/scenario-io.ts';
 import type { Services } from './services.ts';
 
@@ -25,13 +25,16 @@ export const DEMO_USERS = [
   { email: 'nimbus@demo.test', password: 'hourglass-demo-client', role: 'client' as const, clientId: 'nimbus' },
 ];
 
-/** Loads the demo quarter and its sign-ins when the database is empty and DEMO allows it. */
+/**
+ * Loads the demo quarter and its sign-ins when the database is empty and DEMO allows it: the small
+ * one, or with DEMO=xl the generated quarter at scale (10,000 tickets; its import takes a while).
+ */
 export async function loadDemoIfEmpty(s: Services): Promise<typeof DEMO_USERS | null> {
-  const want = s.config.DEMO === 'on' || (s.config.DEMO === 'auto' && s.embedded);
+  const want = s.config.DEMO === 'on' || s.config.DEMO === 'xl' || (s.config.DEMO === 'auto' && s.embedded);
   if (!want) return null;
   const em = s.store.reader();
   if ((await em.count(Quarter)) > 0) return null;
-  const scenario = demoScenario();
+  const scenario = s.config.DEMO === 'xl' ? xlDemoScenario() : demoScenario();
   await s.store.write(null, 'demo quarter', async (w) => {
     await importScenario(w, scenario.quarter.id, scenario);
     const q = await w.tx.findOneOrFail(Quarter, { id: scenario.quarter.id });
@@ -42,6 +45,6 @@ export async function loadDemoIfEmpty(s: Services): Promise<typeof DEMO_USERS | 
     }
     await w.tx.flush();
   });
-  s.logger.info({ quarter: scenario.quarter.id }, 'loaded the demo quarter');
+  s.logger.info({ quarter: scenario.quarter.id, tickets: scenario.tickets.length }, 'loaded the demo quarter');
   return DEMO_USERS;
 }

@@ -1,10 +1,12 @@
 /**
  * The demo quarter loaded into an empty embedded database: a small support company in the middle
  * of its quarter, with the situations the product is for (an emergency, a client whose hours are
- * about to expire, work nobody has the skill for, pay-as-you-go clients waiting).
+ * about to expire, work nobody has the skill for, pay-as-you-go clients waiting). DEMO=xl loads a
+ * generated quarter at scale instead (xlDemoScenario).
  */
 import type { ScenarioInput, TicketInput } from '../../solver/index.ts';
 import { weekOf } from '../clock.ts';
+import { BENCH_SIZES, generateScenario } from './generate-scenario.ts';
 
 /** The calendar quarter containing `now`: 13 weeks from the Monday of the week of its first day. */
 export function calendarQuarter(now: Date): { id: string; startDate: string; weeks: number } {
@@ -99,5 +101,30 @@ export function demoScenario(now = new Date()): ScenarioInput {
     ),
     tickets,
     policy: {},
+  };
+}
+
+/** Generated ids that become the demo sign-ins' people (seed.ts DEMO_USERS), with their names. */
+const XL_STAFF: Record<string, [id: string, name: string]> = { s1: ['ana', 'Ana Lima'], s2: ['sam', 'Sam Okafor'] };
+const XL_CLIENTS: Record<string, [id: string, name: string]> = { c1: ['harbor', 'Harbor Dental'], c2: ['quill', 'Quill Books'], c3: ['nimbus', 'Nimbus Travel'] };
+
+/**
+ * DEMO=xl: the benchmarks' xl quarter (120 staff, 500 clients, 10,000 tickets; seed 1), in the
+ * calendar quarter containing `now`, with the first people and clients renamed to the demo
+ * sign-ins' (Ana, Sam; Harbor, Quill, Nimbus), so the dashboard can be tried at scale.
+ */
+export function xlDemoScenario(now = new Date()): ScenarioInput {
+  const cal = calendarQuarter(now);
+  const current = weekOf(cal.startDate, now, cal.weeks);
+  const s = generateScenario({ seed: 1, ...BENCH_SIZES.xl, weeks: cal.weeks, currentWeek: current });
+  const staffId = (id: string) => XL_STAFF[id]?.[0] ?? id;
+  const clientId = (id: string) => XL_CLIENTS[id]?.[0] ?? id;
+  return {
+    ...s,
+    quarter: { id: cal.id, weeks: cal.weeks, currentWeek: current, startDate: cal.startDate },
+    staff: s.staff.map((x) => ({ ...x, id: staffId(x.id), name: XL_STAFF[x.id]?.[1] ?? x.name })),
+    clients: s.clients.map((c) => ({ ...c, id: clientId(c.id), name: XL_CLIENTS[c.id]?.[1] ?? c.name })),
+    tickets: s.tickets.map((t) => ({ ...t, client: clientId(t.client) })),
+    ...(s.pins ? { pins: s.pins.map((p) => ({ ...p, staff: staffId(p.staff) })) } : {}),
   };
 }
