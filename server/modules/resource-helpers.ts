@@ -24,14 +24,8 @@ export const IdParam = z.object({ id: idSchema });
 
 export const versionSchema = z.number({ error: 'is required: send the version you read, so nobody’s change is overwritten' }).int();
 
-/** Hours are planned in quarter hours (DOMAIN.md); the scenario caps them at 100 000. */
-export const hoursSchema = (max = 100_000) =>
-  z
-    .number({ error: typed('must be a number of hours') })
-    .finite({ error: 'must be a number of hours' })
-    .min(0, { error: 'must not be negative' })
-    .max(max, { error: `must be at most ${max} hours` })
-    .multipleOf(0.25, { error: 'must be in quarter hours (a multiple of 0.25)' });
+/** Hours are planned in quarter hours (DOMAIN.md): the one schema JSON bodies and CSV cells share. */
+export { hoursSchema } from '../../shared/hours.ts';
 
 export const weekSchema = z
   .number({ error: typed('must be a week index') })

@@ -16,12 +16,6 @@ export const optionalNumberCell = (inner: z.ZodNumber) =>
     .transform((s) => (s === '' ? undefined : Number(s)))
     .pipe(inner.optional());
 
-export const hoursNumber = z
-  .number({ error: 'must be a number of hours' })
-  .finite({ error: 'must be a number of hours' })
-  .min(0, { error: 'must not be negative' })
-  .max(100_000, { error: 'must be at most 100000 hours' });
-
 export const boolCell = z
   .string()
   .trim()

@@ -1,8 +1,9 @@
 /**
  * Tickets as CSV, so a team can move in from its ticket tracker. Columns are the scenario's
  * ticket fields plus status and description. Import upserts by id into one quarter, follows the
- * SCENARIO.md rules (priority 1-4, hours ≥ 0, weeks inside the quarter, known client), and is
- * all-or-nothing. On an existing ticket, a column the file leaves out keeps its value.
+ * SCENARIO.md rules (priority 1-4, hours ≥ 0 in quarter hours as JSON bodies have them, weeks
+ * inside the quarter, known client), and is all-or-nothing. On an existing ticket, a column the
+ * file leaves out keeps its value.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
@@ -10,7 +11,8 @@ import { compareIds } from '../../../solver/index.ts';
 import { Client, Ticket, TimeEntry } from '../../db/entities.ts';
 import type { EventBus } from '../../events.ts';
 import type { WriteContext } from '../../store.ts';
-import { boolCell, hoursNumber, idCell, numberCell, optionalNumberCell, resolveWeek, textCell, weekCell } from './csv-cells.ts';
+import { hoursSchema } from '../../../shared/hours.ts';
+import { boolCell, idCell, numberCell, optionalNumberCell, resolveWeek, textCell, weekCell } from './csv-cells.ts';
 import { RowIssues, parseRow, readCsv, writeCsv } from './csv-format.ts';
 import { assignChanged, openQuarter, round, sumBy, type ImportResult } from './csv-shared.ts';
 
@@ -26,8 +28,9 @@ const TicketRow = z.object({
     .trim()
     .refine((s) => /^[1-4]$/.test(s), { error: 'must be 1 (urgent), 2 (high), 3 (normal) or 4 (low)' })
     .transform(Number),
-  estimateHours: numberCell(hoursNumber),
-  spentHours: optionalNumberCell(hoursNumber),
+  // The JSON schemas' hours: in quarter hours, as the planner needs them.
+  estimateHours: numberCell(hoursSchema()),
+  spentHours: optionalNumberCell(hoursSchema()),
   openedWeek: weekCell.refine((s) => s !== '', { error: 'is required: the week the ticket was opened (or a date in it)' }),
   skill: textCell(100),
   emergency: boolCell,

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { Staff, Ticket, TimeEntry } from '../../db/entities.ts';
 import type { EventBus } from '../../events.ts';
 import type { WriteContext } from '../../store.ts';
+import { entryHoursSchema } from '../../../shared/hours.ts';
 import { entryWeek } from '../time-entries/entry-week.ts';
 import { idCell, numberCell, textCell } from './csv-cells.ts';
 import { RowIssues, parseRow, readCsv, writeCsv } from './csv-format.ts';
@@ -34,13 +35,7 @@ const EntryRow = z.object({
     .trim()
     .refine((s) => s === '' || z.iso.date().safeParse(s).success, { error: 'must be a date like 2026-10-05' }),
   week: optionalInt('must be a week index (0, 1, …)'),
-  hours: numberCell(
-    z
-      .number({ error: 'must be a number of hours' })
-      .gt(0, { error: 'must be more than 0' })
-      .max(24, { error: 'must be at most 24 hours' })
-      .refine((h) => Number.isInteger(h * 4), { error: 'must be in quarter hours (a multiple of 0.25)' }),
-  ),
+  hours: numberCell(entryHoursSchema()),
   note: textCell(2000),
 });
 
