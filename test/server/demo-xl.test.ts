@@ -13,9 +13,9 @@ describe('the xl demo quarter', () => {
     expect([s.staff.length, s.clients.length, s.tickets.length]).toEqual([120, 500, 10000]);
     const staff = new Set(s.staff.map((x) => x.id));
     const clients = new Set(s.clients.map((c) => c.id));
-    for (const u of DEMO_USERS) {
-      if ('staffId' in u) expect(staff.has(u.staffId), u.email).toBe(true);
-      if ('clientId' in u) expect(clients.has(u.clientId), u.email).toBe(true);
+    for (const u of DEMO_USERS as readonly { email: string; staffId?: string; clientId?: string }[]) {
+      if (u.staffId) expect(staff.has(u.staffId), u.email).toBe(true);
+      if (u.clientId) expect(clients.has(u.clientId), u.email).toBe(true);
     }
     expect(s.tickets.every((t) => clients.has(t.client))).toBe(true);
     expect(s.tickets.some((t) => t.client === 'harbor')).toBe(true);
