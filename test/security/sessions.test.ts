@@ -1,8 +1,9 @@
 /**
  * Sessions and what a browser is told: the session cookie is HttpOnly and SameSite=Lax (Secure
  * with COOKIE_SECURE), lasts SESSION_HOURS, and the database keeps only its SHA-256; signing out
- * ends it at once; a cross-site form cannot send a request body the API reads; every answer carries
- * helmet's headers (a Content-Security-Policy, nosniff, no framing by other sites).
+ * ends it at once; a cross-site form cannot send a request body the API reads, nor another site's
+ * script JSON (no CORS); every answer carries helmet's headers (a Content-Security-Policy,
+ * nosniff, no framing by other sites).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../utils/api-client.ts';
@@ -50,6 +51,11 @@ describe.each(await dbTargets())('sessions on %s', (target) => {
       expect(r.status, type).toBe(415);
     }
     expect((await manager.get('/api/clients/csrf')).status).toBe(404);
+    // Nor may another site's script send JSON: the preflight it needs is never granted.
+    const preflight = await fetch(`${t.url}/api/clients`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    expect([...preflight.headers.keys()].filter((k) => k.startsWith('access-control-'))).toEqual([]);
+    const answered = await manager.request('GET', '/api/clients', undefined, { origin: 'https://evil.example' });
+    expect(answered.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it("sends helmet's headers on every answer", async () => {
