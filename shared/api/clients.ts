@@ -1,0 +1,49 @@
+/** /api/clients: clients, their prepaid blocks, and their history in one quarter. */
+import { z } from 'zod';
+import { hours, Id, Name, QuarterQuery, serial, Timestamp, Version, Week } from './fields.ts';
+import { page, pagedQuery, type Page } from './paging.ts';
+
+export const CLIENT_PLANS = ['prepaid', 'payg'] as const;
+const plan = z.enum(CLIENT_PLANS, { error: 'must be "prepaid" or "payg"' });
+const active = z.boolean({ error: 'must be true or false' });
+
+export const ClientCreate = z.object({ id: Id, name: Name.optional(), plan, active: active.optional() }).strict();
+export type ClientCreate = z.infer<typeof ClientCreate>;
+
+export const ClientPatch = z.object({ version: Version, name: Name.optional(), plan: plan.optional(), active: active.optional() }).strict();
+export type ClientPatch = z.infer<typeof ClientPatch>;
+
+/** Ordered by id. `quarter` is the quarter whose blocks and history each client carries. */
+export const ClientListQuery = pagedQuery(QuarterQuery.shape);
+export type ClientListQuery = z.infer<typeof ClientListQuery>;
+
+/** A block bought: at least 20 hours (DOMAIN.md), from `week` on. */
+export const BlockCreate = z.object({ week: Week, hours: hours().min(20, { error: 'a block is at least 20 hours' }), quarter: Id.optional() }).strict();
+export type BlockCreate = z.infer<typeof BlockCreate>;
+
+export const BlockParams = z.object({ id: Id, blockId: serial('must be a block id') });
+export type BlockParams = z.infer<typeof BlockParams>;
+
+export const BlockRecord = z.object({ id: z.number().int(), quarter: z.string(), week: z.number().int(), hours: z.number(), createdAt: Timestamp }).strict();
+export type BlockRecord = z.infer<typeof BlockRecord>;
+
+export const ClientRecord = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    plan,
+    active: z.boolean(),
+    version: z.number().int(),
+    /** The quarter the blocks and figures below are about (null before any quarter exists). */
+    quarter: z.string().nullable(),
+    blocks: z.array(BlockRecord),
+    rolloverInHours: z.number(),
+    /** What the planner is given (SCENARIO.md): hours used per past week, imported plus logged. */
+    usedByWeek: z.array(z.number()),
+    shortfallToDateHours: z.number(),
+  })
+  .strict();
+export type ClientRecord = z.infer<typeof ClientRecord>;
+
+export const ClientPage = page(ClientRecord);
+export type ClientPage = Page<ClientRecord>;

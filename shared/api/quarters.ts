@@ -1,0 +1,83 @@
+/**
+ * /api/quarters: quarters, their settings, scenario import and export (SCENARIO.md), and closing
+ * a quarter into the next.
+ */
+import { z } from 'zod';
+import type { ScenarioInput } from '../../solver/contract.ts';
+import { policySchema } from '../../solver/validate.ts';
+import { Id, IsoDate, Timestamp, Version } from './fields.ts';
+
+export const QuarterIdParam = z.object({ id: Id });
+export type QuarterIdParam = z.infer<typeof QuarterIdParam>;
+
+export const QuarterPatch = z
+  .object({
+    version: Version,
+    currentWeek: z.number({ error: 'must be a week index' }).int({ error: 'must be a whole week index' }).min(0, { error: 'must be a week index from 0' }).optional(),
+    autoAdvance: z.boolean({ error: 'must be true or false' }).optional(),
+    startDate: IsoDate('2026-09-28').nullable().optional(),
+    policy: policySchema.nullable().optional(),
+  })
+  .strict();
+export type QuarterPatch = z.infer<typeof QuarterPatch>;
+
+export const QuarterRecord = z
+  .object({
+    id: z.string(),
+    weeks: z.number().int(),
+    currentWeek: z.number().int(),
+    startDate: z.string().nullable(),
+    autoAdvance: z.boolean(),
+    policy: z.record(z.string(), z.unknown()),
+    closed: z.boolean(),
+    closedAt: Timestamp.nullable(),
+    currentPlanVersion: z.number().int().nullable(),
+    /** Bumped by every change that can move the plan. */
+    dataRevision: z.number().int(),
+    version: z.number().int(),
+  })
+  .strict();
+export type QuarterRecord = z.infer<typeof QuarterRecord>;
+
+/** POST /api/quarters/:id/import takes a scenario (SCENARIO.md), checked by the planner's own rules. */
+export const ScenarioImportResult = z
+  .object({
+    /** False when the scenario was the quarter as stored already. */
+    changed: z.boolean(),
+    quarter: QuarterRecord,
+    counts: z.object({ staff: z.number().int(), clients: z.number().int(), tickets: z.number().int() }).strict(),
+  })
+  .strict();
+export type ScenarioImportResult = z.infer<typeof ScenarioImportResult>;
+
+/** GET /api/quarters/:id/scenario: the quarter's state as a scenario. */
+export const ScenarioExport = z.custom<ScenarioInput>((x) => typeof x === 'object' && x !== null);
+export type ScenarioExport = ScenarioInput;
+
+export const QuarterCloseBody = z
+  .object({
+    nextQuarter: z
+      .object(
+        {
+          id: z.string({ error: 'is required: the quarter that follows, like 2027-Q1' }).trim().min(1, { error: 'must not be empty' }).max(200),
+          weeks: z.number({ error: 'must be a number of weeks' }).int({ error: 'must be a whole number of weeks' }).min(1).max(27).optional(),
+          startDate: IsoDate('2027-01-04').optional(),
+        },
+        { error: 'is required: { "id": "2027-Q1" } names the quarter that follows' },
+      )
+      .strict(),
+  })
+  .strict();
+export type QuarterCloseBody = z.infer<typeof QuarterCloseBody>;
+
+export const QuarterCloseResult = z
+  .object({
+    quarter: QuarterRecord,
+    nextQuarter: QuarterRecord,
+    planVersion: z.number().int(),
+    /** Each prepaid client's unused hours at close: rolled over (the company's shortfall) or expired. */
+    clients: z.array(z.object({ client: z.string(), rolloverHours: z.number(), expiredHours: z.number() }).strict()),
+    carriedTickets: z.array(z.string()),
+  })
+  .strict();
+export type QuarterCloseResult = z.infer<typeof QuarterCloseResult>;
