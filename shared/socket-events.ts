@@ -5,6 +5,7 @@
  * GET /api/plans/current: a client's socket never hears of another client. Which fields reach
  * which audience is decided field by field in server/realtime/audiences.ts.
  */
+import type { SessionUser } from './api/auth.ts';
 
 export interface PlanChangesPayload {
   /** Clients whose figures moved (for a client: itself or nothing). */
@@ -65,7 +66,8 @@ export interface DataChangedPayload {
 }
 
 export interface HelloPayload {
-  user: { id: number; email: string; role: 'manager' | 'staff' | 'client'; clientId: string | null; staffId: string | null };
+  /** Who is signed in, as GET /api/auth/me tells it. */
+  user: SessionUser;
   /** The current plan of the latest quarter when the socket connected. */
   current: { quarterId: string; version: number } | null;
 }

@@ -1,6 +1,6 @@
 /** Routes. Each page names the role that may open it; composables/route-guard.ts enforces it. */
 import { createRouter, createWebHistory } from 'vue-router';
-import type { Role } from './api/types.ts';
+import type { Role } from '../../shared/api/index.ts';
 import { guard } from './composables/route-guard.ts';
 import { homeFor, useSession } from './composables/use-session.ts';
 

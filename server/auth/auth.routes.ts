@@ -1,6 +1,6 @@
 /** POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me */
 import { Router, type Request } from 'express';
-import { z } from 'zod';
+import { LoginBody, type LoginResponse, type MeResponse } from '../../shared/api/auth.ts';
 import { User } from '../db/entities.ts';
 import { AppError, parse } from '../errors.ts';
 import type { Services } from '../services.ts';
@@ -8,12 +8,8 @@ import { requireAuth, viewer } from './middleware.ts';
 import { dummyHash, verifyPassword } from './password.ts';
 import { clearedCookie, createSession, destroySession, sessionCookie, sessionIdOf, tokenFromCookie } from './sessions.ts';
 import { SignInLimits } from './sign-in-limits.ts';
+import { sessionUser } from './viewer.ts';
 import { userView } from './views.ts';
-
-const LoginBody = z.object({
-  email: z.string({ error: 'is required' }).trim().toLowerCase().email({ error: 'must be an email address' }).max(320),
-  password: z.string({ error: 'is required' }).min(1, { error: 'is required' }).max(1000),
-});
 
 /** The caller's address for the sign-in limits (X-Forwarded-For only from TRUST_PROXY). */
 export const addressOf = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
@@ -37,7 +33,7 @@ export function authRouter(s: Services): Router {
     if (user.disabledAt) throw new AppError(403, 'account_disabled', 'This account is disabled. Ask a manager to enable it.');
     const token = await createSession(em, user.id, cookieOpts.hours);
     res.setHeader('Set-Cookie', sessionCookie(token, cookieOpts));
-    res.json({ user: userView(user, user) });
+    res.json({ user: userView(user, user) } satisfies LoginResponse);
   });
 
   router.post('/logout', async (req, res) => {
@@ -53,7 +49,7 @@ export function authRouter(s: Services): Router {
 
   router.get('/me', requireAuth, (req, res) => {
     const v = viewer(req);
-    res.json({ user: { id: v.userId, email: v.email, role: v.role, clientId: v.clientId, staffId: v.staffId } });
+    res.json({ user: sessionUser(v) } satisfies MeResponse);
   });
 
   return router;

@@ -5,7 +5,6 @@
  * server sets: new users, changed passwords, ADMIN_PASSWORD and the demo sign-ins.
  */
 import { dictionary } from '@zxcvbn-ts/language-common';
-import { z } from 'zod';
 
 export const PASSWORD_MIN = 12;
 /** An upper bound keeps a huge "password" from tying up scrypt. */
@@ -24,11 +23,3 @@ export function passwordProblem(password: string): string | null {
   }
   return null;
 }
-
-/** A new password in a request body. */
-export const passwordSchema = z
-  .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })
-  .superRefine((password, ctx) => {
-    const problem = passwordProblem(password);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });

@@ -1,4 +1,5 @@
 /** Who is asking: the signed-in user as every route and socket sees them. */
+import type { SessionUser } from '../../shared/api/auth.ts';
 import type { Role, User } from '../db/entities.ts';
 
 export interface Viewer {
@@ -11,6 +12,11 @@ export interface Viewer {
 
 export function viewerOf(user: User): Viewer {
   return { userId: user.id, email: user.email, role: user.role, clientId: user.clientId ?? null, staffId: user.staffId ?? null };
+}
+
+/** The viewer as GET /api/auth/me and the socket's `hello` tell it. */
+export function sessionUser(v: Viewer): SessionUser {
+  return { id: v.userId, email: v.email, role: v.role, client: v.clientId, staff: v.staffId };
 }
 
 declare module 'express-serve-static-core' {

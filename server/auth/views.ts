@@ -9,9 +9,11 @@
  * Plans are cut in modules/plans/plan-view.ts and socket events in realtime/audiences.ts, with
  * these same helpers.
  */
+import type { BlockRecord, ClientRecord } from '../../shared/api/clients.ts';
+import type { TicketRecord } from '../../shared/api/tickets.ts';
+import type { TimeEntryRecord } from '../../shared/api/time-entries.ts';
+import type { UserRecord } from '../../shared/api/users.ts';
 import type { User } from '../db/entities.ts';
-import type { BlockJson, ClientJson } from '../modules/clients/client-json.ts';
-import type { TicketJson } from '../modules/tickets/ticket-json.ts';
 import type { Viewer } from './viewer.ts';
 
 export type Audience = 'manager' | 'staff' | 'client';
@@ -37,20 +39,21 @@ export function cut<T extends object, const L extends Decisions<T>>(record: T, l
 
 // Users. Non-managers only ever see themselves.
 
-export type UserRecord = { id: number; email: string; role: User['role']; clientId: string | null; staffId: string | null; version: number; createdAt: Date; disabled: boolean };
+/** A user as the company knows it (the audit trail keeps this). */
+export type WholeUser = Required<UserRecord>;
 
-const self = { id: 'show', email: 'show', role: 'show', clientId: 'show', staffId: 'show', version: 'show', createdAt: 'show', disabled: 'hide' } as const;
+const self = { id: 'show', email: 'show', role: 'show', client: 'show', staff: 'show', version: 'show', createdAt: 'show', disabled: 'hide' } as const;
 export const USER_FIELDS = {
-  manager: { id: 'show', email: 'show', role: 'show', clientId: 'show', staffId: 'show', version: 'show', createdAt: 'show', disabled: 'show' },
+  manager: { id: 'show', email: 'show', role: 'show', client: 'show', staff: 'show', version: 'show', createdAt: 'show', disabled: 'show' },
   staff: self,
   client: self,
-} as const satisfies AudienceDecisions<UserRecord>;
+} as const satisfies AudienceDecisions<WholeUser>;
 
-export function userRecord(u: User): UserRecord {
-  return { id: u.id, email: u.email, role: u.role, clientId: u.clientId ?? null, staffId: u.staffId ?? null, version: u.version, createdAt: u.createdAt, disabled: u.disabledAt != null };
+export function userRecord(u: User): WholeUser {
+  return { id: u.id, email: u.email, role: u.role, client: u.clientId ?? null, staff: u.staffId ?? null, version: u.version, createdAt: u.createdAt.toISOString(), disabled: u.disabledAt != null };
 }
 
-export function userView(u: User, v: Pick<Viewer, 'role'>) {
+export function userView(u: User, v: Pick<Viewer, 'role'>): UserRecord {
   return cut(userRecord(u), USER_FIELDS[audienceOf(v)]);
 }
 
@@ -74,40 +77,29 @@ const wholeTicket = {
   createdAt: 'show',
   updatedAt: 'show',
 } as const;
-export const TICKET_FIELDS = { manager: wholeTicket, staff: wholeTicket, client: wholeTicket } as const satisfies AudienceDecisions<TicketJson>;
+export const TICKET_FIELDS = { manager: wholeTicket, staff: wholeTicket, client: wholeTicket } as const satisfies AudienceDecisions<TicketRecord>;
 
-export const ticketView = (t: TicketJson, v: Pick<Viewer, 'role'>) => cut(t, TICKET_FIELDS[audienceOf(v)]);
+export const ticketView = (t: TicketRecord, v: Pick<Viewer, 'role'>): TicketRecord => cut(t, TICKET_FIELDS[audienceOf(v)]);
 
 // Time entries: staff see their own; a client its own client's, without who worked them or
 // their notes (written by staff for the company).
 
-export interface EntryRecord {
-  id: number;
-  ticketId: string;
-  clientId: string;
-  quarterId: string;
-  staffId: string;
-  week: number;
-  date: string | null;
-  hours: number;
-  note: string;
-  createdAt: Date;
-  version: number;
-}
+/** An entry as the company knows it (the audit trail keeps this). */
+export type EntryRecord = Required<TimeEntryRecord>;
 
-const wholeEntry = { id: 'show', ticketId: 'show', clientId: 'show', quarterId: 'show', staffId: 'show', week: 'show', date: 'show', hours: 'show', note: 'show', createdAt: 'show', version: 'show' } as const;
+const wholeEntry = { id: 'show', ticket: 'show', client: 'show', quarter: 'show', staff: 'show', week: 'show', date: 'show', hours: 'show', note: 'show', createdAt: 'show', version: 'show' } as const;
 export const ENTRY_FIELDS = {
   manager: wholeEntry,
   staff: wholeEntry,
-  client: { ...wholeEntry, staffId: 'hide', note: 'hide' },
+  client: { ...wholeEntry, staff: 'hide', note: 'hide' },
 } as const satisfies AudienceDecisions<EntryRecord>;
 
-export const entryView = (e: EntryRecord, v: Pick<Viewer, 'role'>) => cut(e, ENTRY_FIELDS[audienceOf(v)]);
+export const entryView = (e: EntryRecord, v: Pick<Viewer, 'role'>): TimeEntryRecord => cut(e, ENTRY_FIELDS[audienceOf(v)]);
 
 // Clients: managers every client; a client user its own record (staff have none to read).
 
 const wholeBlock = { id: 'show', quarter: 'show', week: 'show', hours: 'show', createdAt: 'show' } as const;
-export const BLOCK_FIELDS = { manager: wholeBlock, staff: { id: 'hide', quarter: 'hide', week: 'hide', hours: 'hide', createdAt: 'hide' }, client: wholeBlock } as const satisfies AudienceDecisions<BlockJson>;
+export const BLOCK_FIELDS = { manager: wholeBlock, staff: { id: 'hide', quarter: 'hide', week: 'hide', hours: 'hide', createdAt: 'hide' }, client: wholeBlock } as const satisfies AudienceDecisions<BlockRecord>;
 
 const wholeClient = {
   id: 'show',
@@ -126,12 +118,13 @@ export const CLIENT_RECORD_FIELDS = {
   // Staff read no client records (403); were they to, a name is all they would need.
   staff: { id: 'show', name: 'show', plan: 'hide', active: 'hide', version: 'hide', quarter: 'hide', blocks: 'hide', rolloverInHours: 'hide', usedByWeek: 'hide', shortfallToDateHours: 'hide' },
   client: wholeClient,
-} as const satisfies AudienceDecisions<ClientJson>;
+} as const satisfies AudienceDecisions<ClientRecord>;
 
-export const blockView = (b: BlockJson, v: Pick<Viewer, 'role'>) => cut(b, BLOCK_FIELDS[audienceOf(v)]);
+/** The audiences that read client records: managers, and a client its own. */
+export type ClientReader = { role: 'manager' | 'client' };
 
-export function clientRecordView(c: ClientJson, v: Pick<Viewer, 'role'>) {
-  const audience = audienceOf(v);
-  const shown = cut(c, CLIENT_RECORD_FIELDS[audience]);
-  return CLIENT_RECORD_FIELDS[audience].blocks === 'reword' ? { ...shown, blocks: c.blocks.map((b) => blockView(b, v)) } : shown;
+export const blockView = (b: BlockRecord, v: ClientReader): BlockRecord => cut(b, BLOCK_FIELDS[v.role]);
+
+export function clientRecordView(c: ClientRecord, v: ClientReader): ClientRecord {
+  return { ...cut(c, CLIENT_RECORD_FIELDS[v.role]), blocks: c.blocks.map((b) => blockView(b, v)) };
 }

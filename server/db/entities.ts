@@ -3,9 +3,10 @@
  * checked-in migrations (server/db/migrations), which are the schema's single source of truth.
  */
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import type { TicketStatus } from '../../shared/api/tickets.ts';
+import type { Role } from '../../shared/api/users.ts';
 
-export const ROLES = ['manager', 'staff', 'client'] as const;
-export type Role = (typeof ROLES)[number];
+export type { Role } from '../../shared/api/users.ts';
 
 export const User = defineEntity({
   name: 'User',
@@ -132,8 +133,6 @@ export const Block = defineEntity({
 });
 export type Block = InferEntity<typeof Block>;
 
-export const TICKET_STATUSES = ['open', 'closed'] as const;
-
 export const Ticket = defineEntity({
   name: 'Ticket',
   tableName: 'tickets',
@@ -151,7 +150,7 @@ export const Ticket = defineEntity({
     skill: p.string().nullable(),
     dueWeek: p.integer().nullable(),
     emergency: p.boolean().default(false),
-    status: p.string().$type<(typeof TICKET_STATUSES)[number]>().default('open'),
+    status: p.string().$type<TicketStatus>().default('open'),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
     version: p.integer().version(),

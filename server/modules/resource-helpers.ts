@@ -1,39 +1,14 @@
 /**
- * Pieces shared by the staff, clients, users and tickets modules: the field schemas every body
- * uses, the quarter a write lands in, and the optimistic-locking check.
+ * Pieces shared by the staff, clients, users and tickets modules: body parsing, the quarter a
+ * write lands in, and the optimistic-locking check. The field schemas themselves are the REST
+ * contract's (shared/api/fields.ts).
  */
 import { LockMode, OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { Quarter } from '../db/entities.ts';
 import { badRequest, conflict, notFound, parse, validationError } from '../errors.ts';
 import { resolveQuarter } from '../planning/plan-store.ts';
-
-/** A type error message that tells a missing field from a wrong-typed one. */
-export const typed = (message: string) => (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : message);
-
-export const idSchema = z
-  .string({ error: typed('must be a string') })
-  .trim()
-  .min(1, { error: 'must not be empty' })
-  .max(200, { error: 'must be at most 200 characters' });
-
-export const nameSchema = z.string({ error: typed('must be a string') }).trim().min(1, { error: 'must not be empty' }).max(200, { error: 'must be at most 200 characters' });
-
-export const IdParam = z.object({ id: idSchema });
-
-export const versionSchema = z.number({ error: 'is required: send the version you read, so nobody’s change is overwritten' }).int();
-
-/** Hours are planned in quarter hours (DOMAIN.md): the one schema JSON bodies and CSV cells share. */
-export { hoursSchema } from '../../shared/hours.ts';
-
-export const weekSchema = z
-  .number({ error: typed('must be a week index') })
-  .int({ error: 'must be a whole week index' })
-  .min(0, { error: 'must be a week index from 0' })
-  .max(1000, { error: 'must be a week of the quarter' });
-
-export const QuarterQuery = z.object({ quarter: idSchema.optional() });
 
 /**
  * `parse` for request bodies: a body that is not a JSON object says so, and each unknown field

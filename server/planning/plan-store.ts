@@ -54,13 +54,15 @@ interface Stored {
 }
 
 /**
- * What each process keeps, bounded in bytes: versions' stored bytes (a few hundred kB each at xl),
- * unpacked plans (about their JSON's length each: 3.7 MB at xl) and digests for diffs. Keyed by
- * database too: tests run several apps, each on its own database, in one process.
+ * What each process keeps, bounded in bytes: versions' stored bytes (0.3 MB each at xl: about 50),
+ * unpacked plans (about their JSON's length each, 3.5 MB at xl: about 6, the current one and
+ * those a diff or a view was asked of lately) and digests for diffs (about 0.9 MB at xl: about 9;
+ * a re-plan needs the current version's). Keyed by database too: tests run several apps, each on
+ * its own database, in one process.
  */
-const PACKED_BUDGET = 32 * MB;
-const PARSED_BUDGET = 64 * MB;
-const DIGEST_BUDGET = 24 * MB;
+const PACKED_BUDGET = 16 * MB;
+const PARSED_BUDGET = 32 * MB;
+const DIGEST_BUDGET = 8 * MB;
 /** An unpacked plan weighs about its JSON's length in V8's heap (measured at xl: 1.0×); counted with a margin. */
 const PARSED_WEIGHT = 1.5;
 const packedCache = new ByteCache<string, Stored>(PACKED_BUDGET, (s) => s.packed.byteLength + 256);

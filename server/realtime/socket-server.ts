@@ -9,7 +9,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { z } from 'zod';
 import type { SyncResponse } from '../../shared/socket-events.ts';
-import type { Viewer } from '../auth/viewer.ts';
+import { sessionUser, type Viewer } from '../auth/viewer.ts';
 import { viewPlan } from '../modules/plans/plan-view.ts';
 import { currentPlan, resolveQuarter } from '../planning/plan-store.ts';
 import type { Services } from '../services.ts';
@@ -85,7 +85,7 @@ async function hello(socket: LiveSocket, s: Services): Promise<void> {
     const em = s.store.reader();
     const q = await resolveQuarter(em);
     socket.emit('hello', {
-      user: { id: v.userId, email: v.email, role: v.role, clientId: v.clientId, staffId: v.staffId },
+      user: sessionUser(v),
       current: q?.currentPlanId ? { quarterId: q.id, version: q.currentPlanId } : null,
     });
   } catch (err) {

@@ -7,7 +7,7 @@
 import { mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import ClientHoursPanel from '../../client/src/components/ClientHoursPanel.vue';
-import type { ClientPlan } from '../../client/src/api/types.ts';
+import type { ClientPlan } from '../../shared/api/index.ts';
 import { hoursSentences } from '../../client/src/composables/hours-sentences.ts';
 import { clientPlan } from './fixtures.ts';
 

@@ -1,5 +1,5 @@
 /** Small plan views for the dashboard's unit tests. */
-import type { ClientPlan, PlanView, StaffPlan, TicketRecord, WeekPlan } from '../../client/src/api/types.ts';
+import type { ClientPlan, PlanView, StaffPlan, TicketRecord, WeekPlan } from '../../shared/api/index.ts';
 
 export function clientPlan(over: Partial<ClientPlan> = {}): ClientPlan {
   return {
@@ -75,6 +75,7 @@ export const ticketRecord = (id: string, over: Partial<TicketRecord> = {}): Tick
   id,
   client: 'acme',
   title: `Ticket ${id}`,
+  description: '',
   priority: 3,
   estimateHours: 10,
   spentHours: 0,
@@ -85,5 +86,7 @@ export const ticketRecord = (id: string, over: Partial<TicketRecord> = {}): Tick
   status: 'open',
   quarter: '2026-Q4',
   version: 1,
+  createdAt: '2026-09-28T09:00:00.000Z',
+  updatedAt: '2026-09-28T09:00:00.000Z',
   ...over,
 });

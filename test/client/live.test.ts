@@ -22,7 +22,7 @@ beforeAll(async () => {
   const http = createServer();
   io = new Server(http, { path: '/socket.io' });
   io.on('connection', (socket) => {
-    socket.emit('hello', { user: { id: 1, email: 'm@x', role: 'manager', clientId: null, staffId: null }, current: { quarterId: '2026-Q4', version: serverVersion } });
+    socket.emit('hello', { user: { id: 1, email: 'm@x', role: 'manager', client: null, staff: null }, current: { quarterId: '2026-Q4', version: serverVersion } });
     socket.on('sync', (req, ack) => {
       syncs.push(req.version);
       const stale = req.version !== serverVersion;

@@ -3,8 +3,8 @@
 import { mount } from '@vue/test-utils';
 import { defineComponent, h, nextTick, ref } from 'vue';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PinRecord } from '../../client/src/api/pins.ts';
-import type { PlanView } from '../../client/src/api/types.ts';
+import type { PinRecord } from '../../shared/api/index.ts';
+import type { PlanView } from '../../shared/api/index.ts';
 import { cellTickets, pinnedTotals, pinRows, pinStatus } from '../../client/src/composables/pin-data.ts';
 import { usePinForm, type PinPreset } from '../../client/src/composables/use-pin-form.ts';
 import { usePins } from '../../client/src/composables/use-pins.ts';

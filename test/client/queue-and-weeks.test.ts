@@ -62,7 +62,7 @@ describe('diff and what-if wording', () => {
 
   it('answers a block question with "available" or who it pushes out', () => {
     expect(whatIfVerdict({ diff: { clients: [], tickets: [], staff: [] }, available: true, pushedOut: [] }, names)).toMatchObject({ ok: true, headline: expect.stringMatching(/^Available/) });
-    const no = whatIfVerdict({ diff, available: false, pushedOut: [{ client: 'bolt', name: 'Bolt Co', weeks: [3, 4], hours: 3.5 }] }, names);
+    const no = whatIfVerdict({ diff, available: false, pushedOut: [{ client: 'bolt', name: 'Bolt Co', weeks: [3, 4], hours: 3.5, byWeek: [] }] }, names);
     expect(no.ok).toBe(false);
     expect(no.headline).toContain('push one client below its weekly rate');
     expect(no.lines[0]).toBe('Bolt Co would end the quarter 3.5 h short of its weekly rate (less of it in weeks 3–4)');

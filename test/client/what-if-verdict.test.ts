@@ -5,8 +5,8 @@
  * the fresh answer instead of saving.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PlanDiff, PushedOut, WhatIfAnswer } from '../../client/src/api/types.ts';
-import { whatIfVerdict } from '../../client/src/composables/diff-summary.ts';
+import type { PlanDiff, PushedOut, WhatIfAnswer } from '../../shared/api/index.ts';
+import { whatIfVerdict, type VerdictInput } from '../../client/src/composables/diff-summary.ts';
 import { STALE_NOTICE, useActionFlow } from '../../client/src/composables/use-action-flow.ts';
 import { acceptPlan, stopPlanFeed } from '../../client/src/composables/use-plan.ts';
 import { clientPlan, planView } from './fixtures.ts';
@@ -28,7 +28,7 @@ const belowLines = (lines: string[]) => lines.filter((l) => /below its weekly ra
 
 describe('whatIfVerdict', () => {
   it('a block: the headline counts the clients pushed out, and only they are said to fall below their rate', () => {
-    const answer: WhatIfAnswer = {
+    const answer: VerdictInput = {
       plan,
       available: false,
       pushedOut: [pushed('acme', 'Acme Ltd', 6, [2, 3]), pushed('bolt', 'Bolt Co', 2, [3]), pushed('cove', 'Cove Inn', 1.25, [4])],
@@ -61,7 +61,7 @@ describe('whatIfVerdict', () => {
   });
 
   it('names clients by name, never by id, also where the caller knows no name', () => {
-    const answer: WhatIfAnswer = {
+    const answer: VerdictInput = {
       plan,
       pushedOut: [{ ...pushed('dune', '', 3, [2]) }],
       diff: { clients: [{ id: 'gale', delta: { plannedHours: -3 }, deliveredDelta: {}, emergencyDelta: 2, newlyBelowRate: [] }], tickets: [], staff: [] },
@@ -74,7 +74,8 @@ describe('whatIfVerdict', () => {
 });
 
 describe('confirming through the action flow', () => {
-  const answer = (revision: number, pushedOut: PushedOut[] = []): WhatIfAnswer => ({ quarter: '2026-Q4', basedOnRevision: revision, plan, pushedOut, diff: { clients: [], tickets: [], staff: [] } });
+  // The server sends the whole plan; the flow reads only its clients.
+  const answer = (revision: number, pushedOut: PushedOut[] = []): WhatIfAnswer => ({ quarter: '2026-Q4', basedOnVersion: null, basedOnRevision: revision, plan: plan as unknown as WhatIfAnswer['plan'], pushedOut, diff: { clients: [], tickets: [], staff: [] } });
   const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
   let calls: { path: string; body: unknown }[];
 

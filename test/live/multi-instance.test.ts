@@ -50,7 +50,7 @@ describe.skipIf(!reachable)('two server instances sharing one PostgreSQL databas
     managerA = await signIn(a.url, ADMIN.email, ADMIN.password);
     expect((await managerA.post('/api/quarters/2026-Q4/import', example)).status).toBe(200);
     for (const c of ['harbor', 'quill']) {
-      expect((await managerA.post('/api/users', { email: `${c}@live.test`, password: 'live-client-pass-1', role: 'client', clientId: c })).status).toBe(201);
+      expect((await managerA.post('/api/users', { email: `${c}@live.test`, password: 'live-client-pass-1', role: 'client', client: c })).status).toBe(201);
     }
     const until = Date.now() + 20_000;
     while ((await currentVersion(managerA)) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));

@@ -84,7 +84,7 @@ describe('audiences, without a server', () => {
     expect(Object.entries(CLIENT_PLAN_FIELDS.staff).filter(([, d]) => d === 'show').map(([k]) => k)).toEqual(['id', 'name']);
     expect(EVENT_FIELDS['time-entry.changed'].client.staffId).toBe('hide');
     expect(USER_FIELDS.client.disabled).toBe('hide');
-    expect(ENTRY_FIELDS.client).toMatchObject({ staffId: 'hide', note: 'hide' });
+    expect(ENTRY_FIELDS.client).toMatchObject({ staff: 'hide', note: 'hide' });
     expect(Object.values(TICKET_FIELDS.staff).every((d) => d === 'show')).toBe(true);
   });
 });
@@ -116,22 +116,22 @@ describe.each(await dbTargets())('audiences on %s', (target) => {
 
   it('a client user hears time-entry.changed without who worked, and reads its entries without staff or notes', async () => {
     const live = await connect(t.url, harbor.cookie);
-    const entry = await manager.post('/api/time-entries', { ticketId: 'H-1', staffId: 'sam', hours: 1, week: 11, note: 'paired with Sam on the backups' });
+    const entry = await manager.post('/api/time-entries', { ticket: 'H-1', staff: 'sam', hours: 1, week: 11, note: 'paired with Sam on the backups' });
     expect(entry.status).toBe(201);
     for (let i = 0; i < 100 && !live.events.some((e) => e.event === 'time-entry.changed'); i++) await pause(20);
     const heard = live.events.find((e) => e.event === 'time-entry.changed');
     expect(heard?.payload).toEqual({ quarterId: '2026-Q4', entryId: entry.body.id, ticketId: 'H-1', clientId: 'harbor', action: 'created' });
     live.socket.close();
-    const own = (await harbor.get('/api/time-entries')).body;
-    expect(own.map((e: object) => Object.keys(e).sort())).toContainEqual(['clientId', 'createdAt', 'date', 'hours', 'id', 'quarterId', 'ticketId', 'version', 'week']);
-    expect(JSON.stringify(own)).not.toMatch(/sam|Sam|staffId|note/);
+    const own = (await harbor.get('/api/time-entries')).body.items;
+    expect(own.map((e: object) => Object.keys(e).sort())).toContainEqual(['client', 'createdAt', 'date', 'hours', 'id', 'quarter', 'ticket', 'version', 'week']);
+    expect(JSON.stringify(own)).not.toMatch(/sam|Sam|"staff|"note/);
     await logTime(t, { staffId: 'sam', ticketId: 'H-1', clientId: 'harbor', week: 10, hours: 0.5 });
     await t.settle();
   });
 
   it('each audience gets its own allow-listed record: users, tickets, clients', async () => {
     const me = (await harbor.get('/api/users/me')).body;
-    expect(Object.keys(me).sort()).toEqual(['clientId', 'createdAt', 'email', 'id', 'role', 'staffId', 'version']);
+    expect(Object.keys(me).sort()).toEqual(['client', 'createdAt', 'email', 'id', 'role', 'staff', 'version']);
     expect((await manager.get(`/api/users/${me.id}`)).body).toEqual({ ...me, disabled: false });
     const ticket = (await harbor.get('/api/tickets/H-1')).body;
     expect(Object.keys(ticket).sort()).toEqual(Object.keys(TICKET_FIELDS.client).sort());

@@ -88,7 +88,7 @@ describe('text checks, without a server', () => {
     const routes = routeTable();
     expect(routes.length).toBeGreaterThanOrEqual(45);
     expect(routes).toContainEqual({ method: 'DELETE', path: '/api/clients/:id/blocks/:blockId', query: [] });
-    expect(routes.find((r) => r.method === 'GET' && r.path === '/api/time-entries')?.query).toEqual(expect.arrayContaining(['quarter', 'ticket', 'offset']));
+    expect(routes.find((r) => r.method === 'GET' && r.path === '/api/time-entries')?.query).toEqual(expect.arrayContaining(['quarter', 'ticket', 'limit', 'cursor']));
   });
 });
 

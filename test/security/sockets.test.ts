@@ -71,14 +71,14 @@ describe.each(await dbTargets())('sockets on %s', (target) => {
 
     const u = await userId(manager, 'demoted@test.local');
     const at = Date.now();
-    expect((await manager.patch(`/api/users/${u.id}`, { version: u.version, role: 'client', clientId: 'harbor' })).status).toBe(200);
+    expect((await manager.patch(`/api/users/${u.id}`, { version: u.version, role: 'client', client: 'harbor' })).status).toBe(200);
     expect(await closedWithin(before, at, 2000)).toBeLessThan(2000);
     // HTTP follows at once too.
     expect((await boss.get('/api/users')).status).toBe(403);
 
     const after = await connect(t.url, boss.cookie);
     await waitFor(() => after.events.find((e) => e.event === 'hello'), 5000, 'hello');
-    expect(after.events.find((e) => e.event === 'hello')!.payload.user).toMatchObject({ role: 'client', clientId: 'harbor' });
+    expect(after.events.find((e) => e.event === 'hello')!.payload.user).toMatchObject({ role: 'client', client: 'harbor' });
     const plan = await syncPlan(after);
     expect(plan.clients.map((c: { id: string }) => c.id)).toEqual(['harbor']);
     await touchTicket(manager, 'Q-2', 17);
@@ -98,7 +98,7 @@ describe.each(await dbTargets())('sockets on %s', (target) => {
     expect((await syncPlan(before)).clients.map((c: { id: string }) => c.id)).toEqual(['quill']);
     const u = await userId(manager, 'mover@test.local');
     const at = Date.now();
-    expect((await manager.patch(`/api/users/${u.id}`, { version: u.version, clientId: 'harbor' })).status).toBe(200);
+    expect((await manager.patch(`/api/users/${u.id}`, { version: u.version, client: 'harbor' })).status).toBe(200);
     expect(await closedWithin(before, at, 2000)).toBeLessThan(2000);
     expect((await mover.get('/api/plans/current')).body.clients.map((c: { id: string }) => c.id)).toEqual(['harbor']);
     const after = await connect(t.url, mover.cookie);
@@ -190,9 +190,9 @@ describe.skipIf(!reachable)('two instances on one PostgreSQL database', () => {
     expect((await managerA.post('/api/quarters/2026-Q4/import', example)).status).toBe(200);
     const users = [
       { email: 'boss@two.test', role: 'manager' },
-      { email: 'quill@two.test', role: 'client', clientId: 'quill' },
-      { email: 'leaver@two.test', role: 'client', clientId: 'harbor' },
-      { email: 'gone@two.test', role: 'staff', staffId: 'sam' },
+      { email: 'quill@two.test', role: 'client', client: 'quill' },
+      { email: 'leaver@two.test', role: 'client', client: 'harbor' },
+      { email: 'gone@two.test', role: 'staff', staff: 'sam' },
     ];
     for (const u of users) expect((await managerA.post('/api/users', { ...u, password: PASSWORD })).status).toBe(201);
     await waitFor(async () => (await managerA.get('/api/plans/current')).status === 200, 20_000, 'a first plan');
@@ -217,7 +217,7 @@ describe.skipIf(!reachable)('two instances on one PostgreSQL database', () => {
     expect((await client.get('/api/users')).status).toBe(200);
     const u = await userId(managerA, 'boss@two.test');
     const at = Date.now();
-    expect((await managerA.patch(`/api/users/${u.id}`, { version: u.version, role: 'client', clientId: 'harbor' })).status).toBe(200);
+    expect((await managerA.patch(`/api/users/${u.id}`, { version: u.version, role: 'client', client: 'harbor' })).status).toBe(200);
     expect((await client.get('/api/users')).status).toBe(403);
     expect((await client.get('/api/plans/current')).body.clients.map((c: { id: string }) => c.id)).toEqual(['harbor']);
     expect(await closedWithin(live, at, 2000)).toBeLessThan(2000);
@@ -231,7 +231,7 @@ describe.skipIf(!reachable)('two instances on one PostgreSQL database', () => {
     expect((await client.get('/api/plans/current')).body.clients.map((c: { id: string }) => c.id)).toEqual(['quill']);
     const u = await userId(managerA, 'quill@two.test');
     const at = Date.now();
-    expect((await managerA.patch(`/api/users/${u.id}`, { version: u.version, clientId: 'nimbus' })).status).toBe(200);
+    expect((await managerA.patch(`/api/users/${u.id}`, { version: u.version, client: 'nimbus' })).status).toBe(200);
     expect((await client.get('/api/plans/current')).body.clients.map((c: { id: string }) => c.id)).toEqual(['nimbus']);
     expect(await closedWithin(live, at, 2000)).toBeLessThan(2000);
   });

@@ -13,7 +13,7 @@ import { Q, datedScenario, rowCount } from '../utils/hours-setup.ts';
 import { dbTargets, startTestApp, type TestApp } from '../utils/test-app.ts';
 
 const day = '2026-10-13';
-const ids = (r: ApiResponse) => (r.body as { id: string }[]).map((x) => x.id).sort();
+const ids = (r: ApiResponse) => (r.body.items as { id: string }[]).map((x) => x.id).sort();
 
 /** Two 404s read the same once the ids are swapped. */
 function sameAsUnknown(r: ApiResponse, id: string, ghost: ApiResponse, ghostId: string): void {
@@ -44,13 +44,13 @@ describe.each(await dbTargets())('staff access on %s', (target) => {
     expect(mine).toEqual(['A-1', 'A-2']);
     const before = { entries: await rowCount(t, 'time_entries'), bolt: (await manager.get('/api/clients/bolt')).body.usedByWeek };
 
-    const ghost = await ana.post('/api/time-entries', { ticketId: 'NOPE-1', hours: 2, date: day });
-    const foreign = await ana.post('/api/time-entries', { ticketId: 'B-1', hours: 2, date: day });
+    const ghost = await ana.post('/api/time-entries', { ticket: 'NOPE-1', hours: 2, date: day });
+    const foreign = await ana.post('/api/time-entries', { ticket: 'B-1', hours: 2, date: day });
     sameAsUnknown(foreign, 'B-1', ghost, 'NOPE-1');
     expect(foreign.body.error.code).toBe('not_found');
     // The same on a change that would move an own entry onto the ticket.
-    const own = (await ana.post('/api/time-entries', { ticketId: 'A-1', hours: 1, date: day })).body;
-    sameAsUnknown(await ana.patch(`/api/time-entries/${own.id}`, { version: own.version, ticketId: 'B-1' }), 'B-1', await ana.patch(`/api/time-entries/${own.id}`, { version: own.version, ticketId: 'NOPE-1' }), 'NOPE-1');
+    const own = (await ana.post('/api/time-entries', { ticket: 'A-1', hours: 1, date: day })).body;
+    sameAsUnknown(await ana.patch(`/api/time-entries/${own.id}`, { version: own.version, ticket: 'B-1' }), 'B-1', await ana.patch(`/api/time-entries/${own.id}`, { version: own.version, ticket: 'NOPE-1' }), 'NOPE-1');
 
     expect(await rowCount(t, 'time_entries')).toBe(before.entries + 1);
     expect((await manager.get('/api/clients/bolt')).body.usedByWeek).toEqual(before.bolt);
@@ -68,7 +68,7 @@ describe.each(await dbTargets())('staff access on %s', (target) => {
     expect((plan.allocations as { staff: string }[]).some((a) => a.staff === 'ana')).toBe(false);
     expect((await manager.get(`/api/plans?quarter=${Q}`)).body.versions).toHaveLength(1);
 
-    expect((await ana.post('/api/time-entries', { ticketId: 'A-2', hours: 1, date: day })).status).toBe(201);
+    expect((await ana.post('/api/time-entries', { ticket: 'A-2', hours: 1, date: day })).status).toBe(201);
     expect(ids(await ana.get('/api/tickets'))).toEqual(['A-1', 'A-2']);
     const back = (await manager.get('/api/staff/ana')).body;
     expect((await manager.patch('/api/staff/ana', { version: back.version, weeklyHours: 32 })).status).toBe(200);
@@ -76,17 +76,17 @@ describe.each(await dbTargets())('staff access on %s', (target) => {
   });
 
   it('opens a ticket she is pinned to, and one a manager logged her hours on', async () => {
-    expect((await ana.post('/api/time-entries', { ticketId: 'B-1', hours: 1, date: day })).status).toBe(404);
+    expect((await ana.post('/api/time-entries', { ticket: 'B-1', hours: 1, date: day })).status).toBe(404);
     // B-1 needs linux: the pin cannot hold, but it is hers all the same.
     const pin = await manager.post('/api/pins', { ticket: 'B-1', staff: 'ana', week: 3, hours: 2 });
     expect(pin.status).toBe(201);
-    expect((await ana.post('/api/time-entries', { ticketId: 'B-1', hours: 1, date: day })).status).toBe(201);
+    expect((await ana.post('/api/time-entries', { ticket: 'B-1', hours: 1, date: day })).status).toBe(201);
     expect((await manager.delete(`/api/pins/${pin.body.id}`)).status).toBe(204);
 
-    expect((await ana.post('/api/time-entries', { ticketId: 'D-1', hours: 1, date: day })).status).toBe(404);
+    expect((await ana.post('/api/time-entries', { ticket: 'D-1', hours: 1, date: day })).status).toBe(404);
     // Managers log for anyone, on any ticket.
-    expect((await manager.post('/api/time-entries', { ticketId: 'D-1', staffId: 'ana', hours: 0.5, date: day })).status).toBe(201);
-    expect((await ana.post('/api/time-entries', { ticketId: 'D-1', hours: 1, date: day })).status).toBe(201);
+    expect((await manager.post('/api/time-entries', { ticket: 'D-1', staff: 'ana', hours: 0.5, date: day })).status).toBe(201);
+    expect((await ana.post('/api/time-entries', { ticket: 'D-1', hours: 1, date: day })).status).toBe(201);
     // B-1 stays open to her through the hours she logged there while pinned.
     expect(ids(await ana.get('/api/tickets'))).toEqual(['A-1', 'A-2', 'B-1', 'D-1']);
     await t.settle();

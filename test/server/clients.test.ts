@@ -34,10 +34,10 @@ describe.each(await dbTargets())('clients on %s', (target) => {
     });
 
     it('lists every client for a manager, only its own for a client user, nothing for staff', async () => {
-      const all = (await manager.get('/api/clients')).body.map((c: { id: string }) => c.id);
+      const all = (await manager.get('/api/clients')).body.items.map((c: { id: string }) => c.id);
       expect(all).toEqual(expect.arrayContaining(['dyno', 'harbor', 'nimbus', 'quill']));
       const own = await harbor.get('/api/clients');
-      expect(own.body.map((c: { id: string }) => c.id)).toEqual(['harbor']);
+      expect(own.body).toMatchObject({ items: [{ id: 'harbor' }], total: 1, nextCursor: null });
       expect((await harbor.get('/api/clients/harbor')).body).toEqual((await manager.get('/api/clients/harbor')).body);
       expect((await harbor.get('/api/clients/harbor/blocks')).body).toHaveLength(1);
       expect((await harbor.get('/api/clients/quill')).status).toBe(404);

@@ -87,7 +87,7 @@ describe.each(await dbTargets())('pins on %s', (target) => {
     expect((await manager.get('/api/pins')).body).toEqual([r.body]);
     expect(await pins()).toEqual([r.body]);
 
-    const audit = (await manager.get(`/api/audit?entity=pin&id=${r.body.id}`)).body;
+    const audit = (await manager.get(`/api/audit?entity=pin&id=${r.body.id}`)).body.items;
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ action: 'create', entity: 'pin', entityId: String(r.body.id), user: { email: 'admin@test.local' }, before: null, after: r.body });
 
@@ -175,7 +175,7 @@ describe.each(await dbTargets())('pins on %s', (target) => {
     const version = (await plan()).version;
     expect((await manager.delete(`/api/pins/${p.id}`)).status).toBe(204);
     expect(await pins()).toEqual([]);
-    const audit = (await manager.get(`/api/audit?entity=pin&id=${p.id}`)).body;
+    const audit = (await manager.get(`/api/audit?entity=pin&id=${p.id}`)).body.items;
     expect(audit[0]).toMatchObject({ action: 'delete', before: p, after: null });
     await t.settle();
     expect((await plan()).version).toBeGreaterThan(version);

@@ -98,8 +98,8 @@ describe.each(await dbTargets())('plans on %s', (target) => {
   it('keeps an audit trail managers can read: who changed what, when', async () => {
     const r = await manager.get('/api/audit?entity=quarter&id=2026-Q4');
     expect(r.status).toBe(200);
-    expect(r.body[0]).toMatchObject({ action: 'import', entity: 'quarter', entityId: '2026-Q4', user: { email: 'admin@test.local' } });
-    expect(Date.parse(r.body[0].at)).toBeGreaterThan(0);
+    expect(r.body.items[0]).toMatchObject({ action: 'import', entity: 'quarter', entityId: '2026-Q4', user: { email: 'admin@test.local' } });
+    expect(Date.parse(r.body.items[0].at)).toBeGreaterThan(0);
     const harbor = await t.as('harbor@client.test');
     expect((await harbor.get('/api/audit')).status).toBe(403);
     expect((await manager.get('/api/audit?limit=0')).status).toBe(400);

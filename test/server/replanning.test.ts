@@ -28,7 +28,7 @@ describe.each(await dbTargets())('re-planning on %s', (target) => {
 
   it('collapses a burst of changes into one new plan version that includes every change', async () => {
     const before = (await manager.get('/api/plans?quarter=BURST')).body.versions.length;
-    const tickets = (await manager.get('/api/tickets?quarter=BURST')).body as { id: string; version: number }[];
+    const tickets = await manager.all('GET /api/tickets', { quarter: 'BURST' });
     const results = await Promise.all(tickets.map((tk) => manager.patch(`/api/tickets/${tk.id}`, { version: tk.version, estimateHours: 12 })));
     expect(results.every((r) => r.status === 200)).toBe(true);
     await t.settle();

@@ -109,24 +109,24 @@ describe.each(await dbTargets())('tickets on %s', (target) => {
 
   describe('reading', () => {
     it('a manager lists every ticket, filtered by quarter, client, status and priority', async () => {
-      const all = (await manager.get('/api/tickets')).body;
+      const all = (await manager.get('/api/tickets')).body.items;
       expect(ids(all)).toEqual(expect.arrayContaining(['D-1', 'H-1', 'Q-1', 'Q-2']));
-      expect(ids((await manager.get('/api/tickets?client=quill')).body)).toEqual(['Q-1', 'Q-2']);
-      expect(ids((await manager.get('/api/tickets?client=quill&priority=1&status=open')).body)).toEqual(['Q-1', 'Q-2']);
-      expect((await manager.get('/api/tickets?priority=4')).body.every((x: { priority: number }) => x.priority === 4)).toBe(true);
-      expect((await manager.get(`/api/tickets?quarter=${QUARTER}`)).body.length).toBe(all.length);
-      expect((await manager.get('/api/tickets?quarter=1999-Q1')).body).toEqual([]);
-      expect((await manager.get('/api/tickets?status=closed')).body).toEqual([]);
+      expect(ids((await manager.get('/api/tickets?client=quill')).body.items)).toEqual(['Q-1', 'Q-2']);
+      expect(ids((await manager.get('/api/tickets?client=quill&priority=1&status=open')).body.items)).toEqual(['Q-1', 'Q-2']);
+      expect((await manager.get('/api/tickets?priority=4')).body.items.every((x: { priority: number }) => x.priority === 4)).toBe(true);
+      expect((await manager.get(`/api/tickets?quarter=${QUARTER}`)).body.items.length).toBe(all.length);
+      expect((await manager.get('/api/tickets?quarter=1999-Q1')).body).toEqual({ items: [], total: 0, nextCursor: null });
+      expect((await manager.get('/api/tickets?status=closed')).body).toEqual({ items: [], total: 0, nextCursor: null });
       const bad = await manager.get('/api/tickets?priority=9&status=done');
       expect(bad.status).toBe(400);
       expect(fieldsOf(bad).sort()).toEqual(['priority', 'status']);
     });
 
     it('a client user reads only its own tickets; another client filter finds nothing', async () => {
-      const own = (await harbor.get('/api/tickets')).body;
+      const own = (await harbor.get('/api/tickets')).body.items;
       expect(own.length).toBeGreaterThan(0);
       expect(own.every((x: { client: string }) => x.client === 'harbor')).toBe(true);
-      expect((await harbor.get('/api/tickets?client=quill')).body).toEqual([]);
+      expect((await harbor.get('/api/tickets?client=quill')).body).toEqual({ items: [], total: 0, nextCursor: null });
       expect((await harbor.get('/api/tickets/H-1')).status).toBe(200);
       expect((await harbor.get('/api/tickets/Q-1')).status).toBe(404);
     });
@@ -135,7 +135,7 @@ describe.each(await dbTargets())('tickets on %s', (target) => {
       await t.settle();
       const planned = await everPlanned(manager, 'sam');
       expect(planned).toEqual(expect.arrayContaining(['Q-1', 'Q-2']));
-      expect(ids((await sam.get('/api/tickets')).body)).toEqual(planned);
+      expect(ids((await sam.get('/api/tickets')).body.items)).toEqual(planned);
       expect((await sam.get('/api/tickets/Q-1')).status).toBe(200);
       // Nobody has the skill, so it is never planned: only a time entry makes it Sam's.
       const cobol = (await file(manager, { client: 'dyno', title: 'Mainframe', priority: 4, estimateHours: 3, skill: 'cobol' })).body;
@@ -144,7 +144,7 @@ describe.each(await dbTargets())('tickets on %s', (target) => {
       const r = await sam.get(`/api/tickets/${cobol.id}`);
       expect(r.status).toBe(200);
       expect(r.body.spentHours).toBe(1.5);
-      expect(ids((await sam.get('/api/tickets?client=dyno')).body)).toContain(cobol.id);
+      expect(ids((await sam.get('/api/tickets?client=dyno')).body.items)).toContain(cobol.id);
     });
 
     it('spentHours is the imported baseline plus time entries', async () => {

@@ -35,10 +35,10 @@ describe.each(await dbTargets())('time entries on %s', (target) => {
     expect(ticketOf(before, 'A-1').remainingHours).toBe(36);
     const capacity = staffOf(before, 'ana').capacity[2];
     const rec = recordEvents(t, 'time-entry.changed');
-    const r = await ana.post('/api/time-entries', { ticketId: 'A-1', hours: 3.5, date: '2026-10-13', note: 'started' });
+    const r = await ana.post('/api/time-entries', { ticket: 'A-1', hours: 3.5, date: '2026-10-13', note: 'started' });
     rec.stop();
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ staffId: 'ana', ticketId: 'A-1', clientId: 'acme', quarterId: Q, week: 2, date: '2026-10-13', hours: 3.5, note: 'started', version: 1 });
+    expect(r.body).toMatchObject({ staff: 'ana', ticket: 'A-1', client: 'acme', quarter: Q, week: 2, date: '2026-10-13', hours: 3.5, note: 'started', version: 1 });
     expect(rec.events).toEqual([{ quarterId: Q, entryId: r.body.id, ticketId: 'A-1', clientId: 'acme', staffId: 'ana', action: 'created' }]);
 
     await t.settle();
@@ -51,18 +51,18 @@ describe.each(await dbTargets())('time entries on %s', (target) => {
 
   it('staff cannot log hours for someone else, and nothing is saved', async () => {
     const n = await rowCount(t, 'time_entries');
-    const r = await ana.post('/api/time-entries', { ticketId: 'B-1', hours: 1, date: '2026-10-13', staffId: 'sam' });
+    const r = await ana.post('/api/time-entries', { ticket: 'B-1', hours: 1, date: '2026-10-13', staff: 'sam' });
     expect(r.status).toBe(403);
     expect(r.body.error.message).toContain('your own hours');
     expect(await rowCount(t, 'time_entries')).toBe(n);
   });
 
   it('managers log hours for anyone; hours of a past week become the client’s used hours', async () => {
-    const missing = await manager.post('/api/time-entries', { ticketId: 'B-1', hours: 2, date: '2026-10-06' });
+    const missing = await manager.post('/api/time-entries', { ticket: 'B-1', hours: 2, date: '2026-10-06' });
     expect(missing.status).toBe(400);
-    expect(missing.body.error.details[0].field).toBe('staffId');
+    expect(missing.body.error.details[0].field).toBe('staff');
 
-    const r = await manager.post('/api/time-entries', { ticketId: 'B-1', staffId: 'sam', hours: 2, date: '2026-10-06' });
+    const r = await manager.post('/api/time-entries', { ticket: 'B-1', staff: 'sam', hours: 2, date: '2026-10-06' });
     expect(r.status).toBe(201);
     expect(r.body.week).toBe(1);
     samEntry = r.body.id;
@@ -75,37 +75,37 @@ describe.each(await dbTargets())('time entries on %s', (target) => {
   it('staff see only their own entries', async () => {
     const mine = await ana.get('/api/time-entries');
     expect(mine.status).toBe(200);
-    expect(mine.body.length).toBeGreaterThan(0);
-    expect(mine.body.every((e: { staffId: string }) => e.staffId === 'ana')).toBe(true);
+    expect(mine.body.items.length).toBeGreaterThan(0);
+    expect(mine.body.items.every((e: { staff: string }) => e.staff === 'ana')).toBe(true);
     expect((await ana.get(`/api/time-entries/${samEntry}`)).status).toBe(404);
     expect((await ana.get('/api/time-entries?staff=sam')).status).toBe(403);
     const theirs = await sam.get(`/api/time-entries?quarter=${Q}&ticket=B-1`);
-    expect(theirs.body.map((e: { id: number }) => e.id)).toEqual([samEntry]);
-    expect(theirs.headers.get('x-total-count')).toBe('1');
+    expect(theirs.body).toMatchObject({ items: [{ id: samEntry }], total: 1, nextCursor: null });
   });
 
   it('a client reads its own client’s entries only, without who worked them; another client’s ids are 404', async () => {
     const own = await acme.get('/api/time-entries');
     expect(own.status).toBe(200);
-    expect(own.body.length).toBeGreaterThan(0);
-    for (const e of own.body) {
-      expect(e.clientId).toBe('acme');
-      expect(e).not.toHaveProperty('staffId');
+    expect(own.body.items.length).toBeGreaterThan(0);
+    for (const e of own.body.items) {
+      expect(e.client).toBe('acme');
+      expect(e).not.toHaveProperty('staff');
+      expect(e).not.toHaveProperty('note');
     }
     expect((await acme.get('/api/time-entries?ticket=A-1')).status).toBe(200);
     expect((await acme.get(`/api/time-entries/${samEntry}`)).status).toBe(404);
     expect((await acme.get('/api/time-entries?client=bolt')).status).toBe(404);
     expect((await acme.get('/api/time-entries?ticket=B-1')).status).toBe(404);
     expect((await acme.get('/api/time-entries?staff=ana')).status).toBe(403);
-    expect((await acme.post('/api/time-entries', { ticketId: 'A-1', hours: 1, date: '2026-10-13' })).status).toBe(403);
-    expect((await acme.patch(`/api/time-entries/${own.body[0].id}`, { version: 1, hours: 1 })).status).toBe(403);
+    expect((await acme.post('/api/time-entries', { ticket: 'A-1', hours: 1, date: '2026-10-13' })).status).toBe(403);
+    expect((await acme.patch(`/api/time-entries/${own.body.items[0].id}`, { version: 1, hours: 1 })).status).toBe(403);
     expect((await t.anonymous().get('/api/time-entries')).status).toBe(401);
   });
 
   it('refuses bad bodies with a 400 naming the field, and saves nothing', async () => {
-    const ok = { ticketId: 'A-1', hours: 1, date: '2026-10-13' };
+    const ok = { ticket: 'A-1', hours: 1, date: '2026-10-13' };
     const cases: [unknown, string, string?][] = [
-      [{}, 'ticketId'],
+      [{}, 'ticket'],
       [{ ...ok, hours: 0 }, 'hours'],
       [{ ...ok, hours: 0.3 }, 'hours', 'quarter hours'],
       [{ ...ok, hours: 24.25 }, 'hours', 'at most 24'],
@@ -127,10 +127,10 @@ describe.each(await dbTargets())('time entries on %s', (target) => {
       if (text) expect(r.body.error.message).toContain(text);
     }
     // A manager is told which field is wrong; staff get 404 for any ticket not theirs (test/security/staff-access).
-    const unknown = await manager.post('/api/time-entries', { ...ok, staffId: 'ana', ticketId: 'NOPE' });
-    expect([unknown.status, unknown.body.error.details[0].field, unknown.body.error.message]).toEqual([400, 'ticketId', 'ticketId: unknown ticket "NOPE"']);
-    expect((await ana.post('/api/time-entries', { ...ok, ticketId: 'NOPE' })).status).toBe(404);
-    const notJson = await ana.post('/api/time-entries', '{"ticketId": "A-1",', { 'content-type': 'application/json' });
+    const unknown = await manager.post('/api/time-entries', { ...ok, staff: 'ana', ticket: 'NOPE' });
+    expect([unknown.status, unknown.body.error.details[0].field, unknown.body.error.message]).toEqual([400, 'ticket', 'ticket: unknown ticket "NOPE"']);
+    expect((await ana.post('/api/time-entries', { ...ok, ticket: 'NOPE' })).status).toBe(404);
+    const notJson = await ana.post('/api/time-entries', '{"ticket": "A-1",', { 'content-type': 'application/json' });
     expect(notJson.status).toBe(400);
     expect(notJson.body.error.code).toBe('invalid_json');
     const huge = await ana.post('/api/time-entries', { ...ok, note: 'x'.repeat(300_000) });
@@ -138,8 +138,20 @@ describe.each(await dbTargets())('time entries on %s', (target) => {
     expect(await rowCount(t, 'time_entries')).toBe(n);
   });
 
+  it('still takes the old field names ticketId and staffId from tools written before the rename, and answers with the new ones', async () => {
+    const r = await manager.post('/api/time-entries', { ticketId: 'A-2', staffId: 'ana', hours: 0.5, date: '2026-10-12' });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ ticket: 'A-2', staff: 'ana', client: 'acme', quarter: Q });
+    expect(r.body).not.toHaveProperty('ticketId');
+    const patched = await manager.patch(`/api/time-entries/${r.body.id}`, { version: r.body.version, ticketId: 'A-1' });
+    expect([patched.status, patched.body.ticket]).toEqual([200, 'A-1']);
+    const both = await manager.post('/api/time-entries', { ticket: 'A-2', ticketId: 'A-1', staff: 'ana', hours: 0.5, date: '2026-10-12' });
+    expect([both.status, both.body.error.details[0]]).toEqual([400, { field: 'ticketId', message: 'is the old name of ticket: send ticket only' }]);
+    expect((await manager.delete(`/api/time-entries/${r.body.id}?version=${patched.body.version}`)).status).toBe(204);
+  });
+
   it('PATCH needs the version read: a stale one gets 409 with the current entry', async () => {
-    const created = (await ana.post('/api/time-entries', { ticketId: 'A-2', hours: 1, date: '2026-10-14' })).body;
+    const created = (await ana.post('/api/time-entries', { ticket: 'A-2', hours: 1, date: '2026-10-14' })).body;
     const url = `/api/time-entries/${created.id}`;
     const noVersion = await ana.patch(url, { hours: 2 });
     expect(noVersion.status).toBe(400);
@@ -158,15 +170,15 @@ describe.each(await dbTargets())('time entries on %s', (target) => {
     expect((await ana.patch(url, { version: r.body.version, date: '2026-10-21' })).status).toBe(400);
 
     expect((await sam.patch(url, { version: r.body.version, hours: 1 })).status).toBe(404);
-    expect((await ana.patch(url, { version: r.body.version, staffId: 'sam' })).status).toBe(403);
-    const moved = await manager.patch(url, { version: r.body.version, staffId: 'sam', ticketId: 'B-1' });
+    expect((await ana.patch(url, { version: r.body.version, staff: 'sam' })).status).toBe(403);
+    const moved = await manager.patch(url, { version: r.body.version, staff: 'sam', ticket: 'B-1' });
     expect(moved.status).toBe(200);
-    expect(moved.body).toMatchObject({ staffId: 'sam', ticketId: 'B-1', clientId: 'bolt', week: 1 });
+    expect(moved.body).toMatchObject({ staff: 'sam', ticket: 'B-1', client: 'bolt', week: 1 });
     expect((await manager.get(url)).body.version).toBe(r.body.version + 1);
   });
 
   it('DELETE removes a mistaken entry: its hours go back to the ticket in a new plan', async () => {
-    const created = (await ana.post('/api/time-entries', { ticketId: 'A-2', hours: 2, date: '2026-10-13' })).body;
+    const created = (await ana.post('/api/time-entries', { ticket: 'A-2', hours: 2, date: '2026-10-13' })).body;
     await t.settle();
     const before = (await manager.get('/api/plans/current')).body;
     const url = `/api/time-entries/${created.id}`;
@@ -194,14 +206,14 @@ describe.each(await dbTargets())('time entries on %s', (target) => {
     };
     expect((await manager.post('/api/quarters/2027-Q1/import', scenario)).status).toBe(200);
     await t.settle();
-    const noWeek = await ana.post('/api/time-entries', { ticketId: 'N-1', hours: 1, date: '2027-01-05' });
+    const noWeek = await ana.post('/api/time-entries', { ticket: 'N-1', hours: 1, date: '2027-01-05' });
     expect(noWeek.status).toBe(400);
     expect(noWeek.body.error.message).toContain('week: is required: quarter 2027-Q1 has no start date');
-    expect((await ana.post('/api/time-entries', { ticketId: 'N-1', hours: 1, week: 4 })).status).toBe(400);
-    const r = await ana.post('/api/time-entries', { ticketId: 'N-1', hours: 1, week: 3 });
+    expect((await ana.post('/api/time-entries', { ticket: 'N-1', hours: 1, week: 4 })).status).toBe(400);
+    const r = await ana.post('/api/time-entries', { ticket: 'N-1', hours: 1, week: 3 });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ quarterId: '2027-Q1', week: 3, date: null });
-    expect((await ana.get('/api/time-entries?quarter=2027-Q1')).body.map((e: { id: number }) => e.id)).toEqual([r.body.id]);
+    expect(r.body).toMatchObject({ quarter: '2027-Q1', week: 3, date: null });
+    expect((await ana.get('/api/time-entries?quarter=2027-Q1')).body.items.map((e: { id: number }) => e.id)).toEqual([r.body.id]);
     await t.settle();
   });
 });

@@ -17,13 +17,15 @@ describe.each(await dbTargets())('users on %s', (target) => {
   it('a manager creates users of every role; they can sign in; no hash is ever returned', async () => {
     const events = recordEvents(t, 'data.changed');
     const made = [
-      await manager.post('/api/users', { email: ' Nimbus@Client.Test ', password: 'nimbus-pass-2026', role: 'client', clientId: 'nimbus' }),
+      await manager.post('/api/users', { email: ' Nimbus@Client.Test ', password: 'nimbus-pass-2026', role: 'client', client: 'nimbus' }),
       await manager.post('/api/users', { email: 'sam2@staff.test', password: 'sam2-pass-longer', role: 'staff', staffId: 'sam' }),
       await manager.post('/api/users', { email: 'boss@test.local', password: 'boss-pass-longer-1', role: 'manager' }),
     ];
     events.stop();
     expect(made.map((r) => r.status)).toEqual([201, 201, 201]);
-    expect(made[0]!.body).toEqual({ id: expect.any(Number), email: 'nimbus@client.test', role: 'client', clientId: 'nimbus', staffId: null, version: 1, createdAt: expect.any(String), disabled: false });
+    expect(made[0]!.body).toEqual({ id: expect.any(Number), email: 'nimbus@client.test', role: 'client', client: 'nimbus', staff: null, version: 1, createdAt: expect.any(String), disabled: false });
+    // Tools written before the rename send `staffId`: still taken, answered as `staff`.
+    expect(made[1]!.body).toMatchObject({ role: 'staff', staff: 'sam', client: null });
     expect(events.events.map((e) => e.entity)).toEqual(['user', 'user', 'user']);
     expect((await signIn(t, 'NIMBUS@client.test', 'nimbus-pass-2026')).status).toBe(200);
     const list = await manager.get('/api/users');
@@ -39,11 +41,12 @@ describe.each(await dbTargets())('users on %s', (target) => {
     const before = await rowCount(t, 'users');
     expect((await manager.post('/api/users', { email: 'HARBOR@client.test', password: 'long-enough-pass', role: 'manager' })).status).toBe(409);
     await expectFieldErrors((b) => manager.post('/api/users', b), [
-      [{ email: 'a@t.test', password: 'long-enough-pass', role: 'client' }, 'clientId'],
-      [{ email: 'a@t.test', password: 'long-enough-pass', role: 'client', clientId: 'nobody' }, 'clientId'],
-      [{ email: 'a@t.test', password: 'long-enough-pass', role: 'staff' }, 'staffId'],
-      [{ email: 'a@t.test', password: 'long-enough-pass', role: 'staff', staffId: 'nobody' }, 'staffId'],
-      [{ email: 'a@t.test', password: 'long-enough-pass', role: 'manager', clientId: 'harbor' }, 'clientId'],
+      [{ email: 'a@t.test', password: 'long-enough-pass', role: 'client' }, 'client'],
+      [{ email: 'a@t.test', password: 'long-enough-pass', role: 'client', client: 'nobody' }, 'client'],
+      [{ email: 'a@t.test', password: 'long-enough-pass', role: 'staff' }, 'staff'],
+      [{ email: 'a@t.test', password: 'long-enough-pass', role: 'staff', staff: 'nobody' }, 'staff'],
+      [{ email: 'a@t.test', password: 'long-enough-pass', role: 'manager', client: 'harbor' }, 'client'],
+      [{ email: 'a@t.test', password: 'long-enough-pass', role: 'client', client: 'harbor', clientId: 'harbor' }, 'clientId'],
       [{ email: 'a@t.test', password: 'short', role: 'manager' }, 'password'],
       [{ email: 'a@t.test', password: 'password1234', role: 'manager' }, 'password'],
       [{ email: 'a@t.test', password: 'Password-2024!', role: 'manager' }, 'password'],
@@ -68,7 +71,7 @@ describe.each(await dbTargets())('users on %s', (target) => {
 
   it('anyone reads themselves (by id or as me); another user is 404 to non-managers', async () => {
     const me = await harbor.get('/api/users/me');
-    expect(me.body).toMatchObject({ email: 'harbor@client.test', role: 'client', clientId: 'harbor' });
+    expect(me.body).toMatchObject({ email: 'harbor@client.test', role: 'client', client: 'harbor' });
     expect((await harbor.get(`/api/users/${me.body.id}`)).body).toEqual(me.body);
     const samMe = (await sam.get('/api/users/me')).body;
     expect((await harbor.get(`/api/users/${samMe.id}`)).status).toBe(404);
@@ -106,7 +109,7 @@ describe.each(await dbTargets())('users on %s', (target) => {
     await t.createUser('staff', { email: 'self@staff.test', staffId: 'sam' });
     const self = await t.as('self@staff.test');
     const me = (await self.get('/api/users/me')).body;
-    for (const extra of [{ role: 'manager' }, { staffId: 'sam' }, { clientId: 'harbor' }]) {
+    for (const extra of [{ role: 'manager' }, { staff: 'sam' }, { client: 'harbor' }, { clientId: 'harbor' }]) {
       expect((await self.patch('/api/users/me', { version: me.version, ...extra })).status, JSON.stringify(extra)).toBe(403);
     }
     // The same answer for a free address and a taken one: no way to learn who has an account.
@@ -117,7 +120,7 @@ describe.each(await dbTargets())('users on %s', (target) => {
     expect(free.body.error.message).toBe('Ask a manager to change your email address.');
     const r = await manager.patch(`/api/users/${me.id}`, { version: me.version, email: 'Renamed@Staff.test' });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ email: 'renamed@staff.test', role: 'staff', staffId: 'sam' });
+    expect(r.body).toMatchObject({ email: 'renamed@staff.test', role: 'staff', staff: 'sam' });
     expect((await manager.patch(`/api/users/${me.id}`, { version: r.body.version, email: 'harbor@client.test' })).status).toBe(409);
   });
 
@@ -125,11 +128,11 @@ describe.each(await dbTargets())('users on %s', (target) => {
     await t.createUser('client', { email: 'move@client.test', clientId: 'harbor' });
     const moved = await t.as('move@client.test');
     const u = (await moved.get('/api/users/me')).body;
-    const missing = await manager.patch(`/api/users/${u.id}`, { role: 'staff', staffId: 'sam' });
+    const missing = await manager.patch(`/api/users/${u.id}`, { role: 'staff', staff: 'sam' });
     expect(fieldsOf(missing)).toEqual(['version']);
-    const r = await manager.patch(`/api/users/${u.id}`, { version: u.version, role: 'staff', staffId: 'sam' });
+    const r = await manager.patch(`/api/users/${u.id}`, { version: u.version, role: 'staff', staff: 'sam' });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ role: 'staff', staffId: 'sam', clientId: null });
+    expect(r.body).toMatchObject({ role: 'staff', staff: 'sam', client: null });
     // The next request already sees the new role.
     expect((await moved.get('/api/clients')).status).toBe(403);
     const stale = await manager.patch(`/api/users/${u.id}`, { version: u.version, email: 'x@t.test' });
@@ -140,7 +143,7 @@ describe.each(await dbTargets())('users on %s', (target) => {
     expect((await moved.get('/api/users/me')).status).toBe(401);
     expect((await signIn(t, 'move@client.test', 'reset-pass-1')).status).toBe(200);
     const bad = await manager.patch(`/api/users/${u.id}`, { version: reset.body.version, role: 'client' });
-    expect(fieldsOf(bad)).toEqual(['clientId']);
+    expect(fieldsOf(bad)).toEqual(['client']);
   });
 
   it('two PATCHes with the same version at once: one wins, the other gets 409', async () => {
@@ -178,10 +181,10 @@ describe.each(await dbTargets())('users on %s', (target) => {
   it('the last manager cannot be demoted', async () => {
     const managers = (await manager.get('/api/users?role=manager')).body;
     for (const m of managers.filter((x: { email: string }) => x.email !== ADMIN.email)) {
-      expect((await manager.patch(`/api/users/${m.id}`, { version: m.version, role: 'staff', staffId: 'sam' })).status).toBe(200);
+      expect((await manager.patch(`/api/users/${m.id}`, { version: m.version, role: 'staff', staff: 'sam' })).status).toBe(200);
     }
     const admin = (await manager.get('/api/users/me')).body;
-    const r = await manager.patch('/api/users/me', { version: admin.version, role: 'staff', staffId: 'sam' });
+    const r = await manager.patch('/api/users/me', { version: admin.version, role: 'staff', staff: 'sam' });
     expect(r.status).toBe(409);
     expect((await manager.get('/api/users/me')).body.role).toBe('manager');
   });

@@ -107,14 +107,14 @@ describe.each(await dbTargets())('confirming a what-if on %s', (target) => {
     const quarterBefore = (await manager.get(`/api/quarters/${id}`)).body;
     expect(answer.body.basedOnRevision).toBe(quarterBefore.dataRevision);
     const emergencyId = answer.body.plan.tickets.find((x: { id: string }) => x.id.startsWith('T-')).id;
-    const auditBefore = (await manager.get('/api/audit?limit=1')).body[0].id;
+    const auditBefore = (await manager.get('/api/audit?limit=1')).body.items[0].id;
 
     const r = await manager.post('/api/what-if/confirm', { quarter: id, changes, basedOnRevision: answer.body.basedOnRevision });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toEqual({ quarter: id, basedOnRevision: quarterBefore.dataRevision, created: [[], [emergencyId], [], [`${prefix}N-1`], []] });
     // One write: the data revision moved once.
     expect((await manager.get(`/api/quarters/${id}`)).body.dataRevision).toBe(quarterBefore.dataRevision + 1);
-    const audit = (await manager.get('/api/audit?limit=20')).body.filter((a: { id: number }) => a.id > auditBefore);
+    const audit = (await manager.get('/api/audit?limit=20')).body.items.filter((a: { id: number }) => a.id > auditBefore);
     expect(audit.map((a: { action: string; entity: string }) => `${a.action} ${a.entity}`).sort()).toEqual(['create ticket', 'create ticket', 'create-block client', 'set-leave staff', 'update ticket']);
     const emergency = (await manager.get(`/api/tickets/${emergencyId}`)).body;
     expect(emergency).toMatchObject({ client: 'harbor', title: 'Router down', priority: 1, estimateHours: 3, openedWeek: 11, skill: 'linux', emergency: true, quarter: id });

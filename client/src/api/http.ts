@@ -1,16 +1,25 @@
 /**
  * The one module that talks HTTP. Same-origin cookies carry the session; every failure becomes
  * an ApiError whose field details let a form put each message next to its field.
+ *
+ * Every request names its route in the REST contract (shared/api/index.ts): `call('PATCH
+ * /api/tickets/:id', { params, body })` is typed from the route's schemas, so a field the server
+ * renames fails to compile here. Only types come from shared/api at run time nothing does, so the
+ * schemas stay out of the bundle.
  */
-export interface FieldIssue {
-  field: string;
-  message: string;
-}
+import type { BodyOf, Page, ParamsOf, QueryOf, ResponseOf, Route } from '../../../shared/api/index.ts';
+import type { ErrorCode, FieldIssue } from '../../../shared/api/errors.ts';
+import { fillPath, queryString, splitRoute } from '../../../shared/api/path.ts';
+
+export type { FieldIssue } from '../../../shared/api/errors.ts';
+
+/** The server's codes, and those of failures that never reached it (or did not answer in kind). */
+export type ApiErrorCode = ErrorCode | 'network' | 'http_error' | 'error';
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
     readonly details: FieldIssue[] = [],
     readonly body: unknown = null,
@@ -53,7 +62,7 @@ export async function toApiError(res: Response): Promise<ApiError> {
   } catch {
     /* not JSON: a proxy or a crashed server */
   }
-  const e = (body as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+  const e = (body as { error?: { code?: ErrorCode; message?: string; details?: unknown } } | null)?.error;
   if (e && typeof e.message === 'string') {
     return new ApiError(res.status, e.code ?? 'error', e.message, isIssueList(e.details) ? e.details : [], e.details ?? null, body);
   }
@@ -90,17 +99,78 @@ export async function request<T>(method: string, path: string, body?: unknown, i
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export const http = {
-  get: <T>(path: string, init?: { signal?: AbortSignal }) => request<T>('GET', path, undefined, init),
-  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
-  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
-  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
-};
-
-/** Builds a query string from the defined values only. */
-export function query(params: Record<string, string | number | undefined | null>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
-  const s = q.toString();
-  return s ? `?${s}` : '';
+export interface CallArgs<R extends Route> {
+  params?: ParamsOf<R>;
+  query?: QueryOf<R>;
+  body?: BodyOf<R>;
+  signal?: AbortSignal;
 }
+
+type Values = Record<string, string | number | boolean | undefined | null>;
+
+/** Calls one route of the contract; the answer is typed from its schema. */
+export function call<R extends Route>(route: R, args: CallArgs<R> = {}): Promise<ResponseOf<R>> {
+  const [method, pattern] = splitRoute(route);
+  const path = fillPath(pattern, (args.params ?? {}) as Record<string, string | number>) + queryString((args.query ?? {}) as Values);
+  const body = method === 'GET' || method === 'DELETE' ? undefined : (args.body ?? {});
+  return request<ResponseOf<R>>(method, path, body, { signal: args.signal });
+}
+
+/** The routes that answer a page (shared/api/paging.ts). */
+export type PagedRoute = { [R in Route]: ResponseOf<R> extends Page<unknown> ? R : never }[Route];
+export type ItemOf<R extends PagedRoute> = ResponseOf<R> extends Page<infer T> ? T : never;
+
+/** Every item of a paged list: its pages one after another, the largest the server serves. */
+export async function listAll<R extends PagedRoute>(route: R, query: QueryOf<R>, signal?: AbortSignal): Promise<ItemOf<R>[]> {
+  const items: ItemOf<R>[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = (await call(route, { query: { ...(query as object), limit: PAGE_LIMIT, cursor } as QueryOf<R>, signal })) as unknown as Page<ItemOf<R>>;
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
+}
+/** PAGE_LIMIT_MAX of shared/api/paging.ts (a value: the schemas stay out of the bundle). */
+const PAGE_LIMIT = 1000;
+
+type Id = string | number;
+type Body<R extends Route> = BodyOf<R>;
+
+/** A helper per route the dashboard uses. */
+export const api = {
+  auth: {
+    me: () => call('GET /api/auth/me'),
+    login: (body: Body<'POST /api/auth/login'>) => call('POST /api/auth/login', { body }),
+    logout: () => call('POST /api/auth/logout'),
+  },
+  plans: {
+    current: (quarter?: string) => call('GET /api/plans/current', { query: { quarter } }),
+    diff: (version: number, against?: number) => call('GET /api/plans/:version/diff', { params: { version }, query: { against } }),
+  },
+  tickets: {
+    all: (query: QueryOf<'GET /api/tickets'>) => listAll('GET /api/tickets', query),
+    create: (body: Body<'POST /api/tickets'>) => call('POST /api/tickets', { body }),
+    update: (id: string, body: Body<'PATCH /api/tickets/:id'>) => call('PATCH /api/tickets/:id', { params: { id }, body }),
+  },
+  timeEntries: {
+    all: (query: QueryOf<'GET /api/time-entries'>) => listAll('GET /api/time-entries', query),
+    create: (body: Body<'POST /api/time-entries'>) => call('POST /api/time-entries', { body }),
+  },
+  staff: {
+    setLeave: (id: string, body: Body<'PUT /api/staff/:id/leave'>) => call('PUT /api/staff/:id/leave', { params: { id }, body }),
+  },
+  clients: {
+    addBlock: (id: string, body: Body<'POST /api/clients/:id/blocks'>) => call('POST /api/clients/:id/blocks', { params: { id }, body }),
+  },
+  pins: {
+    list: (quarter: string) => call('GET /api/pins', { query: { quarter } }),
+    create: (body: Body<'POST /api/pins'>) => call('POST /api/pins', { body }),
+    remove: (id: Id) => call('DELETE /api/pins/:id', { params: { id } }),
+  },
+  whatIf: {
+    ask: (body: Body<'POST /api/what-if'>) => call('POST /api/what-if', { body }),
+    confirm: (body: Body<'POST /api/what-if/confirm'>) => call('POST /api/what-if/confirm', { body }),
+  },
+} satisfies Record<string, Record<string, (...args: never[]) => Promise<unknown>>>;
+

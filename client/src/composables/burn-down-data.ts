@@ -3,7 +3,7 @@
  * from hours used (history) and hours planned (the plan), with the hours that will expire
  * (at risk) and the hours owed (rollover) shaded at the bottom.
  */
-import type { ClientPlan } from '../api/types.ts';
+import type { ClientPlan } from '../../../shared/api/index.ts';
 import { FIGURE_COLORS, alpha } from './levels.ts';
 import { tidy, type ChartSpec } from './chart-spec.ts';
 import { fmtHours, weekDate, weekShort } from './format.ts';

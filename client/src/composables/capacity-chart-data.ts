@@ -1,5 +1,5 @@
 /** Manager's capacity per week: allocated hours by precedence level against capacity and leave. */
-import type { WeekPlan } from '../api/types.ts';
+import type { WeekPlan } from '../../../shared/api/index.ts';
 import { FIGURE_COLORS, LEVELS } from './levels.ts';
 import { tidy, type ChartSpec } from './chart-spec.ts';
 import { weekDate, weekShort } from './format.ts';

@@ -1,5 +1,5 @@
 /** The manager's clients table: figures per client, sortable, at-risk first by default. */
-import type { ClientPlan } from '../api/types.ts';
+import type { ClientPlan } from '../../../shared/api/index.ts';
 import { FIGURE_COLORS } from './levels.ts';
 import { tidy, type ChartSpec } from './chart-spec.ts';
 

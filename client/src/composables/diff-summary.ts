@@ -1,5 +1,8 @@
 /** Plain lines about what a plan change does (a what-if answer, or the plan after an action). */
-import type { PlanDiff, PlanView, PushedOut, WhatIfAnswer } from '../api/types.ts';
+import type { PlanDiff, PlanView, PushedOut, WhatIfAnswer } from '../../../shared/api/index.ts';
+
+/** What a verdict reads of a what-if answer. */
+export type VerdictInput = Pick<WhatIfAnswer, 'diff' | 'pushedOut' | 'available' | 'blockShortfall'> & { plan?: Pick<PlanView, 'clients'> | null };
 import { fmtHours, signed, weekRanges } from './format.ts';
 
 const FIGURES: [key: keyof PlanDiff['clients'][number]['delta'], label: string][] = [
@@ -66,7 +69,7 @@ const clientsCount = (n: number) => (n === 1 ? 'one client' : `${n} clients`);
  * and the figure lines below repeat nobody's "below its rate" (they come from the plan diff, a
  * different measure).
  */
-export function whatIfVerdict(answer: WhatIfAnswer, names: Map<string, string>): Verdict {
+export function whatIfVerdict(answer: VerdictInput, names: Map<string, string>): Verdict {
   const name = namer(names, answer.plan);
   const pushed = answer.pushedOut ?? [];
   const short = answer.blockShortfall ?? [];

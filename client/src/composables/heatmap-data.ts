@@ -1,5 +1,5 @@
 /** Utilisation heatmap: staff × week, hours and percentage of capacity. */
-import type { StaffPlan } from '../api/types.ts';
+import type { StaffPlan } from '../../../shared/api/index.ts';
 import { tidy } from './chart-spec.ts';
 
 export type HeatBand = 'off' | 'idle' | 'low' | 'mid' | 'high' | 'full' | 'over';

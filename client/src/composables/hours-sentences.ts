@@ -6,7 +6,7 @@
  * company, not to present more; where it presented too little, it is asked to present tasks by
  * the present-by week. Every figure is said in quarter hours.
  */
-import type { ClientPlan } from '../api/types.ts';
+import type { ClientPlan } from '../../../shared/api/index.ts';
 import { fmtHours, weekDate, weekLong } from './format.ts';
 
 type Quarter = { weeks: number; currentWeek: number; startDate?: string | null };

@@ -1,5 +1,5 @@
 /** One colour per precedence level (DOMAIN.md), used by every chart, legend and badge. */
-import type { Level } from '../api/types.ts';
+import type { Level } from '../../../shared/api/index.ts';
 
 export interface LevelInfo {
   level: Level;

@@ -3,8 +3,8 @@
  * person-week holds (to pin one of its tickets), and whether each pin held (SCENARIO.md: pinned
  * rows carry `pinned: true`, pins that could not hold in full are in `pinIssues`).
  */
-import type { PinInput, PinIssue, PinRecord } from '../api/pins.ts';
-import type { PlanView } from '../api/types.ts';
+import type { PinInput, PinIssue, PinRecord } from '../../../shared/api/index.ts';
+import type { PlanView } from '../../../shared/api/index.ts';
 import { tidy } from './chart-spec.ts';
 import { fmtHours } from './format.ts';
 

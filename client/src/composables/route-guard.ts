@@ -4,7 +4,7 @@
  * no other client's address to guess.
  */
 import type { RouteLocationNormalized, RouteLocationRaw } from 'vue-router';
-import type { Role } from '../api/types.ts';
+import type { Role } from '../../../shared/api/index.ts';
 import { homeFor, pathAllowed, useSession } from './use-session.ts';
 
 declare module 'vue-router' {

@@ -1,5 +1,5 @@
 /** A staff member's weeks: allocations grouped by ticket and client, this week first. */
-import type { PlanView } from '../api/types.ts';
+import type { PlanView, TimeEntryRecord } from '../../../shared/api/index.ts';
 import { tidy } from './chart-spec.ts';
 import { weekDate } from './format.ts';
 import { rowPinnedHours } from './pin-data.ts';
@@ -54,4 +54,12 @@ export function staffWeeks(plan: StaffPlanView, staffId: string, titles: Map<str
     });
   }
   return out;
+}
+
+/**
+ * The latest entries first: by date, then by week (entries of a quarter without a start date
+ * have no date, only a week), then the last logged first.
+ */
+export function recentEntries(entries: readonly TimeEntryRecord[], count = 8): TimeEntryRecord[] {
+  return [...entries].sort((a, b) => b.week - a.week || (b.date ?? '').localeCompare(a.date ?? '') || b.id - a.id).slice(0, count);
 }

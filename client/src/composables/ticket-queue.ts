@@ -1,5 +1,5 @@
 /** Ticket rows for the manager's queue and a client's list: the plan joined with the records. */
-import type { PlanView, TicketRecord } from '../api/types.ts';
+import type { PlanView, TicketRecord } from '../../../shared/api/index.ts';
 import { tidy } from './chart-spec.ts';
 import { weekRanges } from './format.ts';
 

@@ -9,8 +9,8 @@
  * answer) is written by its own route.
  */
 import { ref, shallowRef } from 'vue';
-import { ApiError, http, query } from '../api/http.ts';
-import type { PlanDiff, WhatIfAnswer, WhatIfChange, WhatIfConfirmed } from '../api/types.ts';
+import { ApiError, api } from '../api/http.ts';
+import type { Change, WhatIfAnswer, WhatIfStale } from '../../../shared/api/index.ts';
 import { diffLines, whatIfVerdict, type Verdict } from './diff-summary.ts';
 import { usePlan, waitForPlanAfter } from './use-plan.ts';
 import { useForm } from './use-form.ts';
@@ -25,7 +25,7 @@ export interface Effect {
 /** The question and the answer a confirm is about. */
 interface Asked {
   quarter: string | undefined;
-  changes: WhatIfChange[];
+  changes: Change[];
   answer: WhatIfAnswer;
 }
 
@@ -34,7 +34,7 @@ export const STALE_NOTICE = 'The plan changed while you were deciding: nothing w
 /** The fresh answer a 409 `what_if_stale` carries, if that is what the error is. */
 export function staleAnswer(err: unknown): WhatIfAnswer | null {
   if (!(err instanceof ApiError) || err.status !== 409 || err.code !== 'what_if_stale') return null;
-  const answer = (err.response as { answer?: WhatIfAnswer } | null)?.answer;
+  const answer = (err.response as Partial<WhatIfStale> | null)?.answer;
   return answer && typeof answer.basedOnRevision === 'number' ? answer : null;
 }
 
@@ -55,14 +55,14 @@ export function useActionFlow(fields: string[], names: () => Map<string, string>
     phase.value = 'answered';
   }
 
-  async function check(changes: WhatIfChange[]): Promise<void> {
+  async function check(changes: Change[]): Promise<void> {
     phase.value = 'checking';
     verdict.value = null;
     previewError.value = null;
     staleNotice.value = null;
     asked = null;
     const quarter = plan.value?.quarter.id;
-    const answer = await form.run(() => http.post<WhatIfAnswer>('/api/what-if', { quarter, changes }));
+    const answer = await form.run(() => api.whatIf.ask({ quarter, changes }));
     if (answer) {
       answered({ quarter, changes, answer });
     } else if (form.error.value && form.error.value.details.length) {
@@ -85,7 +85,7 @@ export function useActionFlow(fields: string[], names: () => Map<string, string>
     const ok = await form.run(async () => {
       if (!confirming) return (await write(), true);
       try {
-        await http.post<WhatIfConfirmed>('/api/what-if/confirm', { quarter: confirming.quarter, changes: confirming.changes, basedOnRevision: confirming.answer.basedOnRevision });
+        await api.whatIf.confirm({ quarter: confirming.quarter, changes: confirming.changes, basedOnRevision: confirming.answer.basedOnRevision });
         return true;
       } catch (err) {
         stale.answer = staleAnswer(err);
@@ -109,7 +109,7 @@ export function useActionFlow(fields: string[], names: () => Map<string, string>
     } else {
       let lines = [`Plan v${next.version} is ready.`];
       try {
-        const diff = await http.get<PlanDiff & { from: number | null }>(`/api/plans/${next.version}/diff${query({ against: before || undefined })}`);
+        const diff = await api.plans.diff(next.version, before || undefined);
         lines = diffLines(diff, names(), next);
       } catch {
         /* the diff is a nicety: the new plan is already on screen */

@@ -5,8 +5,8 @@
  * (a pin is the manager's decision; the plan says afterwards whether it held).
  */
 import { computed, watch } from 'vue';
-import { pinsApi } from '../api/pins.ts';
-import type { PlanView, TicketRecord } from '../api/types.ts';
+import { api } from '../api/http.ts';
+import type { PlanView, TicketRecord } from '../../../shared/api/index.ts';
 import { cellTickets, pinStatus, type PinStatus } from './pin-data.ts';
 import { usePlan } from './use-plan.ts';
 import { useWhatIfForm } from './use-what-if-form.ts';
@@ -59,7 +59,7 @@ export function usePinForm(o: PinFormOptions) {
       if (v.hours === null || Number.isNaN(v.hours) || v.hours <= 0) m.hours = 'Enter the hours to pin, in quarter hours (e.g. 4 or 2.5).';
       return m;
     },
-    write: (v) => pinsApi.create({ quarter: o.plan().quarter.id, ticket: v.ticket, staff: v.staff, week: v.week, hours: v.hours! }),
+    write: (v) => api.pins.create({ quarter: o.plan().quarter.id, ticket: v.ticket, staff: v.staff, week: v.week, hours: v.hours! }),
   });
   const { f } = form;
 

@@ -3,15 +3,15 @@
  * each with its state in the current plan; and unpinning, one pin at a time.
  */
 import { computed, ref, shallowRef } from 'vue';
-import { ApiError } from '../api/http.ts';
-import { pinsApi, pinsPath, type PinRecord } from '../api/pins.ts';
+import { ApiError, api } from '../api/http.ts';
+import type { PinRecord } from '../../../shared/api/index.ts';
 import { pinRows, type PinNames } from './pin-data.ts';
 import { usePlan } from './use-plan.ts';
 import { useResource } from './use-resource.ts';
 
 export function usePins(names: () => PinNames = () => ({})) {
   const { plan, quarter } = usePlan();
-  const res = useResource<PinRecord[]>(() => (quarter.value ? pinsPath(quarter.value.id) : null), [], ['data.changed', 'plan.updated']);
+  const res = useResource<PinRecord[], string>(() => quarter.value?.id ?? null, (q) => api.pins.list(q), [], ['data.changed', 'plan.updated']);
   const rows = computed(() => pinRows(res.data.value, plan.value, names()));
   /** The pin being removed, for its button's busy state. */
   const removing = ref<number | null>(null);
@@ -21,7 +21,7 @@ export function usePins(names: () => PinNames = () => ({})) {
     removing.value = id;
     removeError.value = null;
     try {
-      await pinsApi.remove(id);
+      await api.pins.remove(id);
       res.data.value = res.data.value.filter((p) => p.id !== id);
       return true;
     } catch (err) {

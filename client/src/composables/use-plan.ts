@@ -5,9 +5,9 @@
  * the current one.
  */
 import { computed, ref, shallowRef, watch } from 'vue';
-import { ApiError, http, query } from '../api/http.ts';
+import { ApiError, api } from '../api/http.ts';
 import { liveState, onLive, onLiveState, sync, type LiveState } from '../api/live.ts';
-import type { PlanView } from '../api/types.ts';
+import type { PlanView } from '../../../shared/api/index.ts';
 import type { PlanUpdatedPayload } from '../../../shared/socket-events.ts';
 
 export type PlanStatus = 'idle' | 'loading' | 'ready' | 'planning' | 'empty' | 'error';
@@ -41,7 +41,7 @@ export function acceptPlan(view: PlanView): boolean {
 async function fetchOverHttp(): Promise<void> {
   try {
     const quarter = plan.value?.quarter.id;
-    acceptPlan(await http.get<PlanView>(`/api/plans/current${query({ quarter })}`));
+    acceptPlan(await api.plans.current(quarter));
     confirmed.value = live.value === 'live';
   } catch (err) {
     const e = err instanceof ApiError ? err : new ApiError(0, 'error', String(err));

@@ -1,6 +1,6 @@
 /** A list or record read over HTTP and read again when the server says it changed. */
 import { shallowRef, ref, watch, type Ref, type ShallowRef } from 'vue';
-import { ApiError, http } from '../api/http.ts';
+import { ApiError } from '../api/http.ts';
 import type { LiveEvent } from '../api/live.ts';
 import { useLiveRefetch } from './use-live-status.ts';
 
@@ -12,19 +12,23 @@ export interface Resource<T> {
   reload(): Promise<void>;
 }
 
-export function useResource<T>(path: () => string | null, initial: T, events: LiveEvent[] = []): Resource<T> {
+/**
+ * `key` says what to read (null: nothing yet); `load` reads it through the HTTP module. A new key
+ * reads again; answers to an older key are dropped.
+ */
+export function useResource<T, K>(key: () => K | null, load: (key: K) => Promise<T>, initial: T, events: LiveEvent[] = []): Resource<T> {
   const data = shallowRef(initial) as ShallowRef<T>;
   const error = shallowRef<ApiError | null>(null);
   const loading = ref(false);
   const loaded = ref(false);
   let seq = 0;
   async function reload(): Promise<void> {
-    const p = path();
-    if (!p) return;
+    const k = key();
+    if (k === null) return;
     const mine = ++seq;
     loading.value = true;
     try {
-      const res = await http.get<T>(p);
+      const res = await load(k);
       if (mine !== seq) return;
       data.value = res;
       error.value = null;
@@ -36,7 +40,7 @@ export function useResource<T>(path: () => string | null, initial: T, events: Li
       if (mine === seq) loading.value = false;
     }
   }
-  watch(path, () => void reload(), { immediate: true });
+  watch(() => JSON.stringify(key()), () => void reload(), { immediate: true });
   if (events.length) useLiveRefetch(events, () => void reload());
   return { data, error, loading, loaded, reload };
 }

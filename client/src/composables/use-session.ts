@@ -1,7 +1,7 @@
 /** Who is signed in, and where each role lands. One session for the whole app. */
 import { computed, shallowRef } from 'vue';
-import { ApiError, http } from '../api/http.ts';
-import type { Role, SessionUser } from '../api/types.ts';
+import { ApiError, api } from '../api/http.ts';
+import type { Role, SessionUser } from '../../../shared/api/index.ts';
 
 const user = shallowRef<SessionUser | null>(null);
 let loaded: Promise<SessionUser | null> | null = null;
@@ -19,7 +19,7 @@ export function pathAllowed(u: Pick<SessionUser, 'role'>, path: string): boolean
 
 async function fetchMe(): Promise<SessionUser | null> {
   try {
-    const res = await http.get<{ user: SessionUser }>('/api/auth/me');
+    const res = await api.auth.me();
     return res.user;
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return null;
@@ -43,15 +43,15 @@ export function useSession() {
       return loaded;
     },
     async signIn(email: string, password: string): Promise<SessionUser> {
-      const res = await http.post<{ user: SessionUser }>('/api/auth/login', { email, password });
-      const u: SessionUser = { id: res.user.id, email: res.user.email, role: res.user.role, clientId: res.user.clientId ?? null, staffId: res.user.staffId ?? null };
+      const res = await api.auth.login({ email, password });
+      const u: SessionUser = { id: res.user.id, email: res.user.email, role: res.user.role, client: res.user.client, staff: res.user.staff };
       user.value = u;
       loaded = Promise.resolve(u);
       return u;
     },
     async signOut(): Promise<void> {
       try {
-        await http.post('/api/auth/logout');
+        await api.auth.logout();
       } finally {
         this.forget();
       }

@@ -1,13 +1,20 @@
 /** Ticket records of the shown quarter, read again whenever a ticket or the plan changes. */
 import { computed } from 'vue';
-import { query } from '../api/http.ts';
-import type { TicketRecord } from '../api/types.ts';
+import { api } from '../api/http.ts';
+import type { TicketListQuery, TicketRecord } from '../../../shared/api/tickets.ts';
 import { usePlan } from './use-plan.ts';
 import { useResource } from './use-resource.ts';
 
-export function useTickets(filter: () => Record<string, string | undefined> = () => ({})) {
+type TicketFilter = Pick<TicketListQuery, 'client' | 'status'>;
+
+export function useTickets(filter: () => TicketFilter = () => ({})) {
   const { quarter } = usePlan();
-  const res = useResource<TicketRecord[]>(() => (quarter.value ? `/api/tickets${query({ quarter: quarter.value.id, ...filter() })}` : null), [], ['ticket.changed', 'time-entry.changed', 'emergency.declared', 'data.changed']);
+  const res = useResource<TicketRecord[], TicketFilter & { quarter: string }>(
+    () => (quarter.value ? { quarter: quarter.value.id, ...filter() } : null),
+    (q) => api.tickets.all(q),
+    [],
+    ['ticket.changed', 'time-entry.changed', 'emergency.declared', 'data.changed'],
+  );
   return { ...res, byId: computed(() => new Map(res.data.value.map((t) => [t.id, t]))) };
 }
 

@@ -4,7 +4,7 @@
  * here before the planner or the server is asked.
  */
 import { reactive, ref, watch } from 'vue';
-import type { WhatIfChange } from '../api/types.ts';
+import type { Change } from '../../../shared/api/index.ts';
 import { useActionFlow } from './use-action-flow.ts';
 
 export interface WhatIfFormOptions<F extends object> {
@@ -18,7 +18,7 @@ export interface WhatIfFormOptions<F extends object> {
   /** What is missing, as a message by field; empty when the form may be sent. */
   missing: (f: NoInfer<F>) => Record<string, string>;
   /** The what-if question; once answered, confirming saves exactly these changes. */
-  changes?: (f: NoInfer<F>) => WhatIfChange[];
+  changes?: (f: NoInfer<F>) => Change[];
   /** The single route's write: for an action without a question, or one the planner could not answer. */
   write: (f: NoInfer<F>) => Promise<unknown>;
 }

@@ -4,25 +4,13 @@
  * the time entries logged in those weeks.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { BlockRecord, ClientRecord } from '../../../shared/api/clients.ts';
 import { Block, Client, ClientQuarter, TimeEntry, type Quarter } from '../../db/entities.ts';
 import { chunks } from '../resource-helpers.ts';
 
-export const blockJson = (b: Block) => ({ id: b.id, quarter: b.quarterId, week: b.week, hours: b.hours, createdAt: b.createdAt });
-export type BlockJson = ReturnType<typeof blockJson>;
-
-export interface ClientJson {
-  id: string;
-  name: string;
-  plan: 'prepaid' | 'payg';
-  active: boolean;
-  version: number;
-  /** The quarter the blocks and figures below are about. */
-  quarter: string | null;
-  blocks: BlockJson[];
-  rolloverInHours: number;
-  usedByWeek: number[];
-  shortfallToDateHours: number;
-}
+export const blockJson = (b: Block): BlockRecord => ({ id: b.id, quarter: b.quarterId, week: b.week, hours: b.hours, createdAt: b.createdAt.toISOString() });
+export type BlockJson = BlockRecord;
+export type ClientJson = ClientRecord;
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 

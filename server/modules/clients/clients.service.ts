@@ -3,14 +3,16 @@
  * its own record: any other client answers 404, as if it did not exist.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { BlockCreate, ClientCreate, ClientListQuery, ClientPatch } from '../../../shared/api/clients.ts';
+import type { Page } from '../../../shared/api/paging.ts';
 import type { Viewer } from '../../auth/viewer.ts';
 import { Block, Client, Quarter, Ticket } from '../../db/entities.ts';
 import { badRequest, conflict, notFound } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import type { WriteContext } from '../../store.ts';
+import { decodeCursor, pageOf } from '../paging.ts';
 import { checkVersion, checkWeek, FOR_UPDATE, openQuarterIds, readQuarter, withConflictDetails, writableQuarter } from '../resource-helpers.ts';
 import { blockJson, clientsJson, type BlockJson, type ClientJson } from './client-json.ts';
-import type { BlockBody, CreateClient, PatchClient } from './clients.schemas.ts';
 
 /** A client user reaches only its own client; anything else is "not found". */
 export function checkClientScope(v: Viewer, clientId: string): void {
@@ -20,11 +22,16 @@ export function checkClientScope(v: Viewer, clientId: string): void {
 export class ClientsService {
   constructor(private readonly s: Services) {}
 
-  async list(v: Viewer, quarterId?: string): Promise<ClientJson[]> {
+  /** A page of clients in id order (keyset on the id). */
+  async list(v: Viewer, query: ClientListQuery): Promise<Page<ClientJson>> {
+    const after = decodeCursor('clients', query.cursor, 'string');
     const em = this.s.store.reader();
+    const q = await readQuarter(em, query.quarter);
     const where = v.role === 'manager' ? {} : { id: v.clientId ?? '' };
-    const clients = await em.find(Client, where, { orderBy: { id: 'asc' } });
-    return clientsJson(em, clients, await readQuarter(em, quarterId));
+    const total = await em.count(Client, where);
+    const fetched = await em.find(Client, after === undefined ? where : { ...where, id: { $gt: after } }, { orderBy: { id: 'asc' }, limit: query.limit + 1 });
+    const page = pageOf('clients', fetched, query, total, (c) => c.id);
+    return { ...page, items: await clientsJson(em, page.items, q) };
   }
 
   async get(v: Viewer, id: string, quarterId?: string): Promise<ClientJson> {
@@ -37,7 +44,7 @@ export class ClientsService {
     return (await this.get(v, id, quarterId)).blocks;
   }
 
-  async create(v: Viewer, body: CreateClient): Promise<ClientJson> {
+  async create(v: Viewer, body: ClientCreate): Promise<ClientJson> {
     return this.s.store.write(v, 'client created', async (w) => {
       if (await w.tx.findOne(Client, { id: body.id }, { fields: ['id'] })) throw conflict(`Client ${body.id} already exists.`);
       const client = w.tx.create(Client, { id: body.id, name: body.name ?? body.id, plan: body.plan, active: body.active ?? true });
@@ -48,7 +55,7 @@ export class ClientsService {
     });
   }
 
-  async update(v: Viewer, id: string, body: PatchClient): Promise<ClientJson> {
+  async update(v: Viewer, id: string, body: ClientPatch): Promise<ClientJson> {
     const write = () =>
       this.s.store.write(v, 'client changed', async (w) => {
         const client = await w.tx.findOne(Client, { id }, FOR_UPDATE);
@@ -68,7 +75,7 @@ export class ClientsService {
     return withConflictDetails(write, () => this.get(v, id));
   }
 
-  async addBlock(v: Viewer, id: string, body: BlockBody): Promise<BlockJson> {
+  async addBlock(v: Viewer, id: string, body: BlockCreate): Promise<BlockJson> {
     return this.s.store.write(v, 'block recorded', async (w) => {
       // Locked like a change of plan locks it: a client turned pay-as-you-go meanwhile is seen
       // as such here, and a change of plan waits for this block and then finds it.

@@ -8,7 +8,7 @@
  * tickets and time-entries routers and only claim these paths: everything else passes through.
  */
 import { Router, type Response } from 'express';
-import { z } from 'zod';
+import { CsvQuery, type CsvImportResult } from '../../../shared/api/csv.ts';
 import { requireRole, viewer } from '../../auth/middleware.ts';
 import { parse } from '../../errors.ts';
 import type { Services } from '../../services.ts';
@@ -18,8 +18,6 @@ import { findQuarter, type ImportResult } from './csv-shared.ts';
 import { exportTickets, importTickets } from './tickets-csv.ts';
 import { exportEntries, importEntries } from './time-entries-csv.ts';
 
-const QuarterQuery = z.object({ quarter: z.string().trim().min(1).max(200).optional() });
-
 type Exporter = (em: ReturnType<Services['store']['reader']>, quarterId: string) => Promise<string>;
 type Importer = (w: WriteContext, events: EventBus, quarterId: string | undefined, body: unknown) => Promise<ImportResult>;
 
@@ -28,7 +26,7 @@ function csvRouter(s: Services, what: string, exporter: Exporter, importer: Impo
   const manager = requireRole('manager');
 
   router.get('/export.csv', manager, async (req, res: Response) => {
-    const { quarter } = parse(QuarterQuery, req.query);
+    const { quarter } = parse(CsvQuery, req.query);
     const em = s.store.reader();
     const q = await findQuarter(em, quarter);
     const csv = await exporter(em, q.id);
@@ -36,9 +34,9 @@ function csvRouter(s: Services, what: string, exporter: Exporter, importer: Impo
   });
 
   router.post('/import', manager, async (req, res) => {
-    const { quarter } = parse(QuarterQuery, req.query);
+    const { quarter } = parse(CsvQuery, req.query);
     const result = await s.store.write(viewer(req), `${what} import`, (w) => importer(w, s.events, quarter, req.body));
-    res.json(result);
+    res.json(result satisfies CsvImportResult);
   });
 
   return router;

@@ -6,11 +6,11 @@
  * says in `pinIssues` which pins could not hold, and why.
  */
 import { Router } from 'express';
+import { PinCreate, PinIdParam, PinListQuery, type PinRecord } from '../../../shared/api/pins.ts';
 import { requireAuth, requireRole, viewer } from '../../auth/middleware.ts';
 import { parse } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { parseBody } from '../resource-helpers.ts';
-import { CreatePin, PinIdParam, PinListQuery } from './pins.schemas.ts';
 import { PinsService } from './pins.service.ts';
 
 export function pinsRouter(s: Services): Router {
@@ -19,11 +19,11 @@ export function pinsRouter(s: Services): Router {
   router.use(requireAuth, requireRole('manager'));
 
   router.get('/', async (req, res) => {
-    res.json(await pins.list(parse(PinListQuery, req.query)));
+    res.json((await pins.list(parse(PinListQuery, req.query))) satisfies PinRecord[]);
   });
 
   router.post('/', async (req, res) => {
-    res.status(201).json(await pins.create(viewer(req), parseBody(CreatePin, req.body)));
+    res.status(201).json((await pins.create(viewer(req), parseBody(PinCreate, req.body))) satisfies PinRecord);
   });
 
   router.delete('/:id', async (req, res) => {

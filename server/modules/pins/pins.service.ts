@@ -6,29 +6,28 @@
  * outside the quarter.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { PinCreate, PinListQuery, PinRecord } from '../../../shared/api/pins.ts';
 import type { Viewer } from '../../auth/viewer.ts';
 import { Pin, Staff, Ticket, User } from '../../db/entities.ts';
 import { conflict, notFound, validationError, type FieldIssue } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import type { WriteContext } from '../../store.ts';
 import { checkWeek, readQuarter, writableQuarter } from '../resource-helpers.ts';
-import type { CreatePin, PinListQuery } from './pins.schemas.ts';
 
-export function pinJson(p: Pin, clientId: string | null, email: string | null) {
+export function pinJson(p: Pin, clientId: string | null, email: string | null): PinRecord {
   return {
     id: p.id,
     quarter: p.quarterId,
     ticket: p.ticketId,
-    /** The ticket's client, for grouping on screen; null when the ticket is gone. */
     client: clientId,
     staff: p.staffId,
     week: p.week,
     hours: p.hours,
     pinnedBy: p.createdBy != null ? { id: p.createdBy, email } : null,
-    pinnedAt: p.createdAt,
+    pinnedAt: p.createdAt.toISOString(),
   };
 }
-export type PinJson = ReturnType<typeof pinJson>;
+export type PinJson = PinRecord;
 
 export async function pinsJson(em: EntityManager, pins: Pin[]): Promise<PinJson[]> {
   if (pins.length === 0) return [];
@@ -52,7 +51,7 @@ export class PinsService {
     return pinsJson(em, await em.find(Pin, { quarterId: q.id }, { orderBy: { week: 'asc', id: 'asc' } }));
   }
 
-  async create(v: Viewer, body: CreatePin): Promise<PinJson> {
+  async create(v: Viewer, body: PinCreate): Promise<PinJson> {
     return this.s.store.write(v, 'pin added', async (w) => {
       const { tx } = w;
       const q = await writableQuarter(tx, body.quarter);

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
+import { PlanDiffQuery, PlanQuery, PlanVersionParam, type PlanDiffResponse, type PlanVersions } from '../../../shared/api/plans.ts';
 import { requireAuth, requireRole, viewer } from '../../auth/middleware.ts';
 import { PlanRecord } from '../../db/entities.ts';
 import { AppError, notFound, parse } from '../../errors.ts';
@@ -14,10 +14,6 @@ import { diffPlans } from '../../planning/plan-diff.ts';
 import { currentPlan, loadPlan, resolveQuarter, type StoredPlan } from '../../planning/plan-store.ts';
 import type { Services } from '../../services.ts';
 import { viewPlan } from './plan-view.ts';
-
-const QuarterQuery = z.object({ quarter: z.string().min(1).max(200).optional() });
-const VersionParam = z.object({ version: z.coerce.number({ error: 'must be a plan version number' }).int().positive() });
-const DiffQuery = z.object({ against: z.coerce.number({ error: 'must be a plan version number' }).int().positive().optional() });
 
 /**
  * A plan version never changes, so its view for an audience is serialized once and served with an
@@ -51,7 +47,7 @@ export function plansRouter(s: Services): Router {
   router.use(requireAuth);
 
   router.get('/current', async (req, res) => {
-    const { quarter: quarterId } = parse(QuarterQuery, req.query);
+    const { quarter: quarterId } = parse(PlanQuery, req.query);
     const em = s.store.reader();
     const quarter = await resolveQuarter(em, quarterId);
     if (!quarter) throw notFound(quarterId ? `Quarter ${quarterId}` : 'Quarter (none has been created yet: a manager imports one with POST /api/quarters/:id/import)');
@@ -61,7 +57,7 @@ export function plansRouter(s: Services): Router {
   });
 
   router.get('/', requireRole('manager'), async (req, res) => {
-    const { quarter: quarterId } = parse(QuarterQuery, req.query);
+    const { quarter: quarterId } = parse(PlanQuery, req.query);
     const em = s.store.reader();
     const quarter = await resolveQuarter(em, quarterId);
     if (!quarter) throw notFound(`Quarter ${quarterId ?? ''}`.trim());
@@ -69,20 +65,20 @@ export function plansRouter(s: Services): Router {
     res.json({
       quarter: quarter.id,
       current: quarter.currentPlanId ?? null,
-      versions: versions.map((v) => ({ version: v.id, createdAt: v.createdAt, solveMs: v.solveMs, trigger: v.trigger, dataRevision: v.dataRevision })),
-    });
+      versions: versions.map((v) => ({ version: v.id, createdAt: v.createdAt.toISOString(), solveMs: v.solveMs, trigger: v.trigger, dataRevision: v.dataRevision })),
+    } satisfies PlanVersions);
   });
 
   router.get('/:version', async (req, res) => {
-    const { version } = parse(VersionParam, req.params);
+    const { version } = parse(PlanVersionParam, req.params);
     const stored = await loadPlan(s.store.reader(), version);
     if (!stored) throw notFound(`Plan version ${version}`);
     sendPlanView(s, req, res, stored);
   });
 
   router.get('/:version/diff', requireRole('manager'), async (req, res) => {
-    const { version } = parse(VersionParam, req.params);
-    const { against } = parse(DiffQuery, req.query);
+    const { version } = parse(PlanVersionParam, req.params);
+    const { against } = parse(PlanDiffQuery, req.query);
     const em = s.store.reader();
     const to = await loadPlan(em, version);
     if (!to) throw notFound(`Plan version ${version}`);
@@ -93,7 +89,7 @@ export function plansRouter(s: Services): Router {
     }
     const from = fromVersion ? await loadPlan(em, fromVersion) : null;
     if (fromVersion && !from) throw notFound(`Plan version ${fromVersion}`);
-    res.json({ from: from?.version ?? null, to: to.version, ...diffPlans(from?.plan ?? null, to.plan) });
+    res.json({ from: from?.version ?? null, to: to.version, ...diffPlans(from?.plan ?? null, to.plan) } satisfies PlanDiffResponse);
   });
 
   return router;

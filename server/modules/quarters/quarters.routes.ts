@@ -6,8 +6,7 @@
  * GET   /api/quarters/:id/scenario     the quarter's state as a scenario (managers)
  */
 import { Router } from 'express';
-import { z } from 'zod';
-import { policySchema } from '../../../solver/index.ts';
+import { QuarterIdParam, QuarterPatch, type QuarterRecord, type ScenarioExport, type ScenarioImportResult } from '../../../shared/api/quarters.ts';
 import { requireAuth, requireRole, viewer } from '../../auth/middleware.ts';
 import { Quarter } from '../../db/entities.ts';
 import { badRequest, conflict, notFound, parse } from '../../errors.ts';
@@ -15,18 +14,7 @@ import type { Services } from '../../services.ts';
 import { moveCurrentWeek } from '../../clock.ts';
 import { exportScenario, importScenario } from './scenario-io.ts';
 
-const IdParam = z.object({ id: z.string().min(1).max(200) });
-const PatchBody = z
-  .object({
-    version: z.number({ error: 'is required: send the version you read, so nobody’s change is overwritten' }).int(),
-    currentWeek: z.number().int().min(0).optional(),
-    autoAdvance: z.boolean().optional(),
-    startDate: z.iso.date({ error: 'must be a date like 2026-09-28' }).nullable().optional(),
-    policy: policySchema.nullable().optional(),
-  })
-  .strict();
-
-export function publicQuarter(q: Quarter) {
+export function publicQuarter(q: Quarter): QuarterRecord {
   return {
     id: q.id,
     weeks: q.weeks,
@@ -35,7 +23,7 @@ export function publicQuarter(q: Quarter) {
     autoAdvance: q.autoAdvance,
     policy: q.policy ?? {},
     closed: Boolean(q.closedAt),
-    closedAt: q.closedAt ?? null,
+    closedAt: q.closedAt?.toISOString() ?? null,
     currentPlanVersion: q.currentPlanId ?? null,
     dataRevision: q.dataRevision,
     version: q.version,
@@ -48,19 +36,19 @@ export function quartersRouter(s: Services): Router {
 
   router.get('/', async (_req, res) => {
     const quarters = await s.store.reader().find(Quarter, {}, { orderBy: { createdAt: 'desc', id: 'desc' } });
-    res.json(quarters.map(publicQuarter));
+    res.json(quarters.map(publicQuarter) satisfies QuarterRecord[]);
   });
 
   router.get('/:id', async (req, res) => {
-    const { id } = parse(IdParam, req.params);
+    const { id } = parse(QuarterIdParam, req.params);
     const q = await s.store.reader().findOne(Quarter, { id });
     if (!q) throw notFound(`Quarter ${id}`);
-    res.json(publicQuarter(q));
+    res.json(publicQuarter(q) satisfies QuarterRecord);
   });
 
   router.patch('/:id', requireRole('manager'), async (req, res) => {
-    const { id } = parse(IdParam, req.params);
-    const body = parse(PatchBody, req.body);
+    const { id } = parse(QuarterIdParam, req.params);
+    const body = parse(QuarterPatch, req.body);
     const updated = await s.store.write(viewer(req), 'quarter settings', async (w) => {
       const q = await w.tx.findOne(Quarter, { id });
       if (!q) throw notFound(`Quarter ${id}`);
@@ -81,23 +69,23 @@ export function quartersRouter(s: Services): Router {
       w.audit('update', 'quarter', id, before, publicQuarter(q));
       return q;
     });
-    res.json(publicQuarter(updated));
+    res.json(publicQuarter(updated) satisfies QuarterRecord);
   });
 
   router.post('/:id/import', requireRole('manager'), async (req, res) => {
-    const { id } = parse(IdParam, req.params);
+    const { id } = parse(QuarterIdParam, req.params);
     const result = await s.store.write(viewer(req), 'scenario import', async (w) => {
       const r = await importScenario(w, id, req.body);
       const q = (await w.tx.findOne(Quarter, { id }))!;
-      return { changed: r.changed, quarter: publicQuarter(q), counts: { staff: r.scenario.staff.length, clients: r.scenario.clients.length, tickets: r.scenario.tickets.length } };
+      return { changed: r.changed, quarter: publicQuarter(q), counts: { staff: r.scenario.staff.length, clients: r.scenario.clients.length, tickets: r.scenario.tickets.length } } satisfies ScenarioImportResult;
     });
     if (result.changed) s.events.emit('data.changed', { quarterIds: [id], entity: 'quarter', id });
     res.status(200).json(result);
   });
 
   router.get('/:id/scenario', requireRole('manager'), async (req, res) => {
-    const { id } = parse(IdParam, req.params);
-    res.json(await exportScenario(s.store.reader(), id));
+    const { id } = parse(QuarterIdParam, req.params);
+    res.json((await exportScenario(s.store.reader(), id)) satisfies ScenarioExport);
   });
 
   return router;

@@ -8,11 +8,12 @@
  * Client users have no staff record to read: 403.
  */
 import { Router } from 'express';
+import { IdParam, QuarterQuery } from '../../../shared/api/fields.ts';
+import { LeaveBody, StaffCreate, StaffPatch, type StaffRecord } from '../../../shared/api/staff.ts';
 import { requireAuth, requireRole, viewer } from '../../auth/middleware.ts';
 import { parse } from '../../errors.ts';
 import type { Services } from '../../services.ts';
-import { IdParam, QuarterQuery, parseBody } from '../resource-helpers.ts';
-import { CreateStaff, LeaveBody, PatchStaff } from './staff.schemas.ts';
+import { parseBody } from '../resource-helpers.ts';
 import { StaffService } from './staff.service.ts';
 
 export function staffRouter(s: Services): Router {
@@ -21,26 +22,26 @@ export function staffRouter(s: Services): Router {
   router.use(requireAuth, requireRole('manager', 'staff'));
 
   router.get('/', async (req, res) => {
-    res.json(await staff.list(viewer(req), parse(QuarterQuery, req.query).quarter));
+    res.json((await staff.list(viewer(req), parse(QuarterQuery, req.query).quarter)) satisfies StaffRecord[]);
   });
 
   router.get('/:id', async (req, res) => {
     const { id } = parse(IdParam, req.params);
-    res.json(await staff.get(viewer(req), id, parse(QuarterQuery, req.query).quarter));
+    res.json((await staff.get(viewer(req), id, parse(QuarterQuery, req.query).quarter)) satisfies StaffRecord);
   });
 
   router.post('/', requireRole('manager'), async (req, res) => {
-    res.status(201).json(await staff.create(viewer(req), parseBody(CreateStaff, req.body)));
+    res.status(201).json((await staff.create(viewer(req), parseBody(StaffCreate, req.body))) satisfies StaffRecord);
   });
 
   router.patch('/:id', requireRole('manager'), async (req, res) => {
     const { id } = parse(IdParam, req.params);
-    res.json(await staff.update(viewer(req), id, parseBody(PatchStaff, req.body)));
+    res.json((await staff.update(viewer(req), id, parseBody(StaffPatch, req.body))) satisfies StaffRecord);
   });
 
   router.put('/:id/leave', requireRole('manager'), async (req, res) => {
     const { id } = parse(IdParam, req.params);
-    res.json(await staff.setLeave(viewer(req), id, parseBody(LeaveBody, req.body)));
+    res.json((await staff.setLeave(viewer(req), id, parseBody(LeaveBody, req.body))) satisfies StaffRecord);
   });
 
   return router;

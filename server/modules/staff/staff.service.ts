@@ -4,15 +4,15 @@
  * quarter's.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { LeaveBody, StaffCreate, StaffPatch, StaffRecord } from '../../../shared/api/staff.ts';
 import type { Viewer } from '../../auth/viewer.ts';
 import { Leave, Quarter, Staff, TimeEntry } from '../../db/entities.ts';
 import { conflict, notFound } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import type { WriteContext } from '../../store.ts';
 import { checkVersion, checkWeek, FOR_UPDATE, openQuarterIds, readQuarter, withConflictDetails, writableQuarter } from '../resource-helpers.ts';
-import type { CreateStaff, LeaveBody, PatchStaff } from './staff.schemas.ts';
 
-export function staffJson(s: Staff, quarterId: string | null, leave: Leave[]) {
+export function staffJson(s: Staff, quarterId: string | null, leave: Leave[]): StaffRecord {
   const own = leave.filter((l) => l.staffId === s.id && l.hours > 0).sort((a, b) => a.week - b.week);
   return {
     id: s.id,
@@ -26,7 +26,7 @@ export function staffJson(s: Staff, quarterId: string | null, leave: Leave[]) {
     leave: Object.fromEntries(own.map((l) => [String(l.week), l.hours])),
   };
 }
-export type StaffJson = ReturnType<typeof staffJson>;
+export type StaffJson = StaffRecord;
 
 export class StaffService {
   constructor(private readonly s: Services) {}
@@ -45,7 +45,7 @@ export class StaffService {
     return (await this.toJson(em, [staff], quarterId))[0]!;
   }
 
-  async create(v: Viewer, body: CreateStaff): Promise<StaffJson> {
+  async create(v: Viewer, body: StaffCreate): Promise<StaffJson> {
     return this.s.store.write(v, 'staff created', async (w) => {
       if (await w.tx.findOne(Staff, { id: body.id }, { fields: ['id'] })) throw conflict(`Staff ${body.id} already exists.`);
       const staff = w.tx.create(Staff, { id: body.id, name: body.name ?? body.id, weeklyHours: body.weeklyHours, skills: body.skills, active: body.active ?? true });
@@ -56,7 +56,7 @@ export class StaffService {
     });
   }
 
-  async update(v: Viewer, id: string, body: PatchStaff): Promise<StaffJson> {
+  async update(v: Viewer, id: string, body: StaffPatch): Promise<StaffJson> {
     const write = () =>
       this.s.store.write(v, 'staff changed', async (w) => {
         const staff = await w.tx.findOne(Staff, { id }, FOR_UPDATE);

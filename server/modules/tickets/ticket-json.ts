@@ -1,17 +1,19 @@
 /** A ticket as the API shows it: the scenario's fields, with spent hours from time entries. */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Priority, TicketRecord } from '../../../shared/api/tickets.ts';
 import { Ticket, TimeEntry } from '../../db/entities.ts';
 import { chunks } from '../resource-helpers.ts';
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
-export function ticketJson(t: Ticket, logged: number) {
+export function ticketJson(t: Ticket, logged: number): TicketRecord {
   return {
     id: t.id,
     client: t.clientId,
     title: t.title,
     description: t.description,
-    priority: t.priority,
+    // The database's check allows 1 to 4 only (migration 0001).
+    priority: t.priority as Priority,
     estimateHours: t.estimateHours,
     spentHours: round(t.spentBaseline + logged),
     openedWeek: t.openedWeek,
@@ -21,11 +23,11 @@ export function ticketJson(t: Ticket, logged: number) {
     status: t.status,
     quarter: t.quarterId,
     version: t.version,
-    createdAt: t.createdAt,
-    updatedAt: t.updatedAt,
+    createdAt: t.createdAt.toISOString(),
+    updatedAt: t.updatedAt.toISOString(),
   };
 }
-export type TicketJson = ReturnType<typeof ticketJson>;
+export type TicketJson = TicketRecord;
 
 /** Hours logged on each ticket (time entries). */
 export async function loggedHours(em: EntityManager, ticketIds: string[]): Promise<Map<string, number>> {

@@ -1,5 +1,6 @@
 /**
- * GET   /api/tickets        tickets the caller may read; ?quarter= ?client= ?status= ?priority=
+ * GET   /api/tickets        a page of the tickets the caller may read, in id order (numbers in
+ *                           number order); ?quarter= ?client= ?status= ?priority= ?limit= ?cursor=
  * GET   /api/tickets/:id    one ticket
  * POST  /api/tickets        file a ticket (managers; client users for their own client)
  * PATCH /api/tickets/:id    edit (managers: every field; a client user: title, description,
@@ -8,12 +9,13 @@
  * behind their own work. A ticket the caller may not read answers 404 on every route.
  */
 import { Router } from 'express';
+import { IdParam } from '../../../shared/api/fields.ts';
+import { TicketCreate, TicketListQuery, TicketPatch, type TicketPage, type TicketRecord } from '../../../shared/api/tickets.ts';
 import { requireAuth, viewer } from '../../auth/middleware.ts';
 import { ticketView } from '../../auth/views.ts';
 import { parse } from '../../errors.ts';
 import type { Services } from '../../services.ts';
-import { IdParam, parseBody } from '../resource-helpers.ts';
-import { CreateTicket, PatchTicket, TicketListQuery } from './tickets.schemas.ts';
+import { parseBody } from '../resource-helpers.ts';
 import { TicketsService } from './tickets.service.ts';
 
 export function ticketsRouter(s: Services): Router {
@@ -24,24 +26,25 @@ export function ticketsRouter(s: Services): Router {
   // Each answer is the caller's view of the ticket (auth/views.ts).
   router.get('/', async (req, res) => {
     const v = viewer(req);
-    res.json((await tickets.list(v, parse(TicketListQuery, req.query))).map((t) => ticketView(t, v)));
+    const page = await tickets.list(v, parse(TicketListQuery, req.query));
+    res.json({ ...page, items: page.items.map((t) => ticketView(t, v)) } satisfies TicketPage);
   });
 
   router.get('/:id', async (req, res) => {
     const { id } = parse(IdParam, req.params);
     const v = viewer(req);
-    res.json(ticketView(await tickets.get(v, id), v));
+    res.json(ticketView(await tickets.get(v, id), v) satisfies TicketRecord);
   });
 
   router.post('/', async (req, res) => {
     const v = viewer(req);
-    res.status(201).json(ticketView(await tickets.create(v, parseBody(CreateTicket, req.body)), v));
+    res.status(201).json(ticketView(await tickets.create(v, parseBody(TicketCreate, req.body)), v) satisfies TicketRecord);
   });
 
   router.patch('/:id', async (req, res) => {
     const { id } = parse(IdParam, req.params);
     const v = viewer(req);
-    res.json(ticketView(await tickets.update(v, id, parseBody(PatchTicket, req.body)), v));
+    res.json(ticketView(await tickets.update(v, id, parseBody(TicketPatch, req.body)), v) satisfies TicketRecord);
   });
 
   return router;

@@ -4,24 +4,36 @@
  * read answers 404, as if it did not exist, before any other check.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Page } from '../../../shared/api/paging.ts';
+import type { TicketCreate, TicketListQuery, TicketPatch } from '../../../shared/api/tickets.ts';
 import { compareIds } from '../../../solver/index.ts';
 import type { Viewer } from '../../auth/viewer.ts';
 import { Client, Quarter, Ticket } from '../../db/entities.ts';
 import { badRequest, conflict, forbidden, notFound, validationError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import type { WriteContext } from '../../store.ts';
+import { decodeCursor, pageOf } from '../paging.ts';
 import { checkVersion, checkWeek, chunks, FOR_UPDATE, withConflictDetails, writableQuarter } from '../resource-helpers.ts';
 import { canRead, staffTicketIds } from './ticket-access.ts';
 import { loggedHours, ticketJson, ticketsJson, type TicketJson } from './ticket-json.ts';
-import { CLIENT_CREATE_FIELDS, CLIENT_PATCH_FIELDS, type CreateTicket, type PatchTicket, type TicketListQuery } from './tickets.schemas.ts';
 
 /** A client user's new ticket gets this estimate until a manager refines it. */
 export const CLIENT_DEFAULT_ESTIMATE = 2;
 
+/** What a client user may send: it files tickets and words them; a manager plans them. */
+export const CLIENT_CREATE_FIELDS: readonly string[] = ['client', 'quarter', 'title', 'description', 'priority', 'estimateHours', 'dueWeek'];
+export const CLIENT_PATCH_FIELDS: readonly string[] = ['version', 'title', 'description', 'priority', 'dueWeek'];
+
 export class TicketsService {
   constructor(private readonly s: Services) {}
 
-  async list(v: Viewer, query: TicketListQuery): Promise<TicketJson[]> {
+  /**
+   * A page of the tickets the viewer may read, in id order with numbers in number order (the
+   * order of the scenario and the CSV export). The matching ids are read and ordered first, a
+   * few bytes each, and only the page's tickets are loaded whole.
+   */
+  async list(v: Viewer, query: TicketListQuery): Promise<Page<TicketJson>> {
+    const after = decodeCursor('tickets', query.cursor, 'string');
     const em = this.s.store.reader();
     const where: Record<string, unknown> = {};
     if (query.quarter) where.quarterId = query.quarter;
@@ -30,17 +42,24 @@ export class TicketsService {
     if (query.client) where.clientId = query.client;
     // Another client's tickets do not exist for a client user: filtering on them finds nothing.
     if (v.role === 'client') {
-      if (query.client && query.client !== v.clientId) return [];
+      if (query.client && query.client !== v.clientId) return { items: [], total: 0, nextCursor: null };
       where.clientId = v.clientId;
     }
-    let tickets: Ticket[];
+    // Ids only, kept out of the identity map: the page's tickets are loaded whole below.
+    const idsOf = async (filter: Record<string, unknown>) => (await em.find(Ticket, filter, { fields: ['id'], disableIdentityMap: true })).map((t) => t.id);
+    let ids: string[];
     if (v.role === 'staff') {
-      tickets = [];
-      for (const ids of chunks([...(await staffTicketIds(em, v.staffId ?? ''))])) tickets.push(...(await em.find(Ticket, { ...where, id: { $in: ids } })));
+      ids = [];
+      for (const chunk of chunks([...(await staffTicketIds(em, v.staffId ?? ''))])) ids.push(...(await idsOf({ ...where, id: { $in: chunk } })));
     } else {
-      tickets = await em.find(Ticket, where);
+      ids = await idsOf(where);
     }
-    return ticketsJson(em, tickets.sort((a, b) => compareIds(a.id, b.id)));
+    ids.sort(compareIds);
+    const from = after === undefined ? 0 : firstAfter(ids, after);
+    const pageIds = ids.slice(from, from + query.limit + 1);
+    const byId = new Map((pageIds.length ? await em.find(Ticket, { id: { $in: pageIds } }) : []).map((t) => [t.id, t]));
+    const page = pageOf('tickets', pageIds, query, ids.length, (id) => id);
+    return { ...page, items: await ticketsJson(em, page.items.map((id) => byId.get(id)!)) };
   }
 
   async get(v: Viewer, id: string): Promise<TicketJson> {
@@ -50,7 +69,7 @@ export class TicketsService {
     return (await ticketsJson(em, [ticket]))[0]!;
   }
 
-  async create(v: Viewer, body: CreateTicket): Promise<TicketJson> {
+  async create(v: Viewer, body: TicketCreate): Promise<TicketJson> {
     if (v.role === 'staff') throw forbidden('Staff cannot file tickets; a manager or the client does.');
     if (v.role === 'client') {
       refuseFields(body, CLIENT_CREATE_FIELDS, 'when filing a ticket');
@@ -92,7 +111,7 @@ export class TicketsService {
     });
   }
 
-  async update(v: Viewer, id: string, body: PatchTicket): Promise<TicketJson> {
+  async update(v: Viewer, id: string, body: TicketPatch): Promise<TicketJson> {
     const write = () =>
       this.s.store.write(v, 'ticket changed', async (w) => {
         const { tx } = w;
@@ -129,6 +148,18 @@ export class TicketsService {
   }
 }
 
+/** The index of the first id after `after` in sorted `ids` (`after` itself may be gone). */
+function firstAfter(ids: string[], after: string): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareIds(ids[mid]!, after) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function refuseFields(body: object, allowed: readonly string[], where: string): void {
   const refused = Object.keys(body).filter((k) => !allowed.includes(k) && (body as Record<string, unknown>)[k] !== undefined);
   if (refused.length > 0) {
@@ -142,7 +173,7 @@ async function activeClient(tx: EntityManager, clientId: string): Promise<void> 
   if (!client.active) throw badRequest(`Client ${clientId} is inactive; reactivate it before filing its tickets.`, [{ field: 'client', message: 'is inactive' }]);
 }
 
-async function applyPatch(tx: EntityManager, q: Quarter, t: Ticket, body: PatchTicket, logged: number): Promise<void> {
+async function applyPatch(tx: EntityManager, q: Quarter, t: Ticket, body: TicketPatch, logged: number): Promise<void> {
   checkWeek(q, body.openedWeek, 'openedWeek');
   checkWeek(q, body.dueWeek, 'dueWeek');
   if (body.client !== undefined && body.client !== t.clientId) {

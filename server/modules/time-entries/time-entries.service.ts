@@ -7,58 +7,38 @@
  * never learns of anyone else's.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Page } from '../../../shared/api/paging.ts';
+import type { TimeEntryCreate, TimeEntryListQuery, TimeEntryPatch, TimeEntryRecord } from '../../../shared/api/time-entries.ts';
 import { entryView, type EntryRecord } from '../../auth/views.ts';
 import type { Viewer } from '../../auth/viewer.ts';
 import { Quarter, Staff, Ticket, TimeEntry } from '../../db/entities.ts';
 import { badRequest, conflict, forbidden, notFound, validationError } from '../../errors.ts';
 import type { EventBus } from '../../events.ts';
 import type { WriteContext } from '../../store.ts';
+import { decodeCursor, pageOf } from '../paging.ts';
 import { FOR_UPDATE } from '../resource-helpers.ts';
 import { canRead } from '../tickets/ticket-access.ts';
 import { entryWeek } from './entry-week.ts';
-
-export interface EntryInput {
-  ticketId: string;
-  hours: number;
-  date?: string;
-  week?: number;
-  staffId?: string;
-  note?: string;
-}
-
-export interface EntryPatch extends Partial<EntryInput> {
-  version: number;
-}
-
-export interface ListQuery {
-  quarter?: string;
-  ticket?: string;
-  staff?: string;
-  client?: string;
-  week?: number;
-  limit: number;
-  offset: number;
-}
 
 /** An entry as the company knows it (the audit trail keeps this). */
 export function entryRecord(e: TimeEntry): EntryRecord {
   return {
     id: e.id,
-    ticketId: e.ticketId,
-    clientId: e.clientId,
-    quarterId: e.quarterId,
-    staffId: e.staffId,
+    ticket: e.ticketId,
+    client: e.clientId,
+    quarter: e.quarterId,
+    staff: e.staffId,
     week: e.week,
     date: e.date || null,
     hours: e.hours,
     note: e.note,
-    createdAt: e.createdAt,
+    createdAt: e.createdAt.toISOString(),
     version: e.version,
   };
 }
 
 /** An entry as its viewer may see it (auth/views.ts: a client never learns who worked it). */
-export const publicEntry = (e: TimeEntry, v: Viewer) => entryView(entryRecord(e), v);
+export const publicEntry = (e: TimeEntry, v: Viewer): TimeEntryRecord => entryView(entryRecord(e), v);
 
 type EntryFilter = Partial<Pick<TimeEntry, 'id' | 'staffId' | 'clientId' | 'quarterId' | 'ticketId' | 'week'>>;
 
@@ -69,7 +49,9 @@ function scope(v: Viewer): EntryFilter {
   return { clientId: v.clientId ?? '' };
 }
 
-export async function listEntries(em: EntityManager, v: Viewer, q: ListQuery) {
+/** A page of the entries the viewer may see, oldest first (keyset on the id). */
+export async function listEntries(em: EntityManager, v: Viewer, q: TimeEntryListQuery): Promise<Page<TimeEntryRecord>> {
+  const after = decodeCursor('time-entries', q.cursor, 'number');
   if (v.role === 'staff' && q.staff && q.staff !== v.staffId) throw forbidden('Staff see their own time entries only: leave out staff, or name yourself.');
   if (v.role === 'client') {
     // Another client's ids answer exactly like ids that do not exist.
@@ -83,8 +65,10 @@ export async function listEntries(em: EntityManager, v: Viewer, q: ListQuery) {
   if (q.staff) where.staffId = q.staff;
   if (q.client) where.clientId = q.client;
   if (q.week !== undefined) where.week = q.week;
-  const [entries, total] = await em.findAndCount(TimeEntry, where, { orderBy: { id: 'asc' }, limit: q.limit, offset: q.offset });
-  return { entries: entries.map((e) => publicEntry(e, v)), total };
+  const total = await em.count(TimeEntry, where);
+  const fetched = await em.find(TimeEntry, after === undefined ? where : { ...where, id: { $gt: after } }, { orderBy: { id: 'asc' }, limit: q.limit + 1 });
+  const page = pageOf('time-entries', fetched, q, total, (e) => e.id);
+  return { ...page, items: page.items.map((e) => publicEntry(e, v)) };
 }
 
 /** An entry the viewer may see; `lock` holds its row until the write commits (a change or a removal). */
@@ -104,31 +88,31 @@ const fieldError = (field: string, message: string) => validationError([{ field,
 async function openTicket(tx: EntityManager, v: Viewer, ticketId: string): Promise<{ ticket: Ticket; quarter: Quarter }> {
   const ticket = await tx.findOne(Ticket, { id: ticketId });
   if (v.role === 'staff' && (!ticket || !(await canRead(tx, v, ticket)))) throw notFound(`Ticket ${ticketId}`);
-  if (!ticket) throw fieldError('ticketId', `unknown ticket "${ticketId}"`);
+  if (!ticket) throw fieldError('ticket', `unknown ticket "${ticketId}"`);
   const quarter = await tx.findOneOrFail(Quarter, { id: ticket.quarterId });
-  if (quarter.closedAt) throw fieldError('ticketId', `ticket ${ticketId} is in quarter ${quarter.id}, which is closed: hours can no longer be logged there`);
+  if (quarter.closedAt) throw fieldError('ticket', `ticket ${ticketId} is in quarter ${quarter.id}, which is closed: hours can no longer be logged there`);
   return { ticket, quarter };
 }
 
 /** Staff name themselves or nobody; managers name anyone. */
 function staffFor(v: Viewer, named: string | undefined): string | undefined {
   if (v.role === 'staff') {
-    if (named !== undefined && named !== v.staffId) throw forbidden('You can log your own hours only: leave staffId out, or use your own.');
+    if (named !== undefined && named !== v.staffId) throw forbidden('You can log your own hours only: leave staff out, or name yourself.');
     return v.staffId ?? undefined;
   }
   return named;
 }
 
 async function knownStaff(tx: EntityManager, staffId: string | undefined): Promise<string> {
-  if (!staffId) throw fieldError('staffId', 'is required: whose hours these are');
-  if (!(await tx.findOne(Staff, { id: staffId }, { fields: ['id'] }))) throw fieldError('staffId', `unknown staff member "${staffId}"`);
+  if (!staffId) throw fieldError('staff', 'is required: whose hours these are');
+  if (!(await tx.findOne(Staff, { id: staffId }, { fields: ['id'] }))) throw fieldError('staff', `unknown staff member "${staffId}"`);
   return staffId;
 }
 
-export async function createEntry(w: WriteContext, events: EventBus, v: Viewer, body: EntryInput): Promise<TimeEntry> {
+export async function createEntry(w: WriteContext, events: EventBus, v: Viewer, body: TimeEntryCreate): Promise<TimeEntry> {
   const { tx } = w;
-  const staffId = await knownStaff(tx, staffFor(v, body.staffId));
-  const { ticket, quarter } = await openTicket(tx, v, body.ticketId);
+  const staffId = await knownStaff(tx, staffFor(v, body.staff));
+  const { ticket, quarter } = await openTicket(tx, v, body.ticket);
   const when = entryWeek(quarter, body);
   if ('issue' in when) throw validationError([when.issue]);
   const e = tx.create(TimeEntry, {
@@ -148,15 +132,15 @@ export async function createEntry(w: WriteContext, events: EventBus, v: Viewer, 
   return e;
 }
 
-export async function updateEntry(w: WriteContext, events: EventBus, v: Viewer, id: number, body: EntryPatch): Promise<TimeEntry> {
+export async function updateEntry(w: WriteContext, events: EventBus, v: Viewer, id: number, body: TimeEntryPatch): Promise<TimeEntry> {
   const { tx } = w;
   const e = await getEntry(tx, v, id, true);
-  const staffId = staffFor(v, body.staffId);
+  const staffId = staffFor(v, body.staff);
   const oldQuarter = await editableQuarter(tx, v, e, body.version);
   const before = entryRecord(e);
 
-  const { ticket, quarter } = body.ticketId !== undefined ? await openTicket(tx, v, body.ticketId) : { ticket: null, quarter: oldQuarter };
-  if (body.staffId !== undefined) e.staffId = await knownStaff(tx, staffId);
+  const { ticket, quarter } = body.ticket !== undefined ? await openTicket(tx, v, body.ticket) : { ticket: null, quarter: oldQuarter };
+  if (body.staff !== undefined) e.staffId = await knownStaff(tx, staffId);
   // A new date or week, or a ticket in another quarter, places the entry again. Moved without a
   // new date, its own date places it in the new quarter (its week, where there are no dates).
   const newWhen = body.date !== undefined || body.week !== undefined;

@@ -3,16 +3,17 @@
  * GET   /api/users/:id           one user (managers; anyone for themselves, also as /api/users/me)
  * POST  /api/users               create a user (managers)
  * PATCH /api/users/:id           edit (managers: all fields; yourself: your password, with currentPassword)
+ * Bodies name a user's links `client` and `staff`; the old `clientId` and `staffId` are still accepted.
  * POST  /api/users/:id/disable   disable an account: its sessions and sockets end at once (managers)
  * POST  /api/users/:id/enable    enable it again (managers)
  */
 import { Router, type Response } from 'express';
+import { UserCreate, UserIdParam, UserListQuery, UserPatch, type UserRecord } from '../../../shared/api/users.ts';
 import { addressOf } from '../../auth/auth.routes.ts';
 import { requireAuth, requireRole, viewer } from '../../auth/middleware.ts';
 import { parse } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { parseBody } from '../resource-helpers.ts';
-import { CreateUser, PatchUser, UserIdParam, UserListQuery } from './users.schemas.ts';
 import { UsersService } from './users.service.ts';
 
 export function usersRouter(s: Services): Router {
@@ -22,29 +23,29 @@ export function usersRouter(s: Services): Router {
   router.use(requireAuth);
 
   router.get('/', manager, async (req, res) => {
-    res.json(await users.list(viewer(req), parse(UserListQuery, req.query)));
+    res.json((await users.list(viewer(req), parse(UserListQuery, req.query))) satisfies UserRecord[]);
   });
 
   router.get('/:id', async (req, res) => {
     const { id } = parse(UserIdParam, req.params);
-    res.json(await users.get(viewer(req), id));
+    res.json((await users.get(viewer(req), id)) satisfies UserRecord);
   });
 
   router.post('/', manager, async (req, res) => {
-    res.status(201).json(await users.create(viewer(req), parseBody(CreateUser, req.body)));
+    res.status(201).json((await users.create(viewer(req), parseBody(UserCreate, req.body))) satisfies UserRecord);
   });
 
   router.patch('/:id', async (req, res: Response) => {
     const { id } = parse(UserIdParam, req.params);
-    const body = parseBody(PatchUser, req.body);
+    const body = parseBody(UserPatch, req.body);
     const caller = { sessionId: req.sessionId ?? null, address: addressOf(req), onRefused: (seconds: number) => res.setHeader('Retry-After', String(seconds)) };
-    res.json(await users.update(viewer(req), id, body, caller));
+    res.json((await users.update(viewer(req), id, body, caller)) satisfies UserRecord);
   });
 
   for (const [path, disabled] of [['disable', true], ['enable', false]] as const) {
     router.post(`/:id/${path}`, manager, async (req, res) => {
       const { id } = parse(UserIdParam, req.params);
-      res.json(await users.setDisabled(viewer(req), id, disabled));
+      res.json((await users.setDisabled(viewer(req), id, disabled)) satisfies UserRecord);
     });
   }
 

@@ -9,8 +9,10 @@
  * socket see the new role, links or password. A disabled user has no sessions and cannot sign in.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { UserCreate, UserListQuery, UserPatch, UserRecord } from '../../../shared/api/users.ts';
 import type { Revocation } from '../../auth/access.ts';
 import { hashPassword, verifyPassword } from '../../auth/password.ts';
+import { passwordProblem } from '../../auth/password-policy.ts';
 import { SignInLimits } from '../../auth/sign-in-limits.ts';
 import { userRecord, userView } from '../../auth/views.ts';
 import type { Viewer } from '../../auth/viewer.ts';
@@ -19,9 +21,8 @@ import { conflict, forbidden, notFound, validationError } from '../../errors.ts'
 import type { Services } from '../../services.ts';
 import type { WriteContext } from '../../store.ts';
 import { checkVersion, FOR_UPDATE, withConflictDetails } from '../resource-helpers.ts';
-import type { CreateUser, PatchUser } from './users.schemas.ts';
 
-export type UserJson = ReturnType<typeof userView>;
+export type UserJson = UserRecord;
 
 /** Who is asking, for the parts of a change that concern their own session and address. */
 export interface Caller {
@@ -39,7 +40,7 @@ export class UsersService {
     this.limits = new SignInLimits(s);
   }
 
-  async list(v: Viewer, query: { role?: Role; client?: string }): Promise<UserJson[]> {
+  async list(v: Viewer, query: UserListQuery): Promise<UserJson[]> {
     const where: Record<string, unknown> = {};
     if (query.role) where.role = query.role;
     if (query.client) where.clientId = query.client;
@@ -54,8 +55,9 @@ export class UsersService {
     return userView(user, v);
   }
 
-  async create(v: Viewer, body: CreateUser): Promise<UserJson> {
-    const link = { clientId: body.clientId ?? null, staffId: body.staffId ?? null };
+  async create(v: Viewer, body: UserCreate): Promise<UserJson> {
+    checkPassword(body.password);
+    const link = { clientId: body.client ?? null, staffId: body.staff ?? null };
     // Refuse a bad link before the slow hash; the hash is made outside the transaction because
     // scrypt takes a while and PGlite has a single connection. Links are checked again inside.
     await checkLinks(this.s.store.reader(), body.role, link);
@@ -71,11 +73,11 @@ export class UsersService {
     });
   }
 
-  async update(v: Viewer, id: number | 'me', body: PatchUser, caller: Caller): Promise<UserJson> {
+  async update(v: Viewer, id: number | 'me', body: UserPatch, caller: Caller): Promise<UserJson> {
     const userId = this.scope(v, id);
     const self = userId === v.userId;
     if (v.role !== 'manager') {
-      const field = (['role', 'clientId', 'staffId'] as const).find((f) => body[f] !== undefined);
+      const field = (['role', 'client', 'staff'] as const).find((f) => body[f] !== undefined);
       if (field) throw forbidden(`Only managers can change ${field}.`);
       // The same answer whether or not the address is taken: no list of accounts to be had here.
       if (body.email !== undefined) throw forbidden('Ask a manager to change your email address.');
@@ -84,6 +86,7 @@ export class UsersService {
     // The version check inside it proves the password verified here is still the current one.
     let password: { hash: string; verifiedAt: number | null } | undefined;
     if (body.password !== undefined) {
+      checkPassword(body.password);
       const verifiedAt = self ? await this.verifyCurrent(userId, body.currentPassword, caller) : null;
       password = { hash: await hashPassword(body.password), verifiedAt };
     }
@@ -138,7 +141,7 @@ export class UsersService {
     w: WriteContext,
     v: Viewer,
     userId: number,
-    body: PatchUser,
+    body: UserPatch,
     password: { hash: string; verifiedAt: number | null } | undefined,
     sessionId: string | null,
   ): Promise<{ user: UserJson; changed: boolean }> {
@@ -156,8 +159,8 @@ export class UsersService {
     // Changing the role drops the links the new role does not have, unless they are sent.
     const roleChanged = role !== user.role;
     const link = {
-      clientId: body.clientId !== undefined ? body.clientId : roleChanged && role !== 'client' ? null : (user.clientId ?? null),
-      staffId: body.staffId !== undefined ? body.staffId : roleChanged && role !== 'staff' ? null : (user.staffId ?? null),
+      clientId: body.client !== undefined ? body.client : roleChanged && role !== 'client' ? null : (user.clientId ?? null),
+      staffId: body.staff !== undefined ? body.staff : roleChanged && role !== 'staff' ? null : (user.staffId ?? null),
     };
     await checkLinks(tx, role, link);
     if (user.role === 'manager' && role !== 'manager' && !user.disabledAt && (await enabledManagers(tx)) <= 1) {
@@ -176,7 +179,7 @@ export class UsersService {
     const changed = JSON.stringify(before) !== JSON.stringify(after) || Boolean(password);
     if (changed) {
       w.audit('update', 'user', userId, before, { ...after, passwordChanged: Boolean(password) });
-      w.afterCommit(() => this.s.events.emit('data.changed', { quarterIds: [], entity: 'user', id: String(userId), clientId: after.clientId, staffId: after.staffId }));
+      w.afterCommit(() => this.s.events.emit('data.changed', { quarterIds: [], entity: 'user', id: String(userId), clientId: after.client, staffId: after.staff }));
     }
     return { user: userView(user, v), changed };
   }
@@ -191,18 +194,24 @@ export class UsersService {
 
 const enabledManagers = (tx: EntityManager) => tx.count(User, { role: 'manager', disabledAt: null });
 
+/** At least 12 characters and not a common password (auth/password-policy.ts): the server's own rule. */
+function checkPassword(password: string): void {
+  const problem = passwordProblem(password);
+  if (problem) throw validationError([{ field: 'password', message: problem }]);
+}
+
 /** A client user speaks for one existing client, a staff user is one existing staff member. */
 async function checkLinks(tx: EntityManager, role: Role, link: { clientId: string | null; staffId: string | null }): Promise<void> {
   const issues: { field: string; message: string }[] = [];
-  if (role === 'client' && !link.clientId) issues.push({ field: 'clientId', message: 'is required for a client user' });
-  if (role !== 'client' && link.clientId) issues.push({ field: 'clientId', message: 'only client users have a clientId' });
-  if (role === 'staff' && !link.staffId) issues.push({ field: 'staffId', message: 'is required for a staff user' });
-  if (role !== 'staff' && link.staffId) issues.push({ field: 'staffId', message: 'only staff users have a staffId' });
+  if (role === 'client' && !link.clientId) issues.push({ field: 'client', message: 'is required for a client user' });
+  if (role !== 'client' && link.clientId) issues.push({ field: 'client', message: 'only client users speak for a client' });
+  if (role === 'staff' && !link.staffId) issues.push({ field: 'staff', message: 'is required for a staff user' });
+  if (role !== 'staff' && link.staffId) issues.push({ field: 'staff', message: 'only staff users are a staff member' });
   if (issues.length === 0 && link.clientId && !(await tx.findOne(Client, { id: link.clientId }, { fields: ['id'] }))) {
-    issues.push({ field: 'clientId', message: `unknown client "${link.clientId}"` });
+    issues.push({ field: 'client', message: `unknown client "${link.clientId}"` });
   }
   if (issues.length === 0 && link.staffId && !(await tx.findOne(Staff, { id: link.staffId }, { fields: ['id'] }))) {
-    issues.push({ field: 'staffId', message: `unknown staff "${link.staffId}"` });
+    issues.push({ field: 'staff', message: `unknown staff "${link.staffId}"` });
   }
   if (issues.length > 0) throw validationError(issues);
 }

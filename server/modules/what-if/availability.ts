@@ -2,22 +2,15 @@
  * Who a what-if pushes below their locked-in rate, whether a block's own new rate is met, and
  * where the reserve tickets of a block were planned.
  */
+import type { PushedOut, Reserved } from '../../../shared/api/what-if.ts';
 import type { Plan } from '../../../solver/index.ts';
+
+export type { PushedOut, Reserved } from '../../../shared/api/what-if.ts';
 
 /** A rate counts as met when delivered is within a quarter hour of it (DOMAIN.md). */
 const TOLERANCE = 0.25;
 const EPS = 1e-6;
 const toQuarter = (x: number) => Math.round(x * 4) / 4;
-
-export interface PushedOut {
-  client: string;
-  name: string;
-  /** Weeks where the client would get less of its own week of the rate than before. */
-  weeks: number[];
-  /** How much its shortfall grows: hours owed at the rate it would not get by quarter end. */
-  hours: number;
-  byWeek: { week: number; hours: number }[];
-}
 
 /**
  * Prepaid clients (other than `exclude`) whose shortfall grows: hours owed at their locked-in
@@ -61,17 +54,6 @@ function shortfallGrowth(before: Plan, after: Plan, include: (id: string) => boo
     out.push({ client: c.id, name: c.name, weeks: byWeek.map((x) => x.week), hours, byWeek });
   }
   return out;
-}
-
-export interface Reserved {
-  client: string;
-  /** Hours held for the block. */
-  hours: number;
-  plannedHours: number;
-  /** Hours of the block's rate the plan could not find room for. */
-  unplannedHours: number;
-  /** Reserved hours planned per week. */
-  byWeek: number[];
 }
 
 /** Where the plan judging a block put each client's reserve tickets. */

@@ -1,5 +1,5 @@
 /**
- * What-if changes, validated and applied to an exported scenario in memory. Problems name the
+ * What-if changes (their schema: shared/api/what-if.ts), checked against the quarter and applied to an exported scenario in memory. Problems name the
  * change's field (`changes[2].client: unknown client "zeta"`).
  *
  * Two scenarios come out. `saved` is the quarter as it will be stored if the manager confirms
@@ -10,48 +10,12 @@
  * then stop holding the rate in the busy weeks after). Reserve tickets are urgent, so the new
  * rate wins over other clients' rates; availability is judged on that plan.
  */
-import { z } from 'zod';
-import { scenarioSchema, type ScenarioInput, type TicketInput } from '../../../solver/index.ts';
+import { type Change } from '../../../shared/api/what-if.ts';
+import type { ScenarioInput, TicketInput } from '../../../solver/index.ts';
 import { validationError, type FieldIssue } from '../../errors.ts';
-
-const id = z.string({ error: 'is required' }).trim().min(1, { error: 'must not be empty' }).max(200);
-const week = z.number({ error: 'must be a week index' }).int({ error: 'must be a whole week index' }).min(0, { error: 'must be a week index from 0' });
-const hours = (max: number, min: 'positive' | 'zero' = 'positive') =>
-  z
-    .number({ error: 'must be a number of hours' })
-    .min(0, { error: 'must not be negative' })
-    .refine((h) => min === 'zero' || h > 0, { error: 'must be more than 0' })
-    .max(max, { error: `must be at most ${max} hours` })
-    .refine((h) => Number.isInteger(h * 4), { error: 'must be in quarter hours (a multiple of 0.25)' });
 
 /** The default title of a new emergency, as saved on confirm. */
 export const EMERGENCY_TITLE = 'Emergency';
-
-const TYPES = ['add-block', 'declare-emergency', 'add-emergency', 'add-leave', 'set-leave', 'add-tickets'] as const;
-export const Change = z.discriminatedUnion(
-  'type',
-  [
-    z.object({ type: z.literal('add-block'), client: id, week, hours: hours(100_000).refine((h) => h >= 20, { error: 'a block is at least 20 hours' }) }).strict(),
-    z.object({ type: z.literal('declare-emergency'), ticket: id }).strict(),
-    z
-      .object({
-        type: z.literal('add-emergency'),
-        client: id,
-        title: z.string().trim().min(1, { error: 'must not be empty' }).max(500).optional(),
-        hours: hours(1000),
-        skill: z.string().trim().min(1).max(100).optional(),
-        week: week.optional(),
-      })
-      .strict(),
-    /** Adds to the week's leave. */
-    z.object({ type: z.literal('add-leave'), staff: id, week, hours: hours(168) }).strict(),
-    /** Sets the week's leave, as the leave form does (0 removes it). */
-    z.object({ type: z.literal('set-leave'), staff: id, week, hours: hours(168, 'zero') }).strict(),
-    z.object({ type: z.literal('add-tickets'), tickets: z.array(scenarioSchema.shape.tickets.element).min(1, { error: 'must list at least one ticket' }).max(2000) }).strict(),
-  ],
-  { error: `must be one of ${TYPES.join(', ')}` },
-);
-export type Change = z.output<typeof Change>;
 
 export interface Applied {
   /** The quarter with the changes, as confirming would store it. */

@@ -12,20 +12,17 @@ import { DeadlockException, LockWaitTimeoutException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../auth/viewer.ts';
 import { Leave, Ticket } from '../../db/entities.ts';
+import { BlockCreate } from '../../../shared/api/clients.ts';
+import { LeaveBody } from '../../../shared/api/staff.ts';
+import { TicketCreate, TicketPatch } from '../../../shared/api/tickets.ts';
+import type { Change, WhatIfConfirmBody } from '../../../shared/api/what-if.ts';
 import { AppError, parse, type FieldIssue } from '../../errors.ts';
-import { BlockBody } from '../clients/clients.schemas.ts';
-import { LeaveBody } from '../staff/staff.schemas.ts';
-import { CreateTicket, PatchTicket } from '../tickets/tickets.schemas.ts';
 import type { Services } from '../../services.ts';
 import { ClientsService } from '../clients/clients.service.ts';
 import { StaffService } from '../staff/staff.service.ts';
 import { TicketsService } from '../tickets/tickets.service.ts';
-import { applyChanges, EMERGENCY_TITLE, type Change } from './what-if-changes.ts';
-import { openQuarter, readSnapshot, whatIf, type WhatIfQuestion, type WhatIfResult } from './what-if.service.ts';
-
-export interface ConfirmBody extends WhatIfQuestion {
-  basedOnRevision: number;
-}
+import { applyChanges, EMERGENCY_TITLE } from './what-if-changes.ts';
+import { openQuarter, readSnapshot, whatIf, type WhatIfResult } from './what-if.service.ts';
 
 export type ConfirmOutcome =
   | { saved: true; quarter: string; basedOnRevision: number; created: string[][] }
@@ -37,7 +34,7 @@ interface Resources {
   tickets: TicketsService;
 }
 
-export async function confirmWhatIf(s: Services, v: Viewer, body: ConfirmBody): Promise<ConfirmOutcome> {
+export async function confirmWhatIf(s: Services, v: Viewer, body: WhatIfConfirmBody): Promise<ConfirmOutcome> {
   const r: Resources = { clients: new ClientsService(s), staff: new StaffService(s), tickets: new TicketsService(s) };
   let revision: number | null = null;
   try {
@@ -64,16 +61,16 @@ export async function confirmWhatIf(s: Services, v: Viewer, body: ConfirmBody): 
 async function save(r: Resources, v: Viewer, tx: EntityManager, quarter: string, currentWeek: number, c: Change, created: string[]): Promise<void> {
   switch (c.type) {
     case 'add-block':
-      await r.clients.addBlock(v, c.client, parse(BlockBody, { quarter, week: c.week, hours: c.hours }));
+      await r.clients.addBlock(v, c.client, parse(BlockCreate, { quarter, week: c.week, hours: c.hours }));
       return;
     case 'declare-emergency': {
       const t = await tx.findOneOrFail(Ticket, { id: c.ticket });
-      await r.tickets.update(v, c.ticket, parse(PatchTicket, { version: t.version, emergency: true }));
+      await r.tickets.update(v, c.ticket, parse(TicketPatch, { version: t.version, emergency: true }));
       return;
     }
     case 'add-emergency': {
       const body = { id: created[0], quarter, client: c.client, title: c.title ?? EMERGENCY_TITLE, priority: 1, estimateHours: c.hours, openedWeek: c.week ?? currentWeek, emergency: true };
-      await r.tickets.create(v, parse(CreateTicket, c.skill ? { ...body, skill: c.skill } : body));
+      await r.tickets.create(v, parse(TicketCreate, c.skill ? { ...body, skill: c.skill } : body));
       return;
     }
     case 'add-leave':
@@ -98,7 +95,7 @@ async function save(r: Resources, v: Viewer, tx: EntityManager, quarter: string,
           emergency: t.emergency ?? false,
           status: t.status ?? 'open',
         };
-        await inField(`tickets[${j}]`, () => r.tickets.create(v, parse(CreateTicket, body)));
+        await inField(`tickets[${j}]`, () => r.tickets.create(v, parse(TicketCreate, body)));
       }
       return;
   }

@@ -9,36 +9,23 @@
  * what-if-confirm.ts for how a confirm is saved.
  */
 import { Router } from 'express';
-import { z } from 'zod';
+import { WhatIfBody, WhatIfConfirmBody, type WhatIfAnswer, type WhatIfConfirmed, type WhatIfStale } from '../../../shared/api/what-if.ts';
 import { requireRole, viewer } from '../../auth/middleware.ts';
 import { parse } from '../../errors.ts';
 import type { Services } from '../../services.ts';
-import { Change } from './what-if-changes.ts';
 import { confirmWhatIf } from './what-if-confirm.ts';
 import { whatIf } from './what-if.service.ts';
-
-const question = {
-  quarter: z.string().trim().min(1).max(200).optional(),
-  changes: z.array(Change, { error: 'is required: a list of changes to try' }).min(1, { error: 'must list at least one change' }).max(100, { error: 'must list at most 100 changes' }),
-};
-const WhatIfBody = z.object(question).strict();
-const ConfirmBody = z
-  .object({
-    ...question,
-    basedOnRevision: z.number({ error: 'is required: the basedOnRevision of the what-if answer being confirmed' }).int({ error: 'must be a whole number' }).min(0),
-  })
-  .strict();
 
 export function whatIfRouter(s: Services): Router {
   const router = Router();
   router.post('/', requireRole('manager'), async (req, res) => {
-    res.json(await whatIf(s, parse(WhatIfBody, req.body)));
+    res.json((await whatIf(s, parse(WhatIfBody, req.body))) satisfies WhatIfAnswer);
   });
   router.post('/confirm', requireRole('manager'), async (req, res) => {
-    const body = parse(ConfirmBody, req.body);
+    const body = parse(WhatIfConfirmBody, req.body);
     const outcome = await confirmWhatIf(s, viewer(req), body);
     if (outcome.saved) {
-      res.json({ quarter: outcome.quarter, basedOnRevision: outcome.basedOnRevision, created: outcome.created });
+      res.json({ quarter: outcome.quarter, basedOnRevision: outcome.basedOnRevision, created: outcome.created } satisfies WhatIfConfirmed);
       return;
     }
     res.status(409).json({
@@ -48,7 +35,7 @@ export function whatIfRouter(s: Services): Router {
         details: { basedOnRevision: body.basedOnRevision, revision: outcome.revision },
       },
       answer: outcome.answer,
-    });
+    } satisfies WhatIfStale);
   });
   return router;
 }

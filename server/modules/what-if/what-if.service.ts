@@ -7,41 +7,20 @@
  * if the client had presented that much work (DOMAIN.md "What availability means").
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Plan, ScenarioInput } from '../../../solver/index.ts';
+import type { Change, WhatIfAnswer, WhatIfBody } from '../../../shared/api/what-if.ts';
+import type { ScenarioInput } from '../../../solver/index.ts';
 import type { Quarter } from '../../db/entities.ts';
 import { badRequest, notFound } from '../../errors.ts';
-import { diffPlans, type PlanDiff } from '../../planning/plan-diff.ts';
+import { diffPlans } from '../../planning/plan-diff.ts';
 import { currentPlan, resolveQuarter, type StoredPlan } from '../../planning/plan-store.ts';
 import type { Services } from '../../services.ts';
 import { exportScenario } from '../quarters/scenario-io.ts';
 import { nextTicketId } from '../tickets/tickets.service.ts';
-import { blockShortfall, pushedOut, reservedOf, type PushedOut, type Reserved } from './availability.ts';
-import { applyChanges, type Change } from './what-if-changes.ts';
+import { blockShortfall, pushedOut, reservedOf } from './availability.ts';
+import { applyChanges } from './what-if-changes.ts';
 
-export interface WhatIfResult {
-  quarter: string;
-  /** The plan version compared against; null when that plan was behind the data and was solved afresh. */
-  basedOnVersion: number | null;
-  /** The quarter's data revision the answer was computed from: confirm with it. */
-  basedOnRevision: number;
-  /** The quarter's plan with the changes, as confirming would store it. */
-  plan: Plan;
-  /** From the plan in force (or the baseline solved afresh) to `plan`. */
-  diff: PlanDiff;
-  /** Only when the changes buy a block: true when nobody else is pushed below their rate and the block's rate fits. */
-  available?: boolean;
-  /** Only when the changes buy a block: where the block's rate was reserved. */
-  reserved?: Reserved[];
-  /** Other prepaid clients pushed below their rate in weeks where they had work waiting. */
-  pushedOut: PushedOut[];
-  /** Only when the changes buy a block: weeks where the buyer's new rate could not be met. */
-  blockShortfall?: PushedOut[];
-}
-
-export interface WhatIfQuestion {
-  quarter?: string;
-  changes: Change[];
-}
+/** The answer's shape is the contract's (shared/api/what-if.ts). */
+export type WhatIfResult = WhatIfAnswer;
 
 const ROUNDING = 0.25;
 
@@ -67,7 +46,7 @@ export async function readSnapshot(tx: EntityManager, quarterId?: string): Promi
   return { id: q.id, revision: q.dataRevision, scenario: await exportScenario(tx, q.id), stored: await currentPlan(tx, q), nextTicketId: await nextTicketId(tx) };
 }
 
-export async function whatIf(s: Services, body: WhatIfQuestion): Promise<WhatIfResult> {
+export async function whatIf(s: Services, body: WhatIfBody): Promise<WhatIfResult> {
   const snap = await s.store.reader().transactional((tx) => readSnapshot(tx as EntityManager, body.quarter), { isolationLevel: 'repeatable read' as never, readOnly: true });
   return answer(s, snap, body.changes);
 }
