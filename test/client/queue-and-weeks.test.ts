@@ -2,10 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { diffLines, whatIfVerdict } from '../../client/src/composables/diff-summary.ts';
 import { fmtHours, signed, weekDate, weekRanges } from '../../client/src/composables/format.ts';
-import { staffWeeks } from '../../client/src/composables/staff-weeks.ts';
+import { recentEntries, staffWeeks } from '../../client/src/composables/staff-weeks.ts';
 import { queueRows } from '../../client/src/composables/ticket-queue.ts';
 import { planView, ticketRecord } from './fixtures.ts';
 import type { PlanDiff } from '../../shared/plan-diff.ts';
+import type { TimeEntryRecord } from '../../shared/api/index.ts';
 
 const record = ticketRecord;
 
@@ -33,6 +34,14 @@ describe('staff weeks', () => {
     expect(weeks[0]!.items).toEqual([{ ticket: 'T-2', title: 'Shop down', client: 'acme', clientName: 'Acme Ltd', hours: 15, pinnedHours: 0, levels: [1, 2] }]);
     expect(weeks[1]!.items.map((i) => [i.ticket, i.hours])).toEqual([['T-1', 5]]);
     expect(weeks[2]!.items).toEqual([]);
+  });
+
+  it('lists my latest entries first, also those of a quarter without dates (the API sends date null)', () => {
+    const entry = (id: number, week: number, date: string | null): TimeEntryRecord => ({ id, ticket: 'T-1', client: 'acme', quarter: 'Q', staff: 'al', week, date, hours: 1, note: '', createdAt: '2026-10-01T00:00:00.000Z', version: 1 });
+    const dated = [entry(1, 1, '2026-10-06'), entry(2, 2, '2026-10-12'), entry(3, 2, '2026-10-14'), entry(4, 2, '2026-10-12')];
+    expect(recentEntries(dated).map((e) => e.id)).toEqual([3, 4, 2, 1]);
+    expect(recentEntries([entry(1, 3, null), entry(2, 5, null), entry(3, 5, null)]).map((e) => e.id)).toEqual([3, 2, 1]);
+    expect(recentEntries(Array.from({ length: 12 }, (_, i) => entry(i + 1, 0, null)))).toHaveLength(8);
   });
 });
 
