@@ -13,7 +13,7 @@ import { BlockCreate, BlockParams, BlockRecord, ClientCreate, ClientListQuery, C
 import { CsvImportResult, CsvQuery } from './csv.ts';
 import { IdParam, QuarterQuery } from './fields.ts';
 import { PinCreate, PinIdParam, PinListQuery, PinRecord } from './pins.ts';
-import { PlanDiffQuery, PlanDiffResponse, PlanQuery, PlanVersionParam, PlanVersions, PlanView } from './plans.ts';
+import { AllocationPage, AllocationPageQuery, ClientDetail, ClientDetailParam, PlanDiffQuery, PlanDiffResponse, PlanQuery, PlanSummary, PlanVersionParam, PlanVersions, PlanView, PlanViewQuery, QueuePage, TicketPlanPageQuery } from './plans.ts';
 import { QuarterCloseBody, QuarterCloseResult, QuarterIdParam, QuarterPatch, QuarterRecord, ScenarioExport, ScenarioImportResult } from './quarters.ts';
 import { LeaveBody, StaffCreate, StaffPatch, StaffRecord } from './staff.ts';
 import { TicketCreate, TicketListQuery, TicketPage, TicketPatch, TicketRecord } from './tickets.ts';
@@ -85,6 +85,10 @@ export const API = {
   'POST /api/quarters/:id/close': { params: QuarterIdParam, body: QuarterCloseBody, response: QuarterCloseResult },
 
   'GET /api/plans/current': { query: PlanQuery, response: PlanView },
+  'GET /api/plans/current/summary': { query: PlanViewQuery, response: PlanSummary },
+  'GET /api/plans/current/allocations': { query: AllocationPageQuery, response: AllocationPage },
+  'GET /api/plans/current/tickets': { query: TicketPlanPageQuery, response: QueuePage },
+  'GET /api/plans/current/clients/:id': { params: ClientDetailParam, query: PlanViewQuery, response: ClientDetail },
   'GET /api/plans': { query: PlanQuery, response: PlanVersions },
   'GET /api/plans/:version': { params: PlanVersionParam, response: PlanView },
   'GET /api/plans/:version/diff': { params: PlanVersionParam, query: PlanDiffQuery, response: PlanDiffResponse },

@@ -39,9 +39,9 @@ export type PageQuery = z.infer<typeof PageQuery>;
 /** A list's query: its filters and the paging fields, nothing else (an unknown field is named). */
 export const pagedQuery = <F extends z.ZodRawShape>(filters: F) => z.object({ ...filters, ...PageQuery.shape }).strict();
 
-/** A page of `item`s. */
-export const page = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), total: z.number().int().min(0), nextCursor: z.string().nullable() }).strict();
+/** A page of `item`s; `extra`, fields a list adds next to them (the plan's pages: its `version`). */
+export const page = <T extends z.ZodType, E extends z.ZodRawShape = {}>(item: T, extra: E = {} as E) =>
+  z.object({ items: z.array(item), total: z.number().int().min(0), nextCursor: z.string().nullable(), ...extra }).strict();
 
 export interface Page<T> {
   items: T[];
