@@ -32,6 +32,8 @@ describe.each(await dbTargets())('CSV import and export on %s', (target) => {
     t = await startTestApp(target);
     manager = await t.manager();
     expect((await manager.post(`/api/quarters/${Q}/import`, datedScenario())).status).toBe(200);
+    // Staff log only on tickets they are planned on: wait for the first plan.
+    await t.settle();
     await t.createUser('staff', { email: 'ana@staff.test', staffId: 'ana' });
     await t.createUser('client', { email: 'acme@client.test', clientId: 'acme' });
     [ana, acme] = [await t.as('ana@staff.test'), await t.as('acme@client.test')];
