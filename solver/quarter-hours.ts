@@ -10,6 +10,8 @@ export const floorQ = (hours: number): number => Math.floor(hours * QUARTERS_PER
 /** Whole quarters covering `hours`, rounded up. */
 export const ceilQ = (hours: number): number => Math.ceil(hours * QUARTERS_PER_HOUR - EPS);
 export const hoursOf = (quarters: number): number => quarters / QUARTERS_PER_HOUR;
+/** DOMAIN.md: hours are planned and reported in quarter hours. */
+export const isQuarterHours = (h: number): boolean => Math.abs(h * 4 - Math.round(h * 4)) < 1e-9;
 
 /** Reported figures: six decimals are plenty and hide floating-point noise. */
 export const tidy = (x: number): number => {

@@ -4,6 +4,10 @@
  */
 import { z } from 'zod';
 import { LEVEL_NAMES } from './contract.ts';
+import { fastParse, smallParsers } from './fast-parse.ts';
+import { isQuarterHours } from './quarter-hours.ts';
+
+export { isQuarterHours };
 
 export interface ScenarioIssue {
   path: string;
@@ -25,8 +29,6 @@ const MAX_WEEKS = 27;
 const MAX_HOURS = 100_000;
 
 const id = z.string().trim().min(1, { error: 'must not be empty' }).max(200);
-/** DOMAIN.md: hours are planned and reported in quarter hours. */
-export const isQuarterHours = (h: number): boolean => Math.abs(h * 4 - Math.round(h * 4)) < 1e-9;
 export const QUARTER_HOURS_MESSAGE = 'must be in quarter hours (a multiple of 0.25)';
 
 const anyHours = z
@@ -133,10 +135,11 @@ function formatPath(path: readonly PropertyKey[]): string {
 function crossCheck(s: Scenario): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
   const W = s.quarter.weeks;
-  const inQuarter = (path: string, week: number) => {
-    if (week > W - 1) issues.push({ path, message: `week ${week} is outside the quarter (weeks 0 to ${W - 1})` });
+  // The path is built only for a week that is outside (most scenarios have none).
+  const inQuarter = (path: () => string, week: number) => {
+    if (week > W - 1) issues.push({ path: path(), message: `week ${week} is outside the quarter (weeks 0 to ${W - 1})` });
   };
-  inQuarter('quarter.currentWeek', s.quarter.currentWeek);
+  inQuarter(() => 'quarter.currentWeek', s.quarter.currentWeek);
 
   const unique = (list: { id: string }[], name: string) => {
     const seen = new Map<string, number>();
@@ -155,11 +158,11 @@ function crossCheck(s: Scenario): ScenarioIssue[] {
     for (const key of Object.keys(st.leave)) {
       const week = Number(key);
       if (!/^\d+$/.test(key)) issues.push({ path: `staff[${i}].leave.${key}`, message: 'leave is keyed by week index (0, 1, ...)' });
-      else inQuarter(`staff[${i}].leave.${key}`, week);
+      else inQuarter(() => `staff[${i}].leave.${key}`, week);
     }
   });
   s.clients.forEach((c, i) => {
-    c.purchases.forEach((p, j) => inQuarter(`clients[${i}].purchases[${j}].week`, p.week));
+    c.purchases.forEach((p, j) => inQuarter(() => `clients[${i}].purchases[${j}].week`, p.week));
     if (c.plan === 'payg' && c.purchases.length > 0) {
       issues.push({ path: `clients[${i}].purchases`, message: 'a pay-as-you-go client buys no blocks; make it "prepaid"' });
     }
@@ -169,8 +172,8 @@ function crossCheck(s: Scenario): ScenarioIssue[] {
   });
   s.tickets.forEach((t, i) => {
     if (!clientIds.has(t.client)) issues.push({ path: `tickets[${i}].client`, message: `unknown client "${t.client}"` });
-    inQuarter(`tickets[${i}].openedWeek`, t.openedWeek);
-    if (t.dueWeek != null) inQuarter(`tickets[${i}].dueWeek`, t.dueWeek);
+    inQuarter(() => `tickets[${i}].openedWeek`, t.openedWeek);
+    if (t.dueWeek != null) inQuarter(() => `tickets[${i}].dueWeek`, t.dueWeek);
   });
   s.currentWeekLog.forEach((e, i) => {
     if (!staffIds.has(e.staff)) issues.push({ path: `currentWeekLog[${i}].staff`, message: `unknown staff "${e.staff}"` });
@@ -181,6 +184,15 @@ function crossCheck(s: Scenario): ScenarioIssue[] {
 
 /** Parses and checks a scenario; throws ScenarioError naming every bad field. */
 export function parseScenario(input: unknown): Scenario {
+  const data = fastParse<Scenario>(input, SMALL_PARSERS) ?? parseWithZod(input);
+  const issues = crossCheck(data);
+  if (issues.length > 0) throw new ScenarioError(issues);
+  return data;
+}
+
+const SMALL_PARSERS = smallParsers(scenarioSchema.shape.quarter, scenarioSchema.shape.policy);
+
+function parseWithZod(input: unknown): Scenario {
   const result = scenarioSchema.safeParse(input);
   if (!result.success) {
     throw new ScenarioError(
@@ -190,7 +202,5 @@ export function parseScenario(input: unknown): Scenario {
       })),
     );
   }
-  const issues = crossCheck(result.data);
-  if (issues.length > 0) throw new ScenarioError(issues);
   return result.data;
 }
