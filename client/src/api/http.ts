@@ -76,27 +76,65 @@ export async function toApiError(res: Response): Promise<ApiError> {
 }
 
 export async function request<T>(method: string, path: string, body?: unknown, init: { signal?: AbortSignal } = {}): Promise<T> {
+  const res = await send(method, path, body, init.signal);
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+async function send(method: string, path: string, body: unknown, signal: AbortSignal | undefined, extra: Record<string, string> = {}): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers: body === undefined ? { accept: 'application/json', ...extra } : { accept: 'application/json', 'content-type': 'application/json', ...extra },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: init.signal,
+      signal,
     });
   } catch (err) {
     if ((err as Error)?.name === 'AbortError') throw err;
     throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection; the page will catch up when it is back.');
   }
-  if (!res.ok) {
+  if (!res.ok && res.status !== 304) {
     const err = await toApiError(res);
     if (res.status === 401 && !path.startsWith('/api/auth/login')) unauthenticatedListeners.forEach((fn) => fn(err));
     throw err;
   }
-  if (res.status === 204) return undefined as T;
+  return res;
+}
+
+/**
+ * Answers read with their ETag, by URL: asked again with If-None-Match, a 304 gives back the very
+ * object read before (so nothing on screen recomputes). A few dozen at most, the least recently
+ * used dropped first.
+ */
+const conditional = new Map<string, { etag: string; body: unknown }>();
+const CONDITIONAL_MAX = 48;
+
+/** A GET that revalidates what it read before (ETag / 304) instead of reading it again. */
+export async function getCached<T>(path: string, init: { signal?: AbortSignal } = {}): Promise<T> {
+  const had = conditional.get(path);
+  const res = await send('GET', path, undefined, init.signal, had ? { 'if-none-match': had.etag } : {});
+  if (res.status === 304 && had) {
+    conditional.delete(path);
+    conditional.set(path, had);
+    return had.body as T;
+  }
   const text = await res.text();
-  return (text ? JSON.parse(text) : undefined) as T;
+  const body = (text ? JSON.parse(text) : undefined) as T;
+  const etag = res.headers.get('etag');
+  conditional.delete(path);
+  if (etag && res.status === 200) {
+    conditional.set(path, { etag, body });
+    if (conditional.size > CONDITIONAL_MAX) conditional.delete(conditional.keys().next().value!);
+  }
+  return body;
+}
+
+/** Forgets every ETag'd answer (on sign-out: the next user reads afresh). */
+export function clearConditional(): void {
+  conditional.clear();
 }
 
 export interface CallArgs<R extends Route> {
@@ -108,12 +146,23 @@ export interface CallArgs<R extends Route> {
 
 type Values = Record<string, string | number | boolean | undefined | null>;
 
+function pathOf<R extends Route>(pattern: string, args: CallArgs<R>): string {
+  return fillPath(pattern, (args.params ?? {}) as Record<string, string | number>) + queryString((args.query ?? {}) as Values);
+}
+
 /** Calls one route of the contract; the answer is typed from its schema. */
 export function call<R extends Route>(route: R, args: CallArgs<R> = {}): Promise<ResponseOf<R>> {
   const [method, pattern] = splitRoute(route);
-  const path = fillPath(pattern, (args.params ?? {}) as Record<string, string | number>) + queryString((args.query ?? {}) as Values);
   const body = method === 'GET' || method === 'DELETE' ? undefined : (args.body ?? {});
-  return request<ResponseOf<R>>(method, path, body, { signal: args.signal });
+  return request<ResponseOf<R>>(method, pathOf(pattern, args), body, { signal: args.signal });
+}
+
+/** GET routes whose answers carry an ETag. */
+type CachedRoute = 'GET /api/plans/current/summary' | 'GET /api/plans/current/allocations' | 'GET /api/plans/current/tickets' | 'GET /api/plans/current/clients/:id';
+
+/** Calls a GET route of the plan's views, revalidating what it read before (getCached). */
+export function callCached<R extends CachedRoute>(route: R, args: CallArgs<R> = {}): Promise<ResponseOf<R>> {
+  return getCached<ResponseOf<R>>(pathOf(splitRoute(route)[1], args), { signal: args.signal });
 }
 
 /** The routes that answer a page (shared/api/paging.ts). */
@@ -147,9 +196,15 @@ export const api = {
   plans: {
     current: (quarter?: string) => call('GET /api/plans/current', { query: { quarter } }),
     diff: (version: number, against?: number) => call('GET /api/plans/:version/diff', { params: { version }, query: { against } }),
+    /** The manager's first screen; the pages and one client's detail below (all ETag'd). */
+    summary: (quarter?: string) => callCached('GET /api/plans/current/summary', { query: { quarter } }),
+    allocations: (query: QueryOf<'GET /api/plans/current/allocations'>) => callCached('GET /api/plans/current/allocations', { query }),
+    tickets: (query: QueryOf<'GET /api/plans/current/tickets'>) => callCached('GET /api/plans/current/tickets', { query }),
+    client: (id: string, quarter?: string) => callCached('GET /api/plans/current/clients/:id', { params: { id }, query: { quarter } }),
   },
   tickets: {
     all: (query: QueryOf<'GET /api/tickets'>) => listAll('GET /api/tickets', query),
+    get: (id: string) => call('GET /api/tickets/:id', { params: { id } }),
     create: (body: Body<'POST /api/tickets'>) => call('POST /api/tickets', { body }),
     update: (id: string, body: Body<'PATCH /api/tickets/:id'>) => call('PATCH /api/tickets/:id', { params: { id }, body }),
   },
