@@ -1,5 +1,5 @@
 /**
- * npm run bench:api [-- --size medium|large|xl --postgres --rate 200 --seconds 10 --changes 20 --warmup 1]
+ * npm run bench:api [-- --size medium|large|xl --postgres --rate 200 --summary-rate 200 --full-rate 20 --seconds 10 --changes 20 --warmup 1 --reads-only]
  *
  * Starts the real server in this process (embedded PGlite; PostgreSQL with DATABASE_URL, which
  * should name a fresh database, or with --postgres, which makes a throwaway one on 127.0.0.1:5432),
@@ -13,8 +13,12 @@
  *     identical (no version is made). Where the time went comes from the server's "plan committed"
  *     log line, or, where that line has no timings (before the commit-path work), from the events
  *     and the solver pool;
+ * (a2) the first screen, GET /api/plans/current/summary, at `--summary-rate` (200 req/s), and the
+ *     manager's whole plan at `--full-rate` (20 req/s), both asked with Accept-Encoding: br as a
+ *     browser asks, with the bytes each answer takes on the wire (brotli and gzip) and as JSON;
  * (c) GET /api/plans/current at the same rate while changes are re-planned one after another;
  * and the resident memory of this process, and on PostgreSQL the database's growth per version.
+ * `--reads-only` stops after (a) and (a2): a quick look at sizes and read latency.
  * Prints markdown; the figures go in docs/BENCHMARKS.md under "API".
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,6 +41,9 @@ const { values } = parseArgs({
     size: { type: 'string', default: 'medium' },
     postgres: { type: 'boolean', default: false },
     rate: { type: 'string' },
+    'summary-rate': { type: 'string', default: '200' },
+    'full-rate': { type: 'string', default: '20' },
+    'reads-only': { type: 'boolean', default: false },
     seconds: { type: 'string', default: '10' },
     changes: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '1' },
@@ -49,6 +56,8 @@ const SECONDS = Number(values.seconds);
 const CHANGES = Number(values.changes);
 const WARMUP = Number(values.warmup);
 const TIMEOUT_MS = Number(values['timeout-s']) * 1000;
+const SUMMARY_RATE = Number(values['summary-rate']);
+const FULL_RATE = Number(values['full-rate']);
 
 // The server's log: "plan committed" lines are kept for their timings, warnings go to stderr.
 const logLines: string[] = [];
@@ -87,6 +96,7 @@ s.pool.solve = (async (...args: Parameters<typeof solve>) => {
 let peakRss = 0;
 const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
 
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
 const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
 async function until<T>(check: () => T | undefined, what: string): Promise<T> {
   const end = performance.now() + TIMEOUT_MS;
@@ -130,6 +140,48 @@ try {
   process.stderr.write(`(a) GET at ${RATE} req/s for ${SECONDS} s…\n`);
   const uptimeA = load();
   const quiet = await autocannon({ url: base + planPath, connections: 10, workers: 1, overallRate: RATE, duration: SECONDS, headers: { cookie } });
+
+  // (a2) the first screen and the whole plan as a browser asks for them (compressed), and their sizes
+  const summaryPath = `/api/plans/current/summary?quarter=${quarter}`;
+  /** Bytes on the wire in each encoding (fetch decodes the body; Content-Length is what was sent). */
+  const wire = async (path: string) => {
+    const out: Record<'br' | 'gzip' | 'identity', number> = { br: 0, gzip: 0, identity: 0 };
+    for (const enc of ['br', 'gzip', 'identity'] as const) {
+      const res = await fetch(base + path, { headers: { cookie, 'accept-encoding': enc } });
+      await res.arrayBuffer();
+      if (!res.ok || (res.headers.get('content-encoding') ?? 'identity') !== enc) throw new Error(`${path} (${enc}): ${res.status} ${res.headers.get('content-encoding')}`);
+      out[enc] = Number(res.headers.get('content-length'));
+    }
+    return out;
+  };
+  const summaryBytes = await wire(summaryPath);
+  const fullBytes = await wire(planPath);
+  const br = { cookie, 'accept-encoding': 'br' };
+  process.stderr.write(`(a2) GET summary at ${SUMMARY_RATE} req/s, whole plan at ${FULL_RATE} req/s, brotli, ${SECONDS} s each…\n`);
+  const uptimeA2 = load();
+  const summaryRun = await autocannon({ url: base + summaryPath, connections: 10, workers: 1, overallRate: SUMMARY_RATE, duration: SECONDS, headers: br });
+  const fullRun = await autocannon({ url: base + planPath, connections: 10, workers: 1, overallRate: FULL_RATE, duration: SECONDS, headers: br });
+  const sizes = (b: Record<'br' | 'gzip' | 'identity', number>) => `${kb(b.br)} brotli, ${kb(b.gzip)} gzip, ${kb(b.identity)} JSON`;
+  const readLines = (cannon: (r: Awaited<ReturnType<typeof autocannon>>) => string) => [
+    `| (a2) GET /api/plans/current/summary (manager, brotli), ${SUMMARY_RATE} req/s for ${SECONDS} s, quiet server (load ${uptimeA2}) | ${cannon(summaryRun)} |`,
+    `| (a2) GET /api/plans/current (manager, brotli), ${FULL_RATE} req/s for ${SECONDS} s, quiet server | ${cannon(fullRun)} |`,
+    `| (a2) answer sizes on the wire | summary: ${sizes(summaryBytes)}; whole plan: ${sizes(fullBytes)} |`,
+  ];
+  if (values['reads-only']) {
+    const cannon = (r: Awaited<ReturnType<typeof autocannon>>) => `${Math.round(r.requests.average)} req/s achieved (${r.requests.total} requests, ${r.non2xx} non-2xx); p50 ${r.latency.p50} ms, **p99 ${r.latency.p99} ms**, max ${r.latency.max} ms`;
+    process.stdout.write(
+      [
+        `Machine: ${machine()}, ${s.embedded ? 'embedded PGlite' : 'PostgreSQL'}. Scenario: ${describeSize(SIZE)}, seed 1; import and first plan ${ms(importMs)}. Reads only.`,
+        '',
+        '| measure | result |',
+        '|---|---|',
+        `| (a) GET /api/plans/current (manager, uncompressed), ${RATE} req/s for ${SECONDS} s, quiet server (load ${uptimeA}) | ${cannon(quiet)} |`,
+        ...readLines(cannon),
+      ].join('\n') + '\n',
+    );
+    await cleanUp();
+    process.exit(0);
+  }
 
   // (b) changes, one at a time
   const tickets = await em.find(Ticket, { quarterId: quarter, status: 'open' }, { orderBy: { id: 'asc' }, limit: 50 });
@@ -231,6 +283,7 @@ try {
     '| measure | result |',
     '|---|---|',
     `| (a) GET /api/plans/current (manager), ${RATE} req/s for ${SECONDS} s, quiet server | ${cannon(quiet)} |`,
+    ...readLines(cannon),
     `| (b) change → plan.updated, a change that moves the plan (time entry) | ${summary(moving)} (the POST itself: p50 ${ms(median(moving.map((r) => r.postMs)))}) |`,
     `| (b) where the time went (medians) | ${phaseSummary(moving)} |`,
     `| (b) change → replan.finished, plan identical (ticket title) | ${summary(identical)} |`,
@@ -245,6 +298,10 @@ try {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
+  await cleanUp();
+}
+
+async function cleanUp(): Promise<void> {
   clearInterval(rssTimer);
   await app.close();
   rmSync(dataDir, { recursive: true, force: true });

@@ -22,10 +22,14 @@ export function decodeCursor<K extends 'string' | 'number'>(list: string, cursor
     parsed = null;
   }
   if (!Array.isArray(parsed) || parsed.length !== 2 || parsed[0] !== list || typeof parsed[1] !== kind || (kind === 'number' && !Number.isSafeInteger(parsed[1]))) {
-    throw validationError([{ field: 'cursor', message: `is not a cursor of this list: send the nextCursor of the previous page as it was given, or leave cursor out to start again` }]);
+    throw badCursor();
   }
   return parsed[1] as K extends 'string' ? string : number;
 }
+
+/** The 400 of a cursor this list did not give out. */
+export const badCursor = () =>
+  validationError([{ field: 'cursor', message: `is not a cursor of this list: send the nextCursor of the previous page as it was given, or leave cursor out to start again` }]);
 
 /**
  * A page from the items after the cursor, fetched with one more than `limit` so the last page

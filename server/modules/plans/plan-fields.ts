@@ -44,6 +44,30 @@ export const TICKET_PLAN_FIELDS = {
   client: { ...ticketWork, staff: 'hide' },
 } as const satisfies Record<'staff' | 'client', Decisions<TicketPlan>>;
 
+/** A client's figures and per-week arrays, for those who see them (the client itself, managers' summary). */
+const clientFigures = {
+  id: 'show',
+  name: 'show',
+  plan: 'show',
+  rate: 'show',
+  demand: 'show',
+  delivered: 'show',
+  balanceHours: 'show',
+  forecastUnusedHours: 'show',
+  shortfallHours: 'show',
+  rolloverHours: 'show',
+  atRiskHours: 'show',
+  overageHours: 'show',
+  boughtHours: 'show',
+  rolloverInHours: 'show',
+  usedHours: 'show',
+  plannedHours: 'show',
+  owedAtRateHours: 'show',
+  ideal: 'show',
+  target: 'show',
+  presentByWeek: 'show',
+} as const;
+
 export const CLIENT_PLAN_FIELDS = {
   // The name of whom the work is for, and nothing commercial.
   staff: {
@@ -71,30 +95,7 @@ export const CLIENT_PLAN_FIELDS = {
     shortfallWeeks: 'hide',
   },
   // Its own figures; what names others is re-worded (plan-view.ts).
-  client: {
-    id: 'show',
-    name: 'show',
-    plan: 'show',
-    rate: 'show',
-    demand: 'show',
-    delivered: 'show',
-    balanceHours: 'show',
-    forecastUnusedHours: 'show',
-    shortfallHours: 'show',
-    rolloverHours: 'show',
-    atRiskHours: 'show',
-    overageHours: 'show',
-    boughtHours: 'show',
-    rolloverInHours: 'show',
-    usedHours: 'show',
-    plannedHours: 'show',
-    owedAtRateHours: 'show',
-    ideal: 'show',
-    target: 'show',
-    presentByWeek: 'show',
-    advice: 'reword',
-    shortfallWeeks: 'reword',
-  },
+  client: { ...clientFigures, advice: 'reword', shortfallWeeks: 'reword' },
 } as const satisfies Record<'staff' | 'client', Decisions<ClientPlan>>;
 
 /** Staff: their own row. */
@@ -110,3 +111,20 @@ export const UNPLANNED_FIELDS = {
 } as const satisfies Record<'staff' | 'client', Decisions<Unplanned>>;
 
 export const STATS_FIELDS = { solveMs: 'show', augmentations: 'hide', lpSolves: 'hide', lpFallbacks: 'hide' } as const satisfies Decisions<PlanStats>;
+
+/**
+ * A queue row's unplanned entry (plan-pages.ts): its ticket and client are the row's own; who took
+ * the hours is a manager's analysis, as in the whole plan.
+ */
+export const QUEUE_UNPLANNED_FIELDS = {
+  manager: { ticket: 'hide', client: 'hide', hours: 'show', reason: 'show', code: 'show', weeks: 'show', takenBy: 'show', takenByRest: 'show' },
+  staff: { ...UNPLANNED_FIELDS.staff, ticket: 'hide', client: 'hide' },
+  client: { ...UNPLANNED_FIELDS.client, ticket: 'hide', client: 'hide' },
+} as const satisfies Record<'manager' | 'staff' | 'client', Decisions<Unplanned>>;
+
+/**
+ * The manager's clients table (GET /api/plans/current/summary): the figures and per-week arrays
+ * its table and charts draw; the explanations that grow with the plan come with the client's
+ * detail (`advice` is re-worded to its cause and a count).
+ */
+export const CLIENT_SUMMARY_FIELDS = { ...clientFigures, advice: 'reword', shortfallWeeks: 'hide' } as const satisfies Decisions<ClientPlan>;

@@ -7,12 +7,17 @@
  * - a client sees its own figures, its tickets and its allocations' weeks and hours, and nothing
  *   of any other client: not a name, not an hour. Explanations are re-worded to name nobody.
  */
-import { describeTakenBy, type ClientPlan, type Plan, type Unplanned } from '../../../solver/index.ts';
-import { cut } from '../../auth/views.ts';
+import { describeTakenBy, type Allocation, type ClientPlan, type Plan, type TicketPlan, type Unplanned } from '../../../solver/index.ts';
+import type { PlanView as PlanViewShape } from '../../../shared/api/plans.ts';
+import { cut, type Audience } from '../../auth/views.ts';
 import type { Viewer } from '../../auth/viewer.ts';
 import { ALLOCATION_FIELDS, CLIENT_PLAN_FIELDS, PLAN_FIELDS, QUARTER_FIELDS, STAFF_PLAN_FIELDS, STATS_FIELDS, TICKET_PLAN_FIELDS, UNPLANNED_FIELDS, WEEK_FIELDS } from './plan-fields.ts';
 
 export type PlanView = { version: number; quarter: Plan['quarter']; createdAt?: string } & Record<string, unknown>;
+
+type PlanViewAllocation = PlanViewShape['allocations'][number];
+type PlanViewTicket = PlanViewShape['tickets'][number];
+type PlanViewUnplanned = PlanViewShape['unplanned'][number];
 
 type Reworded<L> = { [K in keyof L as L[K] extends 'reword' ? K : never]: unknown };
 
@@ -29,12 +34,12 @@ function staffView(plan: Plan, staffId: string | null, meta: { version: number }
   const clientIds = new Set(allocations.map((a) => a.client));
   const reworded = {
     quarter: cut(plan.quarter, QUARTER_FIELDS),
-    allocations: allocations.map((a) => cut(a, ALLOCATION_FIELDS.staff)),
-    tickets: plan.tickets.filter((t) => ticketIds.has(t.id)).map((t) => cut(t, TICKET_PLAN_FIELDS.staff)),
-    clients: plan.clients.filter((c) => clientIds.has(c.id)).map((c) => cut(c, CLIENT_PLAN_FIELDS.staff)),
+    allocations: allocations.map((a) => cutAllocation(a, 'staff')),
+    tickets: plan.tickets.filter((t) => ticketIds.has(t.id)).map((t) => cutTicket(t, 'staff')),
+    clients: plan.clients.filter((c) => clientIds.has(c.id)).map((c) => staffClient(c)),
     staff: plan.staff.filter((s) => s.id === staffId).map((s) => cut(s, STAFF_PLAN_FIELDS)),
     weeks: plan.weeks.map((w) => cut(w, WEEK_FIELDS)),
-    unplanned: plan.unplanned.filter((u) => ticketIds.has(u.ticket)).map((u) => cut(u, UNPLANNED_FIELDS.staff)),
+    unplanned: plan.unplanned.filter((u) => ticketIds.has(u.ticket)).map((u) => cutUnplanned(u, 'staff', null)),
     stats: cut(plan.stats, STATS_FIELDS),
   } satisfies Reworded<typeof PLAN_FIELDS.staff>;
   return { ...meta, ...cut(plan, PLAN_FIELDS.staff), ...reworded };
@@ -42,20 +47,54 @@ function staffView(plan: Plan, staffId: string | null, meta: { version: number }
 
 function clientView(plan: Plan, clientId: string | null, meta: { version: number }): PlanView {
   const own = plan.clients.find((c) => c.id === clientId);
+  const tickets = plan.tickets.filter((t) => t.client === clientId);
+  const unplanned = plan.unplanned.filter((u) => u.client === clientId);
   const reworded = {
     quarter: cut(plan.quarter, QUARTER_FIELDS),
     // Weeks and hours only: who does the work is the company's business.
-    allocations: plan.allocations.filter((a) => a.client === clientId).map((a) => cut(a, ALLOCATION_FIELDS.client)),
-    tickets: plan.tickets.filter((t) => t.client === clientId).map((t) => cut(t, TICKET_PLAN_FIELDS.client)),
-    clients: own ? [ownFigures(plan, own)] : [],
-    unplanned: plan.unplanned.filter((u) => u.client === clientId).map((u) => ({ ...cut(u, UNPLANNED_FIELDS.client), reason: clientReason(u, clientId) })),
+    allocations: plan.allocations.filter((a) => a.client === clientId).map((a) => cutAllocation(a, 'client')),
+    tickets: tickets.map((t) => cutTicket(t, 'client')),
+    clients: own ? [ownFigures(own, ownLookups(tickets, unplanned))] : [],
+    unplanned: unplanned.map((u) => cutUnplanned(u, 'client', clientId)),
     stats: cut(plan.stats, STATS_FIELDS),
   } satisfies Reworded<typeof PLAN_FIELDS.client>;
   return { ...meta, ...cut(plan, PLAN_FIELDS.client), ...reworded };
 }
 
+// One record at a time, as each audience gets it: the whole plan above and its pages and views
+// (plan-pages.ts) cut with these, so both always agree.
+
+type Cutting = 'staff' | 'client';
+
+/** An allocation row: managers get the plan's row itself. */
+export const cutAllocation = (a: Allocation, audience: Audience): PlanViewAllocation => (audience === 'manager' ? a : cut(a, ALLOCATION_FIELDS[audience as Cutting]));
+
+export const cutTicket = (t: TicketPlan, audience: Audience): PlanViewTicket => (audience === 'manager' ? t : cut(t, TICKET_PLAN_FIELDS[audience as Cutting]));
+
+/** An unplanned entry; a client's reason is re-worded to name nobody else. */
+export function cutUnplanned(u: Unplanned, audience: Audience, clientId: string | null): PlanViewUnplanned {
+  if (audience === 'manager') return u;
+  if (audience === 'staff') return cut(u, UNPLANNED_FIELDS.staff);
+  return { ...cut(u, UNPLANNED_FIELDS.client), reason: clientReason(u, clientId) };
+}
+
+/** What staff see of a client they work for: its name. */
+export const staffClient = (c: ClientPlan): Pick<ClientPlan, 'id' | 'name'> => cut(c, CLIENT_PLAN_FIELDS.staff);
+
+/** What ownFigures looks up of the client's own tickets. */
+export interface OwnLookups {
+  isOwnTicket(ticketId: string): boolean;
+  unplannedOf(ticketId: string): Unplanned | undefined;
+}
+
+export function ownLookups(tickets: readonly TicketPlan[], unplanned: readonly Unplanned[]): OwnLookups {
+  const ids = new Set(tickets.map((t) => t.id));
+  const byTicket = new Map(unplanned.map((u) => [u.ticket, u]));
+  return { isOwnTicket: (id) => ids.has(id), unplannedOf: (id) => byTicket.get(id) };
+}
+
 /** What a client sees of its own figures: CLIENT_PLAN_FIELDS.client, re-worded to name nobody else. */
-function ownFigures(plan: Plan, c: ClientPlan): ClientPlan {
+export function ownFigures(c: ClientPlan, own: OwnLookups): ClientPlan {
   const reworded: Pick<ClientPlan, keyof Reworded<typeof CLIENT_PLAN_FIELDS.client>> = {
     shortfallWeeks: c.shortfallWeeks.map((w) => ({
       week: w.week,
@@ -67,8 +106,8 @@ function ownFigures(plan: Plan, c: ClientPlan): ClientPlan {
     advice: {
       cause: c.advice.cause,
       tickets: c.advice.tickets
-        .filter((t) => plan.tickets.some((x) => x.id === t.ticket && x.client === c.id))
-        .map((t) => ({ ticket: t.ticket, hours: t.hours, code: t.code, reason: clientReason(plan.unplanned.find((u) => u.ticket === t.ticket) ?? { ...t, client: c.id }, c.id) })),
+        .filter((t) => own.isOwnTicket(t.ticket))
+        .map((t) => ({ ticket: t.ticket, hours: t.hours, code: t.code, reason: clientReason(own.unplannedOf(t.ticket) ?? { ...t, client: c.id }, c.id) })),
     },
   };
   return { ...cut(c, CLIENT_PLAN_FIELDS.client), ...reworded };
@@ -79,7 +118,7 @@ function ownFigures(plan: Plan, c: ClientPlan): ClientPlan {
  * told by kind ("emergencies", "other clients' locked-in rates"); the other reasons name only a
  * skill, weeks or the client's own work.
  */
-function clientReason(u: Pick<Unplanned, 'code' | 'reason' | 'weeks' | 'takenBy' | 'takenByRest'>, clientId: string | null): string {
+export function clientReason(u: Pick<Unplanned, 'code' | 'reason' | 'weeks' | 'takenBy' | 'takenByRest'>, clientId: string | null): string {
   if (u.code !== 'capacity') return u.reason;
   return u.takenBy?.length ? `no capacity left in ${when(u.weeks)}: it went to ${describeTakenBy(u.takenBy, null, clientId ?? undefined, u.takenByRest)}` : `no capacity left in ${when(u.weeks)}`;
 }
