@@ -1,5 +1,5 @@
 /** Small plan views for the dashboard's unit tests. */
-import type { ClientPlan, PlanView, StaffPlan, TicketRecord, WeekPlan } from '../../shared/api/index.ts';
+import type { ClientPlan, ClientSummary, PlanSummary, PlanView, QueueRow, StaffPlan, TicketRecord, WeekPlan } from '../../shared/api/index.ts';
 
 export function clientPlan(over: Partial<ClientPlan> = {}): ClientPlan {
   return {
@@ -90,3 +90,59 @@ export const ticketRecord = (id: string, over: Partial<TicketRecord> = {}): Tick
   updatedAt: '2026-09-28T09:00:00.000Z',
   ...over,
 });
+
+/** A row of the server's ticket queue (GET /api/plans/current/tickets). */
+export function queueRow(id: string, over: Partial<QueueRow> = {}): QueueRow {
+  return {
+    id,
+    client: 'acme',
+    remainingHours: 10,
+    plannedHours: 10,
+    unplannedHours: 0,
+    startWeek: 2,
+    finishWeek: 2,
+    dueWeek: null,
+    late: false,
+    staff: ['al'],
+    title: `Ticket ${id}`,
+    priority: 3,
+    emergency: false,
+    status: 'open',
+    estimateHours: 10,
+    plannedWeeks: [2],
+    pinnedHours: 0,
+    unplanned: null,
+    ...over,
+  };
+}
+
+/** The manager's first screen of the fixture plan, with a queue of `queue` rows (first page: `page`). */
+export function planSummary(over: Partial<PlanSummary> = {}, queue: QueueRow[] = [queueRow('T-1', { client: 'bolt', unplannedHours: 5, staff: ['bo', 'al'], unplanned: { hours: 5, code: 'no-skill', reason: "no staff with skill 'oracle'" } }), queueRow('T-2'), queueRow('T-3', { staff: ['bo'] })], page = 100): PlanSummary {
+  const p = planView();
+  const clients: ClientSummary[] = p.clients.map(({ shortfallWeeks: _s, advice, ...c }) => ({ ...c, advice: { cause: advice.cause }, adviceTickets: advice.tickets.length }));
+  const version = over.version ?? p.version;
+  const items = queue.slice(0, page);
+  return {
+    version,
+    createdAt: p.createdAt,
+    quarter: p.quarter,
+    policy: { levels: [], catchUpFirst: false },
+    weeks: weeks(),
+    staff: staff(),
+    clients,
+    queue: { items, total: queue.length, nextCursor: queue.length > page ? `c${page}` : null, version },
+    pinIssues: [],
+    pinned: [],
+    stats: { solveMs: 12, augmentations: 0, lpSolves: 0, lpFallbacks: 0 },
+    totals: {
+      tickets: queue.length,
+      openTickets: queue.filter((t) => t.status === 'open').length,
+      lateTickets: 0,
+      unplannedTickets: queue.filter((t) => t.unplannedHours > 0).length,
+      unplannedHours: queue.reduce((n, t) => n + t.unplannedHours, 0),
+      plannedHours: queue.reduce((n, t) => n + t.plannedHours, 0),
+      unplannedByCode: {},
+    },
+    ...over,
+  };
+}

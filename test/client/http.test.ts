@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, api, call, listAll, onUnauthenticated, request } from '../../client/src/api/http.ts';
+import { ApiError, api, call, clearConditional, getCached, listAll, onUnauthenticated, request } from '../../client/src/api/http.ts';
 import { queryString } from '../../shared/api/path.ts';
 
 function respond(status: number, body: unknown) {
@@ -10,6 +10,26 @@ function respond(status: number, body: unknown) {
 afterEach(() => vi.unstubAllGlobals());
 
 describe('http', () => {
+  it("revalidates the plan's views with their ETag: a 304 gives back the very object read before", async () => {
+    clearConditional();
+    const seen: (string | null)[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (_url: string, init: RequestInit) => {
+        const tag = new Headers(init.headers).get('if-none-match');
+        seen.push(tag);
+        return tag === 'W/"v3"' ? new Response(null, { status: 304 }) : new Response(JSON.stringify({ version: 3 }), { status: 200, headers: { etag: 'W/"v3"' } });
+      }),
+    );
+    const first = await api.plans.summary('2026-Q4');
+    const again = await getCached('/api/plans/current/summary?quarter=2026-Q4');
+    expect(again).toBe(first);
+    expect(seen).toEqual([null, 'W/"v3"']);
+    clearConditional();
+    expect(await getCached('/api/plans/current/summary?quarter=2026-Q4')).toEqual({ version: 3 });
+    expect(seen[2]).toBeNull();
+  });
+
   it('sends JSON with same-origin credentials and parses the answer', async () => {
     const fetch = respond(200, { ok: 1 });
     vi.stubGlobal('fetch', fetch);

@@ -64,6 +64,12 @@ describe('pinned hours from the plan', () => {
     expect(pinnedTotals(null).byTicket.size).toBe(0);
   });
 
+  it("reads the same totals from the manager's summary (its pinned rows, no allocations)", () => {
+    const summary = { pinned: [{ week: 3, staff: 'al', ticket: 'T-1', hours: 5 }, { week: 2, staff: 'al', ticket: 'T-2', hours: 2 }], pinIssues: pinnedPlan().pinIssues };
+    expect(pinnedTotals(summary)).toEqual(pinnedTotals(pinnedPlan()));
+    expect(pinStatus(summary, { ticket: 'T-3', staff: 'bo', week: 4, hours: 6 })).toMatchObject({ state: 'partly', heldHours: 2 });
+  });
+
   it('lists what a person-week holds, most hours first, with its pinned part', () => {
     expect(cellTickets(pinnedPlan(), 'al', 2)).toEqual([{ ticket: 'T-2', client: 'acme', hours: 18, pinnedHours: 2 }]);
     expect(cellTickets(pinnedPlan(), 'bo', 3)).toEqual([{ ticket: 'T-1', client: 'bolt', hours: 20, pinnedHours: 0 }]);
@@ -107,7 +113,7 @@ describe('the pin form in a component', () => {
     let form!: ReturnType<typeof usePinForm>;
     const Comp = defineComponent({
       setup() {
-        form = usePinForm({ open: () => open.value, plan: () => pinnedPlan(), tickets: () => tickets, names: () => new Map([['acme', 'Acme Ltd']]), preset: () => preset });
+        form = usePinForm({ open: () => open.value, plan: () => pinnedPlan(), cell: (s, w) => cellTickets(pinnedPlan(), s, w), tickets: () => tickets, names: () => new Map([['acme', 'Acme Ltd']]), preset: () => preset });
         return () => h('p', { class: 'hours' }, form.flow.form.fieldError('hours') ?? '');
       },
     });

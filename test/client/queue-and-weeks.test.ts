@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { diffLines, whatIfVerdict } from '../../client/src/composables/diff-summary.ts';
 import { fmtHours, signed, weekDate, weekRanges } from '../../client/src/composables/format.ts';
 import { recentEntries, staffWeeks } from '../../client/src/composables/staff-weeks.ts';
-import { queueRows } from '../../client/src/composables/ticket-queue.ts';
-import { planView, ticketRecord } from './fixtures.ts';
+import { queueRows, rowsFromPages } from '../../client/src/composables/ticket-queue.ts';
+import { planView, queueRow, ticketRecord } from './fixtures.ts';
 import type { PlanDiff } from '../../shared/plan-diff.ts';
 import type { TimeEntryRecord } from '../../shared/api/index.ts';
 
@@ -23,6 +23,20 @@ describe('ticket queue', () => {
     const rows = queueRows(planView(), [record('T-9', { status: 'closed', priority: 1 })]);
     expect(rows.map((r) => r.id)).toEqual(['T-1', 'T-2', 'T-3', 'T-9']);
     expect(rows[0]!.title).toBe('');
+  });
+});
+
+describe("the server's queue rows", () => {
+  it('show as the table does: names, weeks, the unplanned reason; a row without its record cannot be edited', () => {
+    const rows = rowsFromPages(
+      [
+        queueRow('T-1', { client: 'bolt', staff: ['bo', 'al'], plannedWeeks: [3, 4, 6], unplannedHours: 5, unplanned: { hours: 5, code: 'no-skill', reason: "no staff with skill 'oracle'" } }),
+        queueRow('T-9', { title: '', priority: null, estimateHours: null }),
+      ],
+      { clients: new Map([['bolt', 'Bolt Co']]), staff: new Map([['bo', 'Bo'], ['al', 'Al']]) },
+    );
+    expect(rows[0]).toMatchObject({ clientName: 'Bolt Co', assignees: ['Bo', 'Al'], weeksText: '3–4, 6', reasons: ["no staff with skill 'oracle'"], hasRecord: true, inPlan: true, record: null });
+    expect(rows[1]).toMatchObject({ clientName: 'acme', reasons: [], hasRecord: false });
   });
 });
 

@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { acceptPlan, refreshPlan, stopPlanFeed, usePlan, waitForPlanAfter } from '../../client/src/composables/use-plan.ts';
+import { acceptPlan, acceptSummary, refreshPlan, startPlanFeed, stopPlanFeed, usePlan, waitForPlanAfter } from '../../client/src/composables/use-plan.ts';
 import { relativeTime } from '../../client/src/composables/use-live-status.ts';
-import { planView } from './fixtures.ts';
+import { planSummary, planView } from './fixtures.ts';
 
 function serve(body: unknown, status = 200) {
   const fetch = vi.fn(async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
@@ -52,6 +52,25 @@ describe('plan store', () => {
     acceptPlan(planView({ version: 4 }));
     expect((await waiting)?.version).toBe(4);
     expect(await waitForPlanAfter(10, 20)).toBeNull();
+  });
+});
+
+describe("the manager's feed", () => {
+  it('holds the summary, not the plan: never replaced by an older one, the head the same for every screen', async () => {
+    const fetch = serve(planSummary({ version: 7 }));
+    startPlanFeed('summary');
+    const { plan, summary, version, quarter, head } = usePlan();
+    await vi.waitFor(() => expect(summary.value?.version).toBe(7));
+    expect((fetch.mock.calls[0] as unknown as [string])[0]).toBe('/api/plans/current/summary');
+    expect(plan.value).toBeNull();
+    expect([version.value, quarter.value?.id, head.value?.clients.map((c) => c.id)]).toEqual([7, '2026-Q4', ['acme', 'bolt']]);
+    expect(acceptSummary(planSummary({ version: 6 }))).toBe(false);
+    expect(summary.value?.version).toBe(7);
+    const waiting = waitForPlanAfter(7, 1000);
+    expect(acceptSummary(planSummary({ version: 8 }))).toBe(true);
+    expect((await waiting)?.version).toBe(8);
+    stopPlanFeed();
+    expect([summary.value, usePlan().mode.value]).toEqual([null, 'plan']);
   });
 });
 

@@ -26,7 +26,10 @@ export interface ClientSort {
 }
 export const DEFAULT_CLIENT_SORT: ClientSort = { key: 'atRisk', dir: 'desc' };
 
-export function clientRows(clients: ClientPlan[]): ClientRow[] {
+/** The figures a row reads (a ClientPlan, or the summary's client without its explanations). */
+type ClientFigures = Omit<ClientPlan, 'shortfallWeeks' | 'advice'>;
+
+export function clientRows(clients: readonly ClientFigures[]): ClientRow[] {
   return clients.map((c) => ({
     id: c.id,
     name: c.name || c.id,

@@ -1,8 +1,13 @@
 /** Plain lines about what a plan change does (a what-if answer, or the plan after an action). */
 import type { PlanDiff, PlanView, PushedOut, WhatIfAnswer } from '../../../shared/api/index.ts';
 
+/** What the wording reads of a plan: its clients' names and the work they had waiting. */
+export interface ClientsOf {
+  clients: readonly Pick<PlanView['clients'][number], 'id' | 'name' | 'demand'>[];
+}
+
 /** What a verdict reads of a what-if answer. */
-export type VerdictInput = Pick<WhatIfAnswer, 'diff' | 'pushedOut' | 'available' | 'blockShortfall'> & { plan?: Pick<PlanView, 'clients'> | null };
+export type VerdictInput = Pick<WhatIfAnswer, 'diff' | 'pushedOut' | 'available' | 'blockShortfall'> & { plan?: ClientsOf | null };
 import { fmtHours, signed, weekRanges } from './format.ts';
 
 const FIGURES: [key: keyof PlanDiff['clients'][number]['delta'], label: string][] = [
@@ -17,7 +22,7 @@ const MAX_LINES = 8;
  * `plan` (the new plan) lets a week below the rate count only when the client had work waiting:
  * a client that presented nothing is not short-changed, its hours are at risk (and said so).
  */
-export function diffLines(diff: PlanDiff, names: Map<string, string>, plan?: Pick<PlanView, 'clients'> | null): string[] {
+export function diffLines(diff: PlanDiff, names: Map<string, string>, plan?: ClientsOf | null): string[] {
   const name = namer(names, plan);
   const demand = new Map((plan?.clients ?? []).map((c) => [c.id, c.demand]));
   const lines: string[] = [];
@@ -56,7 +61,7 @@ export interface Verdict {
 }
 
 /** Names from the answer's own plan first: a message names a client, never its id. */
-function namer(names: Map<string, string>, plan?: Pick<PlanView, 'clients'> | null): (id: string) => string {
+function namer(names: Map<string, string>, plan?: ClientsOf | null): (id: string) => string {
   const own = new Map((plan?.clients ?? []).map((c) => [c.id, c.name]));
   return (id) => own.get(id) || names.get(id) || 'a client';
 }

@@ -3,8 +3,7 @@
  * person-week holds (to pin one of its tickets), and whether each pin held (SCENARIO.md: pinned
  * rows carry `pinned: true`, pins that could not hold in full are in `pinIssues`).
  */
-import type { PinInput, PinIssue, PinRecord } from '../../../shared/api/index.ts';
-import type { PlanView } from '../../../shared/api/index.ts';
+import type { PinInput, PinIssue, PinnedRow, PinRecord, PlanView } from '../../../shared/api/index.ts';
 import { tidy } from './chart-spec.ts';
 import { fmtHours } from './format.ts';
 
@@ -25,11 +24,27 @@ export interface PinnedTotals {
   byPin: Map<string, number>;
 }
 
-export function pinnedTotals(plan: PlanView | null): PinnedTotals {
+/**
+ * Where pins are read from: a whole plan view (its allocations' pinned rows), or the manager's
+ * summary (its `pinned` rows: the marks without the allocations); both with their pin issues.
+ */
+export type PinSource = Pick<PlanView, 'allocations' | 'pinIssues'> | { pinned: PinnedRow[]; pinIssues?: PinIssue[] };
+
+/** The pinned hours of a source, row by row (`staff` missing where the viewer may not see who). */
+function pinnedRows(src: PinSource | null): (Omit<PinnedRow, 'staff'> & { staff?: string })[] {
+  if (!src) return [];
+  if ('pinned' in src) return src.pinned;
+  return src.allocations.flatMap((a) => {
+    const hours = rowPinnedHours(a);
+    return hours > 0 ? [{ week: a.week, staff: a.staff, ticket: a.ticket, hours }] : [];
+  });
+}
+
+export function pinnedTotals(plan: PinSource | null): PinnedTotals {
   const out: PinnedTotals = { byTicket: new Map(), byCell: new Map(), byPin: new Map() };
   const add = (m: Map<string, number>, k: string, h: number) => m.set(k, tidy((m.get(k) ?? 0) + h));
-  for (const a of plan?.allocations ?? []) {
-    const h = rowPinnedHours(a);
+  for (const a of pinnedRows(plan)) {
+    const h = a.hours;
     if (h <= 0) continue;
     add(out.byTicket, a.ticket, h);
     if (a.staff === undefined) continue;
@@ -47,10 +62,14 @@ export interface CellTicket {
 }
 
 /** The tickets a person is planned on in a week, most hours first. */
-export function cellTickets(plan: PlanView | null, staff: string, week: number): CellTicket[] {
+export function cellTickets(plan: Pick<PlanView, 'allocations'> | null, staff: string, week: number): CellTicket[] {
+  return cellTicketsOf((plan?.allocations ?? []).filter((a) => a.staff === staff && a.week === week));
+}
+
+/** The tickets of one person-week's allocation rows, most hours first, with their pinned part. */
+export function cellTicketsOf(rows: readonly Row[]): CellTicket[] {
   const byTicket = new Map<string, CellTicket>();
-  for (const a of plan?.allocations ?? []) {
-    if (a.staff !== staff || a.week !== week) continue;
+  for (const a of rows) {
     const c = byTicket.get(a.ticket) ?? { ticket: a.ticket, client: a.client, hours: 0, pinnedHours: 0 };
     c.hours = tidy(c.hours + a.hours);
     c.pinnedHours = tidy(c.pinnedHours + rowPinnedHours(a));
@@ -72,7 +91,7 @@ export interface PinStatus {
 }
 
 /** Whether the plan holds a pin: its issue if it has one, else its pinned rows. */
-export function pinStatus(plan: PlanView | null, pin: PinInput, totals: PinnedTotals = pinnedTotals(plan)): PinStatus {
+export function pinStatus(plan: PinSource | null, pin: PinInput, totals: PinnedTotals = pinnedTotals(plan)): PinStatus {
   const key = pinKey(pin);
   const issue: PinIssue | undefined = (plan?.pinIssues ?? []).find((i) => pinKey(i.pin) === key);
   if (issue) {
@@ -106,7 +125,7 @@ export interface PinNames {
 }
 
 /** The pins list: each pin with its state in the plan, by week, then person, then ticket. */
-export function pinRows(pins: PinRecord[], plan: PlanView | null, names: PinNames = {}): PinRow[] {
+export function pinRows(pins: PinRecord[], plan: PinSource | null, names: PinNames = {}): PinRow[] {
   const totals = pinnedTotals(plan);
   return pins
     .map((p) => ({

@@ -1,7 +1,14 @@
-/** Ticket rows for the manager's queue and a client's list: the plan joined with the records. */
-import type { PlanView, TicketRecord } from '../../../shared/api/index.ts';
+/**
+ * Ticket rows for the manager's queue and a client's list: the plan joined with the records (a
+ * client's whole plan and its ticket records), or the server's queue rows (the manager's pages,
+ * which come joined).
+ */
+import type { PlanView, QueueRow as PlanQueueRow, TicketRecord } from '../../../shared/api/index.ts';
+import { queueOrder } from '../../../shared/queue-order.ts';
 import { tidy } from './chart-spec.ts';
 import { weekRanges } from './format.ts';
+
+export { queueOrder };
 
 export interface QueueRow {
   id: string;
@@ -20,7 +27,10 @@ export interface QueueRow {
   weeksText: string;
   assignees: string[];
   reasons: string[];
+  /** The ticket's record where it was read (a client's list), else null: read it to edit. */
   record: TicketRecord | null;
+  /** The ticket has a record (title, priority); false for a plan row whose record is gone. */
+  hasRecord: boolean;
   /** False for a ticket filed since the plan was made: it is being planned. */
   inPlan: boolean;
 }
@@ -64,19 +74,34 @@ export function queueRows(plan: PlanView | null, records: TicketRecord[], names:
       assignees: (t?.staff ?? []).map((s) => staffNames.get(s) ?? s),
       reasons: reasons.get(id) ?? [],
       record: r,
+      hasRecord: r !== null,
       inPlan: Boolean(t),
     });
   }
   return rows.sort(queueOrder);
 }
 
-/** Emergencies, then open before closed, then priority, then most hours unplanned, then id. */
-export function queueOrder(a: QueueRow, b: QueueRow): number {
-  return (
-    Number(b.emergency) - Number(a.emergency) ||
-    Number(a.status === 'closed') - Number(b.status === 'closed') ||
-    (a.priority ?? 9) - (b.priority ?? 9) ||
-    b.unplannedHours - a.unplannedHours ||
-    a.id.localeCompare(b.id, undefined, { numeric: true })
-  );
+/** The server's queue rows (already in queue order) as the table shows them. */
+export function rowsFromPages(items: readonly PlanQueueRow[], names: { clients?: Map<string, string>; staff?: Map<string, string> } = {}): QueueRow[] {
+  return items.map((t) => ({
+    id: t.id,
+    title: t.title,
+    client: t.client,
+    clientName: names.clients?.get(t.client) ?? t.client,
+    priority: t.priority,
+    emergency: t.emergency,
+    status: t.status,
+    dueWeek: t.dueWeek,
+    estimateHours: t.estimateHours,
+    remainingHours: tidy(t.remainingHours),
+    plannedHours: tidy(t.plannedHours),
+    unplannedHours: tidy(t.unplannedHours),
+    weeks: t.plannedWeeks,
+    weeksText: weekRanges(t.plannedWeeks),
+    assignees: (t.staff ?? []).map((s) => names.staff?.get(s) ?? s),
+    reasons: t.unplanned ? [t.unplanned.reason] : [],
+    record: null,
+    hasRecord: t.priority !== null,
+    inPlan: true,
+  }));
 }

@@ -39,7 +39,8 @@ export function staleAnswer(err: unknown): WhatIfAnswer | null {
 }
 
 export function useActionFlow(fields: string[], names: () => Map<string, string>) {
-  const { plan } = usePlan();
+  // The plan in force, whichever feed holds it (a manager's summary, or the whole plan view).
+  const { head: plan } = usePlan();
   const phase = ref<ActionPhase>('edit');
   const verdict = shallowRef<Verdict | null>(null);
   const previewError = shallowRef<ApiError | null>(null);

@@ -64,11 +64,11 @@ export function relativeTime(iso: string | null | undefined, now: number): strin
 }
 
 export function useLiveStatus() {
-  const { live, current, version, plan, lastUpdate } = usePlan();
+  const { live, current, version, head, lastUpdate } = usePlan();
   const now = ref(Date.now());
   const tick = setInterval(() => (now.value = Date.now()), 20_000);
   onScopeDispose(() => clearInterval(tick));
-  const changedAt = computed(() => (lastUpdate.value && lastUpdate.value.version === version.value ? lastUpdate.value.at : plan.value?.createdAt ?? null));
+  const changedAt = computed(() => (lastUpdate.value && lastUpdate.value.version === version.value ? lastUpdate.value.at : head.value?.createdAt ?? null));
   return {
     live,
     current,

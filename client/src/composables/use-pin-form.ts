@@ -6,15 +6,23 @@
  */
 import { computed, watch } from 'vue';
 import { api } from '../api/http.ts';
-import type { PlanView, TicketRecord } from '../../../shared/api/index.ts';
-import { cellTickets, pinStatus, type PinStatus } from './pin-data.ts';
-import { usePlan } from './use-plan.ts';
+import { pinStatus, type CellTicket, type PinStatus } from './pin-data.ts';
+import { usePlan, type PlanBasics } from './use-plan.ts';
 import { useWhatIfForm } from './use-what-if-form.ts';
 
 export interface PinPreset {
   ticket?: string | null;
   staff?: string | null;
   week?: number | null;
+  /** The preset ticket's title (from its row): offered at once, before any list is read. */
+  title?: string;
+}
+
+/** A ticket the form may offer: a record or a queue row. */
+export interface PinTicket {
+  id: string;
+  title: string;
+  status: 'open' | 'closed';
 }
 
 export interface PinTicketOption {
@@ -24,8 +32,11 @@ export interface PinTicketOption {
 
 export interface PinFormOptions {
   open: () => boolean;
-  plan: () => PlanView;
-  tickets: () => TicketRecord[];
+  plan: () => PlanBasics;
+  /** The tickets planned for a person in a week ([] until known: the form takes them when they come). */
+  cell: (staff: string, week: number) => CellTicket[];
+  /** Other tickets to offer (the open ones among them). */
+  tickets: () => readonly PinTicket[];
   names: () => Map<string, string>;
   preset: () => PinPreset;
 }
@@ -33,8 +44,8 @@ export interface PinFormOptions {
 const FIELDS = ['ticket', 'staff', 'week', 'hours'];
 
 export function usePinForm(o: PinFormOptions) {
-  const { plan: current } = usePlan();
-  const planned = (staff: string, week: number) => (staff ? cellTickets(o.plan(), staff, week) : []);
+  const { plan: whole, summary } = usePlan();
+  const planned = (staff: string, week: number) => (staff ? o.cell(staff, week) : []);
   const suggestion = (ticket: string, staff: string, week: number) => planned(staff, week).find((c) => c.ticket === ticket)?.hours ?? null;
 
   const fresh = () => {
@@ -74,24 +85,34 @@ export function usePinForm(o: PinFormOptions) {
   );
 
   const plannedHere = computed(() => planned(f.staff, f.week));
+  // A person-week's tickets read after the form opened: the first is chosen, with its hours.
+  watch(plannedHere, (here) => {
+    if (!o.open() || !here.length) return;
+    if (!f.ticket) f.ticket = here[0]!.ticket;
+    if (f.hours === null) f.hours = suggestion(f.ticket, f.staff, f.week);
+  });
   const ticketOptions = computed(() => {
     const titles = new Map(o.tickets().map((t) => [t.id, t.title]));
+    const preset = o.preset();
+    if (preset.ticket && preset.title) titles.set(preset.ticket, preset.title);
     const label = (id: string) => (titles.get(id) ? `${id} · ${titles.get(id)}` : id);
     const here = new Set(plannedHere.value.map((c) => c.ticket));
+    const others = o.tickets().filter((t) => t.status === 'open' && !here.has(t.id));
+    // The ticket chosen stays on offer while the lists are read (or when they do not hold it).
+    for (const id of [preset.ticket, f.ticket]) {
+      if (id && !here.has(id) && !others.some((t) => t.id === id)) others.push({ id, title: titles.get(id) ?? '', status: 'open' });
+    }
     return {
       here: plannedHere.value.map((c): PinTicketOption => ({ id: c.ticket, label: `${label(c.ticket)} (${c.hours} h planned)` })),
-      others: o
-        .tickets()
-        .filter((t) => t.status === 'open' && !here.has(t.id))
-        .sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }))
-        .map((t): PinTicketOption => ({ id: t.id, label: label(t.id) })),
+      others: others.sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true })).map((t): PinTicketOption => ({ id: t.id, label: label(t.id) })),
     };
   });
 
   /** Once saved and re-planned: whether the new plan holds the pin, and if not, why. */
   const outcome = computed<PinStatus | null>(() => {
-    if (form.flow.phase.value !== 'done' || !form.flow.effect.value?.version || !current.value) return null;
-    return pinStatus(current.value, { ticket: f.ticket, staff: f.staff, week: f.week, hours: f.hours ?? 0 });
+    const source = summary.value ?? whole.value;
+    if (form.flow.phase.value !== 'done' || !form.flow.effect.value?.version || !source) return null;
+    return pinStatus(source, { ticket: f.ticket, staff: f.staff, week: f.week, hours: f.hours ?? 0 });
   });
 
   return { ...form, plannedHere, ticketOptions, outcome };

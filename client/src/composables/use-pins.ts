@@ -10,9 +10,10 @@ import { usePlan } from './use-plan.ts';
 import { useResource } from './use-resource.ts';
 
 export function usePins(names: () => PinNames = () => ({})) {
-  const { plan, quarter } = usePlan();
+  const { plan, summary, quarter } = usePlan();
   const res = useResource<PinRecord[], string>(() => quarter.value?.id ?? null, (q) => api.pins.list(q), [], ['data.changed', 'plan.updated']);
-  const rows = computed(() => pinRows(res.data.value, plan.value, names()));
+  // A manager's summary carries the pinned rows and pin issues; a whole plan its allocations.
+  const rows = computed(() => pinRows(res.data.value, summary.value ?? plan.value, names()));
   /** The pin being removed, for its button's busy state. */
   const removing = ref<number | null>(null);
   const removeError = shallowRef<ApiError | null>(null);

@@ -20,9 +20,9 @@ export function useTickets(filter: () => TicketFilter = () => ({})) {
 
 /** Client and staff names from the plan (managers see them all; others only what they may). */
 export function usePlanNames() {
-  const { plan } = usePlan();
+  const { plan, summary, head } = usePlan();
   return {
-    clients: computed(() => new Map((plan.value?.clients ?? []).map((c) => [c.id, c.name]))),
-    staff: computed(() => new Map((plan.value?.staff ?? []).map((s) => [s.id, s.name]))),
+    clients: computed(() => new Map((head.value?.clients ?? []).map((c) => [c.id, c.name]))),
+    staff: computed(() => new Map((summary.value?.staff ?? plan.value?.staff ?? []).map((s) => [s.id, s.name]))),
   };
 }
