@@ -1,0 +1,272 @@
+/**
+ * The exact re-solve of a small group's split (assign.ts): a transportation problem on
+ * javascript-lp-solver (a vertex of the transportation polytope splits at most people − 1
+ * tickets, and its costs pick the continuity-preserving vertex). The LP's answer is taken only
+ * when it is integral in quarters, consistent, and scores better than the quick pass.
+ *
+ * Most groups handed here cannot score better than the quick pass whatever the LP answers, and
+ * a small search proves it (mightBeat) before the LP is built: then the LP is not solved, which
+ * changes no plan (its answer would not have been taken) and saves most of the solves.
+ */
+import lp, { type SolverAPI } from 'javascript-lp-solver';
+
+// The package's types describe its CommonJS build; its ES build's default export is the solver.
+const solver = lp as unknown as SolverAPI;
+
+/** Cost of each extra (ticket, person) pair, i.e. of splitting a ticket: per quarter of the ticket. */
+export const COST_SPLIT = 2;
+
+/** Per item: person (index into the group's people) → quarters. */
+export type Cells = Map<number, number>[];
+
+export interface SplitStats {
+  lpSolves: number;
+  lpFallbacks: number;
+}
+
+/** The split's score: each quarter at its (item, person) cost, plus the split penalty per extra person. */
+export function score(cells: Cells, qs: readonly number[], cost: readonly (readonly number[])[]): number {
+  let total = 0;
+  for (let i = 0; i < cells.length; i++) {
+    const m = cells[i]!;
+    total += (m.size - 1) * COST_SPLIT * qs[i]!;
+    const row = cost[i]!;
+    for (const [pi, q] of m) total += row[pi]! * q;
+  }
+  return total;
+}
+
+/**
+ * The better of the quick pass's split and the LP's, for items of `qs` quarters and people who
+ * give `amounts` (the two sum alike), at `cost[item][person]` per quarter.
+ */
+export function exactSplit(qs: readonly number[], amounts: readonly number[], cost: readonly (readonly number[])[], quick: Cells, stats: SplitStats): Cells {
+  const quickScore = score(quick, qs, cost);
+  if (!mightBeat(qs, amounts, cost, quickScore)) return quick;
+  const cells = transportationLp(qs, amounts, cost, stats);
+  return cells && score(cells, qs, cost) < quickScore ? cells : quick;
+}
+
+// Names of the LP's rows and columns, made once: t<item>, p<person>, x<item>_<person>.
+const itemRow: string[] = [];
+const personRow: string[] = [];
+const cellColumn: string[][] = [];
+/** Each column's (item, person), by name. */
+const cellOf = new Map<string, [number, number]>();
+function names(n: number, m: number): void {
+  while (itemRow.length < n) itemRow.push(`t${itemRow.length}`);
+  while (personRow.length < m) personRow.push(`p${personRow.length}`);
+  for (let i = 0; i < n; i++) {
+    const row = (cellColumn[i] ??= []);
+    while (row.length < m) {
+      const name = `x${i}_${row.length}`;
+      cellOf.set(name, [i, row.length]);
+      row.push(name);
+    }
+  }
+}
+
+function transportationLp(qs: readonly number[], amounts: readonly number[], cost: readonly (readonly number[])[], stats: SplitStats): Cells | null {
+  const n = qs.length;
+  const m = amounts.length;
+  names(n, m);
+  const constraints: Record<string, { equal: number }> = {};
+  const variables: Record<string, Record<string, number>> = {};
+  for (let i = 0; i < n; i++) constraints[itemRow[i]!] = { equal: qs[i]! };
+  for (let pi = 0; pi < m; pi++) constraints[personRow[pi]!] = { equal: amounts[pi]! };
+  for (let i = 0; i < n; i++) {
+    for (let pi = 0; pi < m; pi++) variables[cellColumn[i]![pi]!] = { cost: cost[i]![pi]!, [itemRow[i]!]: 1, [personRow[pi]!]: 1 };
+  }
+  stats.lpSolves++;
+  let result: Record<string, unknown>;
+  try {
+    result = solver.Solve({ optimize: 'cost', opType: 'min', constraints, variables }) as Record<string, unknown>;
+  } catch {
+    stats.lpFallbacks++;
+    return null;
+  }
+  if (!result.feasible) {
+    stats.lpFallbacks++;
+    return null;
+  }
+  const cells: Cells = [];
+  for (let i = 0; i < n; i++) cells.push(new Map());
+  const itemSum = new Array<number>(n).fill(0);
+  const personSum = new Array<number>(m).fill(0);
+  for (const name in result) {
+    const value = result[name];
+    const at = cellOf.get(name);
+    if (!at || typeof value !== 'number') continue;
+    const q = Math.round(value);
+    if (Math.abs(q - value) > 1e-6) {
+      stats.lpFallbacks++;
+      return null;
+    }
+    if (q <= 0) continue;
+    const [i, pi] = at;
+    if (i >= n || pi >= m) continue;
+    cells[i]!.set(pi, q);
+    itemSum[i]! += q;
+    personSum[pi]! += q;
+  }
+  for (let i = 0; i < n; i++) if (itemSum[i] !== qs[i]) return fallback(stats);
+  for (let pi = 0; pi < m; pi++) if (personSum[pi] !== amounts[pi]) return fallback(stats);
+  return cells;
+}
+
+function fallback(stats: SplitStats): null {
+  stats.lpFallbacks++;
+  return null;
+}
+
+/** Search nodes the proof below may visit before it gives up (and the LP decides). */
+const PROOF_BUDGET = 4000;
+
+interface Proof {
+  qs: readonly number[];
+  cost: readonly (readonly number[])[];
+  target: number;
+  /** least[i]: Σ over items i… of their quarters at their cheapest person's cost. */
+  least: Float64Array;
+  room: number[];
+  split: number[];
+  /** What the split items count for in the cost so far (their bounds on the way down). */
+  splitCost: number;
+  nodes: number;
+}
+
+/**
+ * Whether any split of the items over the people could score below `target` (the quick pass's
+ * score); when not, the LP's answer could not be taken. A depth-first search decides for each
+ * item whether it goes whole to one person with room for it or is split. A split item costs at
+ * least its hours at the cheapest costs the room allows, plus the split penalty on every quarter
+ * for each person beyond the first it needs (the fewest whose room holds it). A branch stops once
+ * its cost so far plus the least the items left can cost reaches the target; at the end the split
+ * items are placed together at least cost in the room the whole ones left (minCostFill). Every
+ * split the LP could return belongs to a branch and costs at least that branch's bound, so no
+ * branch under the target proves the LP would lose to the quick pass. Answers true (let the LP
+ * try) when the search runs out of budget.
+ */
+function mightBeat(qs: readonly number[], amounts: readonly number[], cost: readonly (readonly number[])[], target: number): boolean {
+  const n = qs.length;
+  const least = new Float64Array(n + 1);
+  for (let i = n - 1; i >= 0; i--) least[i] = least[i + 1]! + qs[i]! * Math.min(...cost[i]!);
+  return search({ qs, cost, target, least, room: [...amounts], split: [], splitCost: 0, nodes: 0 }, 0, 0);
+}
+
+function search(p: Proof, i: number, cost: number): boolean {
+  if (++p.nodes > PROOF_BUDGET) return true;
+  if (cost + p.least[i]! >= p.target) return false;
+  const n = p.qs.length;
+  if (i === n) return p.split.length === 0 || cost - p.splitCost + Math.max(p.splitCost, minCostFill(p.split, p.qs, p.room, p.cost)) < p.target;
+  const q = p.qs[i]!;
+  const row = p.cost[i]!;
+  for (let pi = 0; pi < p.room.length; pi++) {
+    if (p.room[pi]! < q) continue;
+    p.room[pi]! -= q;
+    const found = search(p, i + 1, cost + q * row[pi]!);
+    p.room[pi]! += q;
+    if (found) return true;
+  }
+  const bound = fillAlone(q, row, p.room) + q * COST_SPLIT * Math.max(1, peopleNeeded(q, p.room) - 1);
+  p.split.push(i);
+  p.splitCost += bound;
+  const found = search(p, i + 1, cost + bound);
+  p.splitCost -= bound;
+  p.split.pop();
+  return found;
+}
+
+/** The fewest people whose room left holds q quarters (the largest rooms first). */
+function peopleNeeded(q: number, room: readonly number[]): number {
+  const sorted = [...room].sort((a, b) => b - a);
+  let k = 0;
+  for (let held = 0; held < q && k < sorted.length; k++) held += sorted[k]!;
+  return k;
+}
+
+/** The least cost of one item's hours in the room left, as if no other item wanted it. */
+function fillAlone(q: number, row: readonly number[], room: readonly number[]): number {
+  const order = room.map((_, pi) => pi).sort((a, b) => row[a]! - row[b]!);
+  let left = q;
+  let total = 0;
+  for (const pi of order) {
+    const x = Math.min(left, room[pi]!);
+    total += x * row[pi]!;
+    left -= x;
+    if (left <= 0) break;
+  }
+  return total;
+}
+
+/**
+ * The least cost of the split items' hours in the room left, at their people's costs plus the
+ * split penalty (successive shortest paths, with Bellman-Ford, on the tiny transportation
+ * network). The whole items have taken their room, so the split items' hours fill what is left.
+ */
+function minCostFill(split: readonly number[], qs: readonly number[], room: readonly number[], cost: readonly (readonly number[])[]): number {
+  const n = split.length;
+  const m = room.length;
+  const c = split.map((i) => cost[i]!.map((x) => x + COST_SPLIT));
+  const x = new Int32Array(n * m);
+  const supply = split.map((i) => qs[i]!);
+  const demand = [...room];
+  const N = n + m;
+  const dist = new Float64Array(N);
+  const prev = new Int32Array(N);
+  let total = 0;
+  for (;;) {
+    // From every item with hours left: item → person at its cost, back along hours placed.
+    dist.fill(Infinity);
+    prev.fill(-1);
+    for (let a = 0; a < n; a++) if (supply[a]! > 0) dist[a] = 0;
+    for (let round = 0; round < N; round++) {
+      let changed = false;
+      for (let a = 0; a < n; a++) {
+        if (dist[a] === Infinity) continue;
+        for (let pi = 0; pi < m; pi++) {
+          const d = dist[a]! + c[a]![pi]!;
+          if (d < dist[n + pi]!) {
+            dist[n + pi] = d;
+            prev[n + pi] = a;
+            changed = true;
+          }
+        }
+      }
+      for (let pi = 0; pi < m; pi++) {
+        if (dist[n + pi] === Infinity) continue;
+        for (let a = 0; a < n; a++) {
+          if (x[a * m + pi]! <= 0) continue;
+          const d = dist[n + pi]! - c[a]![pi]!;
+          if (d < dist[a]!) {
+            dist[a] = d;
+            prev[a] = n + pi;
+            changed = true;
+          }
+        }
+      }
+      if (!changed) break;
+    }
+    let best = -1;
+    for (let pi = 0; pi < m; pi++) if (demand[pi]! > 0 && dist[n + pi]! < Infinity && (best < 0 || dist[n + pi]! < dist[n + best]!)) best = pi;
+    if (best < 0) return total;
+    let b = demand[best]!;
+    let v = n + best;
+    for (let steps = 0; prev[v]! >= 0; steps++) {
+      if (steps > N) return -Infinity; // cannot happen with integer costs; never claims a bound then
+      const u = prev[v]!;
+      if (u >= n) b = Math.min(b, x[v * m + (u - n)]!);
+      v = u;
+    }
+    b = Math.min(b, supply[v]!);
+    supply[v]! -= b;
+    demand[best]! -= b;
+    total += b * dist[n + best]!;
+    for (v = n + best; prev[v]! >= 0; ) {
+      const u = prev[v]!;
+      if (u < n) x[u * m + (v - n)]! += b;
+      else x[v * m + (u - n)]! -= b;
+      v = u;
+    }
+  }
+}
