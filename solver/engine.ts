@@ -6,7 +6,7 @@
 import type { Level } from './contract.ts';
 import { assignWeek, type AssignStats, type Continuity, type Part, type Row } from './assign.ts';
 import { WeekFlow } from './flow.ts';
-import { previousKey, rankTickets, type MClient, type MTicket, type Model, type Share } from './model.ts';
+import { previousKey, rankOpen, type MClient, type MTicket, type Model, type Share } from './model.ts';
 import type { Policy } from './policy.ts';
 import { emergencies } from './rules/emergencies.ts';
 import { lockedInRate } from './rules/locked-in-rate.ts';
@@ -95,8 +95,8 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
   for (let w = current; w < W; w++) {
     // Due weeks reorder a client's own open work of one priority: ranked afresh every week, so a
     // ticket done with takes its due week's place out of the order.
-    const open: MTicket[] = model.byPlace.filter((t) => t.startWeek <= w && remQ[t.idx]! > 0);
-    rankTickets(open, true);
+    const isOpen = (t: MTicket) => t.startWeek <= w && remQ[t.idx]! > 0;
+    const open = rankOpen(model, model.byPlace.filter(isOpen), isOpen);
     open.forEach((t, i) => (t.rank = i));
     const flow = new WeekFlow(model, w, rules.length);
     const weekQ = new Int32Array(C);

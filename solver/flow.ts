@@ -381,19 +381,18 @@ export class WeekFlow {
     const home = L && source >= W0 ? L.client[source - W0]! : -1;
     const stamp = ++this.stamp;
     const seen = this.seen;
+    const parent = this.parent;
+    const queue = this.queue;
     let head = 0;
     let tail = 0;
-    const visit = (node: number, from: number) => {
-      seen[node] = stamp;
-      this.parent[node] = from;
-      this.queue[tail++] = node;
-    };
+    // Visiting a node: seen[node] = stamp, parent[node] = from, queue[tail++] = node (written out:
+    // a closure here would be made on every search).
     seen[source] = stamp;
-    this.parent[source] = -1;
-    this.queue[tail++] = source;
+    parent[source] = -1;
+    queue[tail++] = source;
     const sourcePerson = source >= K && source < W0 ? source - K : -1;
     while (head < tail) {
-      const x = this.queue[head++]!;
+      const x = queue[head++]!;
       if (x < K || x >= W0 && x < C0) {
         // A skill node or a work node: forward to the people who can do its work.
         const j = x >= W0 ? x - W0 : -1;
@@ -402,9 +401,9 @@ export class WeekFlow {
           const node = K + s;
           if (seen[node] === stamp) continue;
           seen[node] = stamp;
-          this.parent[node] = x;
+          parent[node] = x;
           if (this.cap[s]! > this.used[s]! + (reserve ? reserve[s]! : 0)) return node;
-          this.queue[tail++] = node;
+          queue[tail++] = node;
         }
         // A work node with flow: its client may take those hours through another of its work
         // nodes instead (in a repair, a home work node with lower-priority flow ends the path).
@@ -414,12 +413,16 @@ export class WeekFlow {
             // A repair takes the client's hours off its own lower-priority work (that ends the
             // path) and moves nobody else's between their tickets: people only, so repairs of
             // different clients never undo each other.
-            const fromPerson = this.parent[x]! >= K && this.parent[x]! < W0;
+            const fromPerson = parent[x]! >= K && parent[x]! < W0;
             if (c === home && fromPerson && lowRoom(j) > 0) return x;
             continue;
           }
           const node = C0 + c;
-          if (seen[node] !== stamp && !L!.blockedClient.get(c) && this.reroutable(c)) visit(node, x);
+          if (seen[node] !== stamp && !L!.blockedClient.get(c) && this.reroutable(c)) {
+            seen[node] = stamp;
+            parent[node] = x;
+            queue[tail++] = node;
+          }
         }
       } else if (x < W0) {
         // A person: the work they have that someone else could take over.
@@ -427,7 +430,9 @@ export class WeekFlow {
         if (s !== sourcePerson && this.cap[s]! > this.used[s]! + (reserve ? reserve[s]! : 0)) return x;
         for (const k of this.nodesOf[s]!) {
           if (seen[k] === stamp || this.blocked[k] || this.total[k * S + s]! <= 0) continue;
-          visit(k, x);
+          seen[k] = stamp;
+          parent[k] = x;
+          queue[tail++] = k;
         }
         if (L) {
           for (const j of L.personWork[s]!) {
@@ -435,11 +440,13 @@ export class WeekFlow {
             if (seen[node] === stamp || (L.byPerson[j]?.[s] ?? 0) <= 0) continue;
             // A repair ends at the client's own lower-priority work, blocked or not.
             if (lowRoom && L.client[j] === home && lowRoom(j) > 0) {
-              this.parent[node] = x;
+              parent[node] = x;
               return node;
             }
             if (L.blockedWork[j]) continue;
-            visit(node, x);
+            seen[node] = stamp;
+            parent[node] = x;
+            queue[tail++] = node;
           }
         }
       } else {
@@ -448,7 +455,9 @@ export class WeekFlow {
         for (const j of L!.clientWork.get(c) ?? []) {
           const node = W0 + j;
           if (seen[node] === stamp || L!.blockedWork[j] || L!.cap[j]! - L!.flow[j]! <= 0) continue;
-          visit(node, x);
+          seen[node] = stamp;
+          parent[node] = x;
+          queue[tail++] = node;
         }
       }
     }

@@ -97,6 +97,8 @@ export interface Model {
   quarterId: string;
   /** Tickets by priority, then natural id order: the places of DOMAIN.md's order (rankTickets). */
   byPlace: MTicket[];
+  /** Each due group's tickets (a client's of one priority, some with a due week) in due-week order, by dueKey. */
+  dueOrder: Map<number, MTicket[]>;
   startDate: string | undefined;
   W: number;
   current: number;
@@ -119,15 +121,13 @@ export interface Model {
  * everyone's, and fill those places in due-week order (earlier due week first, then id): a due
  * week reorders a client's own work, never its place among other clients'.
  */
-export function rankTickets(tickets: MTicket[], inPlaceOrder = false): void {
-  const byId = (a: MTicket, b: MTicket) => a.priority - b.priority || a.idOrder - b.idOrder;
-  const byDue = (a: MTicket, b: MTicket) => (a.due ?? Number.MAX_SAFE_INTEGER) - (b.due ?? Number.MAX_SAFE_INTEGER) || a.idOrder - b.idOrder;
-  const places = inPlaceOrder ? [...tickets] : [...tickets].sort(byId);
+export function rankTickets(tickets: MTicket[]): void {
+  const places = [...tickets].sort(byPlace);
   // Only a client's tickets with a due week can move: groups without one keep their places.
   const groups = new Map<number, MTicket[]>();
   for (const t of places) {
     if (!t.dueGroup) continue;
-    const key = t.client.idx * 8 + t.priority;
+    const key = dueKey(t);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = []));
     g.push(t);
@@ -140,6 +140,33 @@ export function rankTickets(tickets: MTicket[], inPlaceOrder = false): void {
   tickets.length = 0;
   for (const place of places) tickets.push(fillers.get(place) ?? place);
 }
+
+/**
+ * rankTickets for the tickets open in a week, in place order already (a filter of byPlace): the
+ * same order, with each due group's places filled from its due-week order (model.dueOrder)
+ * skipping the tickets not open.
+ */
+export function rankOpen(model: Model, open: readonly MTicket[], isOpen: (t: MTicket) => boolean): MTicket[] {
+  const out: MTicket[] = [];
+  const next = new Map<number, number>();
+  for (const place of open) {
+    if (!place.dueGroup) {
+      out.push(place);
+      continue;
+    }
+    const key = dueKey(place);
+    const order = model.dueOrder.get(key)!;
+    let i = next.get(key) ?? 0;
+    while (!isOpen(order[i]!)) i++;
+    out.push(order[i]!);
+    next.set(key, i + 1);
+  }
+  return out;
+}
+
+const byPlace = (a: MTicket, b: MTicket) => a.priority - b.priority || a.idOrder - b.idOrder;
+const byDue = (a: MTicket, b: MTicket) => (a.due ?? Number.MAX_SAFE_INTEGER) - (b.due ?? Number.MAX_SAFE_INTEGER) || a.idOrder - b.idOrder;
+const dueKey = (t: MTicket) => t.client.idx * 8 + t.priority;
 
 /**
  * The rate as whole quarter hours per planned week: the cumulative exact rate plus a constant
@@ -275,6 +302,15 @@ export function buildModel(s: Scenario): Model {
     t.client.tickets.push(t);
   });
 
+  const dueOrder = new Map<number, MTicket[]>();
+  for (const t of tickets) {
+    if (!t.dueGroup) continue;
+    const g = dueOrder.get(dueKey(t));
+    if (g) g.push(t);
+    else dueOrder.set(dueKey(t), [t]);
+  }
+  for (const g of dueOrder.values()) g.sort(byDue);
+
   const ticketById = new Map(tickets.map((t) => [t.id, t]));
   for (const e of s.currentWeekLog) ticketById.get(e.ticket)!.client.loggedQ += floorQ(e.hours);
   for (const c of clients) {
@@ -314,7 +350,8 @@ export function buildModel(s: Scenario): Model {
   }
 
   return {
-    byPlace: [...tickets].sort((a, b) => a.priority - b.priority || a.idOrder - b.idOrder),
+    byPlace: [...tickets].sort(byPlace),
+    dueOrder,
     quarterId: s.quarter.id,
     startDate: s.quarter.startDate,
     W,

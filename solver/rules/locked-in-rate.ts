@@ -93,7 +93,8 @@ export const lockedInRate: Rule = {
     // round that fills more clients gives everyone still short, in rank order, another turn.
     const pass = (budget: Int32Array) => {
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        const full = Uint8Array.from(budget, (b) => (b <= 0 ? 1 : 0));
+        const full = new Uint8Array(budget.length);
+        for (let c = 0; c < budget.length; c++) full[c] = budget[c]! <= 0 ? 1 : 0;
         flow.setReroutable((c) => full[c] === 1);
         if (round > 0) flow.clearBlocked();
         let filled = false;
@@ -136,62 +137,84 @@ export const lockedInRate: Rule = {
  * target hours, try to shift those hours (the people re-routed as needed).
  */
 function repair(ctx: WeekContext, nodes: WorkNode[]): void {
-  // A repair that ends at a free person frees the lower-priority hours it cancels, which can let
-  // another client's repair through: go round until nothing moves (a few rounds at most).
-  for (let round = 0; round < 4 && repairRound(ctx, nodes); round++);
-}
-
-function repairRound(ctx: WeekContext, nodes: WorkNode[]): boolean {
-  const { flow } = ctx;
-  let movedAny = false;
+  // Each client with work nodes of two skills or more, and its tickets on them in rank order.
   const byClient = new Map<MClient, number[]>();
   nodes.forEach((n, j) => {
     let list = byClient.get(n.client);
     if (!list) byClient.set(n.client, (list = []));
     list.push(j);
   });
-  for (const [, js] of byClient) {
+  const clients: RepairClient[] = [];
+  for (const js of byClient.values()) {
     if (js.length < 2) continue;
-    // Quarters of the node's tickets ranked above `rank` (they take the node's hours first).
-    const above = (j: number, rank: number) => {
-      const n = nodes[j]!;
-      let q = 0;
-      for (let i = 0; i < n.tickets.length && n.tickets[i]!.rank < rank; i++) q += n.q[i]!;
-      return q;
-    };
-    // The rank of the lowest-priority ticket a node's hours reach.
-    const lowestServed = (j: number) => {
-      const n = nodes[j]!;
-      let left = flow.workFlow(j);
-      let rank = -1;
-      for (let i = 0; i < n.tickets.length && left > 0; i++) {
-        rank = n.tickets[i]!.rank;
-        left -= n.q[i]!;
-      }
-      return rank;
-    };
-    // Nothing to repair unless a ticket short of its hours outranks one that has target hours.
-    const firstShort = (j: number) => {
-      const n = nodes[j]!;
-      let left = flow.workFlow(j);
-      for (let i = 0; i < n.tickets.length; i++) {
-        if (left < n.q[i]!) return n.tickets[i]!.rank;
-        left -= n.q[i]!;
-      }
-      return Number.MAX_SAFE_INTEGER;
-    };
-    const worstServed = Math.max(...js.map(lowestServed));
-    if (Math.min(...js.map(firstShort)) > worstServed) continue;
-    const tried = new Set<number>();
     const tickets = js.flatMap((j) => nodes[j]!.tickets.map((t, i) => ({ t, j, q: nodes[j]!.q[i]! }))).sort((a, b) => a.t.rank - b.t.rank);
+    clients.push({ js, tickets });
+  }
+  // A repair that ends at a free person frees the lower-priority hours it cancels, which can let
+  // another client's repair through: go round until nothing moves (a few rounds at most).
+  for (let round = 0; round < 4 && repairRound(ctx, nodes, clients); round++);
+}
+
+interface RepairClient {
+  /** The client's work nodes. */
+  js: number[];
+  tickets: { t: MTicket; j: number; q: number }[];
+}
+
+/** Quarters of the node's tickets ranked above `rank` (they take the node's hours first). */
+function above(n: WorkNode, rank: number): number {
+  let q = 0;
+  for (let i = 0; i < n.tickets.length && n.tickets[i]!.rank < rank; i++) q += n.q[i]!;
+  return q;
+}
+
+/** The rank of the lowest-priority ticket a node's hours (`hours`) reach. */
+function lowestServed(n: WorkNode, hours: number): number {
+  let left = hours;
+  let rank = -1;
+  for (let i = 0; i < n.tickets.length && left > 0; i++) {
+    rank = n.tickets[i]!.rank;
+    left -= n.q[i]!;
+  }
+  return rank;
+}
+
+/** The rank of the node's first ticket its hours do not cover in full. */
+function firstShort(n: WorkNode, hours: number): number {
+  let left = hours;
+  for (let i = 0; i < n.tickets.length; i++) {
+    if (left < n.q[i]!) return n.tickets[i]!.rank;
+    left -= n.q[i]!;
+  }
+  return Number.MAX_SAFE_INTEGER;
+}
+
+/** Room on work node jj to take target hours off for a ticket of rank `rank` on node j. */
+function lowRoomFor(ctx: WeekContext, nodes: WorkNode[], j: number, rank: number): (jj: number) => number {
+  return (jj) => (jj === j ? 0 : Math.max(0, ctx.flow.workFlow(jj) - above(nodes[jj]!, rank)));
+}
+
+function repairRound(ctx: WeekContext, nodes: WorkNode[], clients: readonly RepairClient[]): boolean {
+  const { flow } = ctx;
+  let movedAny = false;
+  for (const { js, tickets } of clients) {
+    // Nothing to repair unless a ticket short of its hours outranks one that has target hours.
+    let worstServed = -Infinity;
+    let shortest = Infinity;
+    for (const j of js) {
+      worstServed = Math.max(worstServed, lowestServed(nodes[j]!, flow.workFlow(j)));
+      shortest = Math.min(shortest, firstShort(nodes[j]!, flow.workFlow(j)));
+    }
+    if (shortest > worstServed) continue;
+    const tried = new Set<number>();
     for (const { t, j, q } of tickets) {
       if (tried.has(j)) continue;
-      const unmet = q - Math.max(0, Math.min(q, flow.workFlow(j) - above(j, t.rank)));
+      const unmet = q - Math.max(0, Math.min(q, flow.workFlow(j) - above(nodes[j]!, t.rank)));
       if (unmet <= 0) continue;
-      const lowRoom = (jj: number) => (jj === j ? 0 : Math.max(0, flow.workFlow(jj) - above(jj, t.rank)));
+      const lowRoom = lowRoomFor(ctx, nodes, j, t.rank);
       const others = js.filter((jj) => jj !== j && lowRoom(jj) > 0);
       if (others.length === 0) continue;
-      const cancelOrder = others.sort((a, b) => lowestServed(b) - lowestServed(a));
+      const cancelOrder = others.sort((a, b) => lowestServed(nodes[b]!, flow.workFlow(b)) - lowestServed(nodes[a]!, flow.workFlow(a)));
       const moved = flow.repairTarget(j, unmet, lowRoom, cancelOrder);
       if (moved > 0) movedAny = true;
       if (moved < unmet) tried.add(j);
