@@ -17,4 +17,4 @@ COPY server ./server
 COPY shared ./shared
 USER node
 EXPOSE 3000
-CMD ["npx", "tsx", "server/main.ts"]
+CMD ["node", "--import", "tsx", "server/main.ts"]
