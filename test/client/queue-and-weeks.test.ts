@@ -109,3 +109,20 @@ describe('formatting', () => {
     expect(weekRanges([12, 8, 9, 10, 9])).toBe('8–10, 12');
   });
 });
+
+describe('first-time wording', () => {
+  it('says where the quarter is without the index that counts from 0', async () => {
+    const { quarterPosition, nth } = await import('../../client/src/composables/format.ts');
+    // Week index 9 of a 13-week quarter is its 10th week.
+    expect(quarterPosition({ currentWeek: 9, weeks: 13, startDate: '2026-09-28' })).toBe('week of 30 Nov, the 10th of 13');
+    expect(quarterPosition({ currentWeek: 0, weeks: 13 })).toBe('the 1st week of 13');
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 23].map(nth)).toEqual(['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '23rd']);
+  });
+
+  it('labels an emergency "Emergency" whatever priority it was filed with', async () => {
+    const { priorityText } = await import('../../client/src/composables/format.ts');
+    expect(priorityText({ priority: 2, emergency: true })).toBe('Emergency');
+    expect(priorityText({ priority: 2, emergency: false })).toBe('2 · High');
+    expect(priorityText({ priority: null })).toBe('–');
+  });
+});

@@ -41,3 +41,34 @@ describe('useForm in a component', () => {
     expect(w.find('.general').text()).toBe('');
   });
 });
+
+describe('FormField', () => {
+  it('drops a field’s message once the user corrects it, and shows it again on the next submit', async () => {
+    const { default: FormField } = await import('../../client/src/components/FormField.vue');
+    const { ref } = await import('vue');
+    const error = ref<string | null>('must be a quarter hour');
+    const Comp = defineComponent({
+      setup: () => () =>
+        h('form', { onSubmit: (e: Event) => e.preventDefault() }, [
+          h(FormField, { label: 'Hours', error: error.value }, { default: (a: { id: string }) => h('input', { id: a.id, class: 'hours' }) }),
+          h('button', { type: 'submit' }, 'Save'),
+        ]),
+    });
+    const w = mount(Comp, { attachTo: document.body });
+    expect(w.find('.error').text()).toBe('must be a quarter hour');
+    expect(w.find('.field').classes()).toContain('invalid');
+    await w.find('input.hours').setValue('2.5');
+    expect(w.find('.error').exists()).toBe(false);
+    expect(w.find('.field').classes()).not.toContain('invalid');
+    // The same message again after a submit: shown again.
+    await w.find('form').trigger('submit');
+    expect(w.find('.error').text()).toBe('must be a quarter hour');
+    // A new message after another edit: shown.
+    await w.find('input.hours').setValue('2.3');
+    expect(w.find('.error').exists()).toBe(false);
+    error.value = 'must be at most 40 hours';
+    await w.vm.$nextTick();
+    expect(w.find('.error').text()).toBe('must be at most 40 hours');
+    w.unmount();
+  });
+});

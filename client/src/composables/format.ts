@@ -46,6 +46,29 @@ export function weekLong(startDate: string | null | undefined, w: number): strin
   return d ? `week ${w} (starting ${d})` : `week ${w}`;
 }
 
+const ordinal = new Intl.PluralRules('en-GB', { type: 'ordinal' });
+const SUFFIX: Record<string, string> = { one: 'st', two: 'nd', few: 'rd', other: 'th' };
+
+/** 10 → "10th", 1 → "1st", 22 → "22nd". */
+export function nth(n: number): string {
+  return `${n}${SUFFIX[ordinal.select(n)] ?? 'th'}`;
+}
+
+/**
+ * Where the quarter is, without the week index that counts from 0 ("week 9 of 12" read as nine
+ * weeks out of twelve): "week of 30 Nov, the 10th of 13", or "the 10th week of 13" without dates.
+ */
+export function quarterPosition(q: { currentWeek: number; weeks: number; startDate?: string | null }): string {
+  const d = weekDate(q.startDate, q.currentWeek);
+  return d ? `week of ${d}, the ${nth(q.currentWeek + 1)} of ${q.weeks}` : `the ${nth(q.currentWeek + 1)} week of ${q.weeks}`;
+}
+
+/** A ticket's priority as the queue shows it: an emergency is "Emergency", whatever it was filed as. */
+export function priorityText(t: { priority?: number | null; emergency?: boolean }): string {
+  if (t.emergency) return 'Emergency';
+  return t.priority ? `${t.priority} · ${PRIORITY_LABEL[t.priority]}` : '–';
+}
+
 /** [8, 9, 10, 12] → "8–10, 12" */
 export function weekRanges(weeks: number[]): string {
   const sorted = [...new Set(weeks)].sort((a, b) => a - b);
