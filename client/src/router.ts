@@ -14,6 +14,7 @@ export const routes = [
   { path: '/manager', name: 'manager', component: () => import('./views/manager/ManagerCapacity.vue'), meta: { role: manager, title: 'Capacity' } },
   { path: '/manager/clients', name: 'manager-clients', component: () => import('./views/manager/ManagerClients.vue'), meta: { role: manager, title: 'Clients' } },
   { path: '/manager/clients/:id', name: 'manager-client', component: () => import('./views/manager/ManagerClient.vue'), props: true, meta: { role: manager, title: 'Client' } },
+  { path: '/manager/staff', name: 'manager-staff', component: () => import('./views/setup/ManagerStaff.vue'), meta: { role: manager, title: 'Staff' } },
   { path: '/manager/tickets', name: 'manager-tickets', component: () => import('./views/manager/ManagerTickets.vue'), meta: { role: manager, title: 'Tickets' } },
   { path: '/staff', name: 'staff', component: () => import('./views/staff/StaffWeeks.vue'), meta: { role: staff, title: 'My weeks' } },
   { path: '/client', name: 'client', component: () => import('./views/client/ClientHours.vue'), meta: { role: client, title: 'Hours this quarter' } },

@@ -6,7 +6,7 @@ import { clientsRouter } from './clients/clients.routes.ts';
 import { ticketsCsvRouter, timeEntriesCsvRouter } from './csv/csv.routes.ts';
 import { pinsRouter } from './pins/pins.routes.ts';
 import { quarterCloseRouter } from './quarter-close/quarter-close.routes.ts';
-import { staffRouter } from './staff/staff.routes.ts';
+import { skillsRouter, staffRouter } from './staff/staff.routes.ts';
 import { ticketsRouter } from './tickets/tickets.routes.ts';
 import { timeEntriesRouter } from './time-entries/time-entries.routes.ts';
 import { usersRouter } from './users/users.routes.ts';
@@ -21,6 +21,7 @@ export function apiRouters(s: Services): [path: string, router: Router][] {
     ['/api/quarters', quarterCloseRouter(s)],
     ['/api/what-if', whatIfRouter(s)],
     ['/api/staff', staffRouter(s)],
+    ['/api/skills', skillsRouter(s)],
     ['/api/clients', clientsRouter(s)],
     ['/api/users', usersRouter(s)],
     ['/api/tickets', ticketsRouter(s)],

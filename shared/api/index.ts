@@ -15,7 +15,7 @@ import { IdParam, QuarterQuery } from './fields.ts';
 import { PinCreate, PinIdParam, PinListQuery, PinRecord } from './pins.ts';
 import { AllocationPage, AllocationPageQuery, ClientDetail, ClientDetailParam, PlanDiffQuery, PlanDiffResponse, PlanQuery, PlanSummary, PlanVersionParam, PlanVersions, PlanView, PlanViewQuery, QueuePage, TicketPlanPageQuery } from './plans.ts';
 import { QuarterCloseBody, QuarterCloseResult, QuarterIdParam, QuarterPatch, QuarterRecord, ScenarioExport, ScenarioImportResult } from './quarters.ts';
-import { LeaveBody, StaffCreate, StaffPatch, StaffRecord } from './staff.ts';
+import { LeaveBody, SkillsInUse, StaffCreate, StaffListQuery, StaffPage, StaffPatch, StaffRecord } from './staff.ts';
 import { TicketCreate, TicketListQuery, TicketPage, TicketPatch, TicketRecord } from './tickets.ts';
 import { TimeEntryCreate, TimeEntryDeleteQuery, TimeEntryIdParam, TimeEntryListQuery, TimeEntryPage, TimeEntryPatch, TimeEntryRecord } from './time-entries.ts';
 import { UserCreate, UserIdParam, UserListQuery, UserPatch, UserRecord } from './users.ts';
@@ -44,11 +44,12 @@ export const API = {
   'POST /api/users/:id/disable': { params: UserIdParam, response: UserRecord },
   'POST /api/users/:id/enable': { params: UserIdParam, response: UserRecord },
 
-  'GET /api/staff': { query: QuarterQuery, response: list(StaffRecord) },
+  'GET /api/staff': { query: StaffListQuery, response: StaffPage },
   'GET /api/staff/:id': { params: IdParam, query: QuarterQuery, response: StaffRecord },
   'POST /api/staff': { body: StaffCreate, response: StaffRecord },
   'PATCH /api/staff/:id': { params: IdParam, body: StaffPatch, response: StaffRecord },
   'PUT /api/staff/:id/leave': { params: IdParam, body: LeaveBody, response: StaffRecord },
+  'GET /api/skills': { response: SkillsInUse },
 
   'GET /api/clients': { query: ClientListQuery, response: ClientPage },
   'GET /api/clients/:id': { params: IdParam, query: QuarterQuery, response: ClientRecord },

@@ -1,6 +1,7 @@
 /** /api/staff: people, their weekly hours and skills, and their leave in one quarter. */
 import { z } from 'zod';
-import { hours, Id, Name, Version, Week } from './fields.ts';
+import { hours, Id, Name, QuarterQuery, Version, Week } from './fields.ts';
+import { page, pagedQuery, type Page } from './paging.ts';
 
 const skills = z
   .array(z.string({ error: 'must be a string' }).trim().min(1, { error: 'a skill must not be empty' }).max(100, { error: 'must be at most 100 characters' }), {
@@ -36,3 +37,16 @@ export const StaffRecord = z
   })
   .strict();
 export type StaffRecord = z.infer<typeof StaffRecord>;
+
+/** GET /api/staff: a page of people in id order, each with their leave in `quarter`. */
+export const StaffListQuery = pagedQuery(QuarterQuery.shape);
+export type StaffListQuery = z.infer<typeof StaffListQuery>;
+
+export const StaffPage = page(StaffRecord);
+export type StaffPage = Page<StaffRecord>;
+
+/** GET /api/skills: the skills in use (people's and open tickets'), for suggestions where skills are typed. */
+export const SkillsInUse = z
+  .object({ skills: z.array(z.object({ skill: z.string(), staff: z.number().int(), openTickets: z.number().int() }).strict()) })
+  .strict();
+export type SkillsInUse = z.infer<typeof SkillsInUse>;

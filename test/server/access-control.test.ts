@@ -24,7 +24,7 @@ describe.each(await dbTargets())('access control on %s', (target) => {
     snapshot = async () => ({
       clients: await manager.all('GET /api/clients'),
       tickets: await manager.all('GET /api/tickets'),
-      staff: (await manager.get('/api/staff')).body,
+      staff: await manager.all('GET /api/staff'),
       users: (await manager.get('/api/users')).body,
       plan: (await manager.get('/api/plans/current')).body.version,
       audit: await rowCount(t, 'audit_log'),

@@ -12,10 +12,10 @@ describe.each(await dbTargets())('staff on %s', (target) => {
   });
 
   it('a manager reads everyone; a staff user only themselves; a client user nothing', async () => {
-    const all = await manager.get('/api/staff');
+    const all = { body: (await manager.get('/api/staff')).body.items };
     expect(all.body.map((s: { id: string }) => s.id)).toEqual(['ana', 'sam']);
     expect(all.body[1]).toEqual({ id: 'sam', name: 'Sam Okafor', weeklyHours: 20, skills: ['linux', 'php'], active: true, version: 1, quarter: QUARTER, leave: {} });
-    expect((await sam.get('/api/staff')).body.map((s: { id: string }) => s.id)).toEqual(['sam']);
+    expect((await sam.get('/api/staff')).body).toMatchObject({ total: 1, nextCursor: null, items: [{ id: 'sam' }] });
     expect((await sam.get('/api/staff/sam')).body).toEqual(all.body[1]);
     expect((await sam.get('/api/staff/ana')).status).toBe(404);
     expect((await sam.get('/api/staff/nobody')).status).toBe(404);
@@ -127,5 +127,29 @@ describe.each(await dbTargets())('staff on %s', (target) => {
     const eve = (await manager.post('/api/staff', { id: 'eve', weeklyHours: 8 })).body;
     expect(eve).toMatchObject({ name: 'eve', skills: [], active: true });
     expect((await manager.patch('/api/staff/eve', { version: eve.version, active: false })).body.active).toBe(false);
+  });
+
+  it('pages the list in id order, and refuses a bad limit or cursor naming it', async () => {
+    const first = (await manager.get('/api/staff?limit=1')).body;
+    expect(first.items.map((s: { id: string }) => s.id)).toEqual(['ana']);
+    expect(first.total).toBeGreaterThanOrEqual(2);
+    const second = (await manager.get(`/api/staff?limit=1&cursor=${first.nextCursor}`)).body;
+    expect(second.items.map((s: { id: string }) => s.id)).toEqual(['eve']);
+    expect(second.total).toBe(first.total);
+    for (const [query, field] of [['limit=0', 'limit'], ['cursor=nope', 'cursor'], ['offset=2', 'offset'], ['colour=red', 'colour']] as const) {
+      const r = await manager.get(`/api/staff?${query}`);
+      expect(r.status, query).toBe(400);
+      expect(fieldsOf(r), query).toContain(field);
+    }
+  });
+
+  it('lists the skills in use, of people and of open tickets', async () => {
+    const r = await manager.get('/api/skills');
+    expect(r.status).toBe(200);
+    const skills = r.body.skills.map((x: { skill: string }) => x.skill);
+    expect(skills).toEqual([...skills].sort());
+    expect(r.body.skills.find((x: { skill: string }) => x.skill === 'linux')).toMatchObject({ skill: 'linux' });
+    for (const who of [sam, harbor]) expect((await who.get('/api/skills')).status).toBe(403);
+    expect((await t.anonymous().get('/api/skills')).status).toBe(401);
   });
 });

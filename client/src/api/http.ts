@@ -213,10 +213,17 @@ export const api = {
     create: (body: Body<'POST /api/time-entries'>) => call('POST /api/time-entries', { body }),
   },
   staff: {
+    page: (query: QueryOf<'GET /api/staff'>) => call('GET /api/staff', { query }),
+    create: (body: Body<'POST /api/staff'>) => call('POST /api/staff', { body }),
+    update: (id: string, body: Body<'PATCH /api/staff/:id'>) => call('PATCH /api/staff/:id', { params: { id }, body }),
+    skills: () => call('GET /api/skills'),
     setLeave: (id: string, body: Body<'PUT /api/staff/:id/leave'>) => call('PUT /api/staff/:id/leave', { params: { id }, body }),
   },
   clients: {
     addBlock: (id: string, body: Body<'POST /api/clients/:id/blocks'>) => call('POST /api/clients/:id/blocks', { params: { id }, body }),
+  },
+  quarters: {
+    list: () => call('GET /api/quarters'),
   },
   pins: {
     list: (quarter: string) => call('GET /api/pins', { query: { quarter } }),

@@ -1,5 +1,7 @@
 /**
- * GET  /api/staff              everyone (managers); a staff user gets only themselves
+ * GET  /api/staff              a page of people by id (managers); a staff user gets only
+ *                              themselves; ?quarter= ?limit= ?cursor=
+ * GET  /api/skills             the skills in use, people's and open tickets' (managers)
  * GET  /api/staff/:id          one person (managers; a staff user only themselves)
  * POST /api/staff              add a person (managers)
  * PATCH /api/staff/:id         name, weeklyHours, skills, active (managers; needs `version`)
@@ -9,7 +11,7 @@
  */
 import { Router } from 'express';
 import { IdParam, QuarterQuery } from '../../../shared/api/fields.ts';
-import { LeaveBody, StaffCreate, StaffPatch, type StaffRecord } from '../../../shared/api/staff.ts';
+import { LeaveBody, StaffCreate, StaffListQuery, StaffPatch, type SkillsInUse, type StaffPage, type StaffRecord } from '../../../shared/api/staff.ts';
 import { requireAuth, requireRole, viewer } from '../../auth/middleware.ts';
 import { parse } from '../../errors.ts';
 import type { Services } from '../../services.ts';
@@ -22,7 +24,7 @@ export function staffRouter(s: Services): Router {
   router.use(requireAuth, requireRole('manager', 'staff'));
 
   router.get('/', async (req, res) => {
-    res.json((await staff.list(viewer(req), parse(QuarterQuery, req.query).quarter)) satisfies StaffRecord[]);
+    res.json((await staff.list(viewer(req), parse(StaffListQuery, req.query))) satisfies StaffPage);
   });
 
   router.get('/:id', async (req, res) => {
@@ -44,5 +46,15 @@ export function staffRouter(s: Services): Router {
     res.json((await staff.setLeave(viewer(req), id, parseBody(LeaveBody, req.body))) satisfies StaffRecord);
   });
 
+  return router;
+}
+
+/** GET /api/skills (its own path: a person may be called "skills"). */
+export function skillsRouter(s: Services): Router {
+  const router = Router();
+  const staff = new StaffService(s);
+  router.get('/', requireAuth, requireRole('manager'), async (_req, res) => {
+    res.json((await staff.skillsInUse()) satisfies SkillsInUse);
+  });
   return router;
 }

@@ -4,12 +4,14 @@
  * quarter's.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { LeaveBody, StaffCreate, StaffPatch, StaffRecord } from '../../../shared/api/staff.ts';
+import type { Page } from '../../../shared/api/paging.ts';
+import type { LeaveBody, SkillsInUse, StaffCreate, StaffListQuery, StaffPatch, StaffRecord } from '../../../shared/api/staff.ts';
 import type { Viewer } from '../../auth/viewer.ts';
-import { Leave, Quarter, Staff, TimeEntry } from '../../db/entities.ts';
+import { Leave, Quarter, Staff, Ticket, TimeEntry } from '../../db/entities.ts';
 import { conflict, notFound } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import type { WriteContext } from '../../store.ts';
+import { decodeCursor, pageOf } from '../paging.ts';
 import { checkVersion, checkWeek, FOR_UPDATE, openQuarterIds, readQuarter, withConflictDetails, writableQuarter } from '../resource-helpers.ts';
 
 export function staffJson(s: Staff, quarterId: string | null, leave: Leave[]): StaffRecord {
@@ -31,10 +33,25 @@ export type StaffJson = StaffRecord;
 export class StaffService {
   constructor(private readonly s: Services) {}
 
-  async list(v: Viewer, quarterId?: string): Promise<StaffJson[]> {
+  /** A page of people in id order (keyset on the id); a staff user's page holds only themselves. */
+  async list(v: Viewer, query: StaffListQuery): Promise<Page<StaffJson>> {
+    const after = decodeCursor('staff', query.cursor, 'string');
     const em = this.s.store.reader();
     const where = v.role === 'manager' ? {} : { id: v.staffId ?? '' };
-    return this.toJson(em, await em.find(Staff, where, { orderBy: { id: 'asc' } }), quarterId);
+    const total = await em.count(Staff, where);
+    const fetched = await em.find(Staff, after === undefined ? where : { ...where, id: { $gt: after } }, { orderBy: { id: 'asc' }, limit: query.limit + 1 });
+    const page = pageOf('staff', fetched, query, total, (s) => s.id);
+    return { ...page, items: await this.toJson(em, page.items, query.quarter) };
+  }
+
+  /** The skills people have and open tickets ask for, with how many of each (managers). */
+  async skillsInUse(): Promise<SkillsInUse> {
+    const em = this.s.store.reader();
+    const counts = new Map<string, { staff: number; openTickets: number }>();
+    const of = (skill: string) => counts.get(skill) ?? counts.set(skill, { staff: 0, openTickets: 0 }).get(skill)!;
+    for (const p of await em.find(Staff, { active: true }, { fields: ['skills'] })) for (const skill of p.skills) of(skill).staff++;
+    for (const t of await em.find(Ticket, { status: 'open', skill: { $ne: null } }, { fields: ['skill'] })) of(t.skill!).openTickets++;
+    return { skills: [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([skill, c]) => ({ skill, ...c })) };
   }
 
   async get(v: Viewer, id: string, quarterId?: string): Promise<StaffJson> {
