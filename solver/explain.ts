@@ -76,11 +76,48 @@ export interface Explainer {
   takenIn(week: number, nodes: readonly number[], exceptClient?: number): { takenBy: TakenBy[]; rest?: TakenByRest };
 }
 
-/** Quarters by (level, client) key, for sums over many people and weeks. */
-class KeySums {
-  readonly m = new Map<number, number>();
+/**
+ * Quarters by (level, client) key (level * C + client), summed over many people and weeks in a
+ * scratch array the explainer keeps, then ranked and emptied.
+ */
+class Tally {
+  private readonly q: Int32Array;
+  private readonly seen: Uint8Array;
+  private readonly keys: number[] = [];
+  constructor(size: number) {
+    this.q = new Int32Array(size);
+    this.seen = new Uint8Array(size);
+  }
+
   add(key: number, q: number): void {
-    this.m.set(key, (this.m.get(key) ?? 0) + q);
+    if (!this.seen[key]) {
+      this.seen[key] = 1;
+      this.keys.push(key);
+    }
+    this.q[key]! += q;
+  }
+
+  /** The sums ranked once (most quarters first, then the lower key), and the tally emptied. */
+  ranked(C: number): Ranked {
+    const q = this.q;
+    const keys = this.keys.filter((k) => q[k]! > 0).sort((a, b) => q[b]! - q[a]! || a - b);
+    const perClient = new Map<number, number[]>();
+    const qs: number[] = [];
+    let total = 0;
+    for (const k of keys) {
+      qs.push(q[k]!);
+      total += q[k]!;
+      const c = k % C;
+      const list = perClient.get(c);
+      if (list) list.push(k);
+      else perClient.set(c, [k]);
+    }
+    for (const k of this.keys) {
+      q[k] = 0;
+      this.seen[k] = 0;
+    }
+    this.keys.length = 0;
+    return { keys, qs, total, perClient };
   }
 }
 
@@ -91,20 +128,6 @@ interface Ranked {
   total: number;
   /** Positive keys per client, and how many clients have any. */
   perClient: Map<number, number[]>;
-}
-
-function rank(sums: KeySums, C: number): Ranked {
-  const entries = [...sums.m].filter(([, q]) => q > 0).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  const perClient = new Map<number, number[]>();
-  let total = 0;
-  for (const [k, q] of entries) {
-    total += q;
-    const c = k % C;
-    const list = perClient.get(c);
-    if (list) list.push(k);
-    else perClient.set(c, [k]);
-  }
-  return { keys: entries.map((e) => e[0]), qs: entries.map((e) => e[1]), total, perClient };
 }
 
 export function makeExplainer(model: Model, policy: Policy, engine: EngineResult, finalBalanceQ: Int32Array): Explainer {
@@ -138,15 +161,16 @@ export function makeExplainer(model: Model, policy: Policy, engine: EngineResult
     return set;
   };
 
-  function sumsOver(weeks: readonly number[], people: ReadonlySet<number>, exceptClient?: number): KeySums {
-    const sums = new KeySums(); // key = level * C + client
+  const tally = new Tally(6 * C);
+  /** What the people's weeks went to, ranked (leaving out one client's own hours). */
+  function rankOver(weeks: readonly number[], people: Iterable<number>, exceptClient?: number): Ranked {
     for (const w of weeks) {
       for (const s of people) {
         const u = usage[w * S + s]!;
-        for (let i = 0; i < u.length; i += 2) if (u[i]! % C !== exceptClient) sums.add(u[i]!, u[i + 1]!);
+        for (let i = 0; i < u.length; i += 2) if (u[i]! % C !== exceptClient) tally.add(u[i]!, u[i + 1]!);
       }
     }
-    return sums;
+    return tally.ranked(C);
   }
 
   /**
@@ -187,13 +211,15 @@ export function makeExplainer(model: Model, policy: Policy, engine: EngineResult
   }
 
   function takenIn(week: number, nodes: readonly number[], exceptClient?: number) {
-    return bounded(rank(sumsOver([week], capableStaff(nodes), exceptClient), C));
+    return bounded(rankOver([week], capableStaff(nodes), exceptClient));
   }
 
   // Facts shared by every ticket of a skill node that could start in a given week.
   interface Window {
     people: Set<number>;
     range: number[];
+    /** The weeks `sums` covers. */
+    weeksUsed: Set<number>;
     capacity: number;
     freeWeeks: number[];
     fullWeeks: number[];
@@ -209,14 +235,25 @@ export function makeExplainer(model: Model, policy: Policy, engine: EngineResult
     let win = windows.get(key);
     if (!win) {
       const people = capableStaff([node]);
-      const range = Array.from({ length: W - first }, (_, i) => first + i);
+      const list = model.staffByNode[node]!;
+      const range: number[] = [];
+      const freeWeeks: number[] = [];
+      const fullWeeks: number[] = [];
       let capacity = 0;
-      for (const w of range) for (const s of people) capacity += model.staff[s]!.capQ[w]!;
-      const freeWeeks = range.filter((w) => [...people].some((s) => model.staff[s]!.capQ[w]! > allocatedQ[w * S + s]!));
-      const fullWeeks = range.filter((w) => !freeWeeks.includes(w));
-      const sums = rank(sumsOver(fullWeeks.length > 0 ? fullWeeks : range, people), C);
+      for (let w = first; w < W; w++) {
+        range.push(w);
+        let free = false;
+        for (const s of list) {
+          const cap = model.staff[s]!.capQ[w]!;
+          capacity += cap;
+          if (cap > allocatedQ[w * S + s]!) free = true;
+        }
+        (free ? freeWeeks : fullWeeks).push(w);
+      }
+      const used = fullWeeks.length > 0 ? fullWeeks : range;
+      const sums = rankOver(used, list);
       const { takenBy, rest } = bounded(sums);
-      win = { people, range, capacity, freeWeeks, fullWeeks, sums, takenBy, ...(rest ? { rest } : {}), described: describeTakenBy(takenBy, names, undefined, rest) };
+      win = { people, range, weeksUsed: new Set(used), capacity, freeWeeks, fullWeeks, sums, takenBy, ...(rest ? { rest } : {}), described: describeTakenBy(takenBy, names, undefined, rest) };
       windows.set(key, win);
     }
     return win;
@@ -239,7 +276,7 @@ export function makeExplainer(model: Model, policy: Policy, engine: EngineResult
       return { code: 'too-small', reason: 'less than a quarter hour left: too small to plan', weeks };
     }
     const win = windowOf(t.skillNode, first);
-    const { people, range, capacity, freeWeeks, fullWeeks } = win;
+    const { people, capacity, freeWeeks, fullWeeks } = win;
     if (t.skill && people.size === 0) {
       return { code: 'no-skill', reason: `no staff with skill '${t.skill}'`, weeks };
     }
@@ -259,8 +296,7 @@ export function makeExplainer(model: Model, policy: Policy, engine: EngineResult
       };
     }
     // The ticket's own planned hours did not take anything from it.
-    const weeksUsed = new Set(fullWeeks.length > 0 ? fullWeeks : range);
-    const mine = (own.get(t) ?? []).filter((r) => weeksUsed.has(r.week) && people.has(r.staff));
+    const mine = (own.get(t) ?? []).filter((r) => win.weeksUsed.has(r.week) && people.has(r.staff));
     let { takenBy, rest, described } = win;
     if (mine.length > 0) {
       const less = new Map<number, number>();

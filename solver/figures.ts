@@ -3,66 +3,72 @@
  * DOMAIN.md defines it (forecast, expiry and rollover).
  */
 import type { Allocation, AtRiskAdvice, ClientPlan, PinIssue, PinIssueCode, Plan, StaffPlan, TicketPlan, Unplanned, WeekPlan } from './contract.ts';
-import type { EngineResult } from './engine.ts';
+import type { Row } from './assign.ts';
+import type { EngineResult, MissedRate } from './engine.ts';
 import { describeTakenBy, makeExplainer } from './explain.ts';
-import type { MClient, Model } from './model.ts';
+import type { MClient, MTicket, Model } from './model.ts';
 import type { Policy } from './policy.ts';
 import { floorQ, hoursOf, tidy } from './quarter-hours.ts';
 
 export function buildPlan(model: Model, policy: Policy, engine: EngineResult): Omit<Plan, 'stats'> {
   const { W, current } = model;
   const names = new Map(model.clients.map((c) => [c.id, c.name]));
+  const T = model.tickets.length;
+  const S = model.staff.length;
 
   // Allocations: one row per (week, staff, ticket, level); a row holding pinned hours says so.
   // Keyed by numbers (week, person, ticket, level) and sorted by them: staff are indexed in natural
   // id order, tickets carry theirs, so no id string is compared or built.
-  const T = model.tickets.length;
-  const S = model.staff.length;
-  const merged = new Map<number, Allocation & { q: number; pinnedQ: number; order: number }>();
-  const plannedQ = new Int32Array(model.tickets.length);
-  const ticketWeeks = model.tickets.map(() => ({ first: -1, last: -1, byStaff: new Map<number, number>() }));
-  const allocatedQ = Array.from({ length: W }, () => new Int32Array(model.staff.length));
-  const byLevelQ = Array.from({ length: W }, () => [0, 0, 0, 0, 0]);
+  const slotOf = new Map<number, number>();
+  const slotRow: Row[] = [];
+  const slotWeek: number[] = [];
+  const slotQ: number[] = [];
+  const slotPinnedQ: number[] = [];
+  const plannedQ = new Int32Array(T);
+  const firstWeek = new Int32Array(T).fill(-1);
+  const lastWeek = new Int32Array(T).fill(-1);
+  /** Per ticket with hours: quarters per person. */
+  const byStaff: (Map<number, number> | undefined)[] = new Array(T);
+  const allocatedQ = new Int32Array(W * S);
+  const byLevelQ = new Int32Array(W * 5);
   for (const wk of engine.weeks) {
+    const w = wk.week;
     for (const r of wk.rows) {
-      const order = ((wk.week * S + r.staff) * T + r.ticket.idOrder) * 8 + r.level;
-      const key = order;
-      const e = merged.get(key);
-      if (e) {
-        e.q += r.q;
-        if (r.pinned) e.pinnedQ += r.q;
-      } else {
-        merged.set(key, {
-          week: wk.week,
-          staff: model.staff[r.staff]!.id,
-          client: r.ticket.client.id,
-          ticket: r.ticket.id,
-          hours: 0,
-          level: r.level,
-          q: r.q,
-          pinnedQ: r.pinned ? r.q : 0,
-          order,
-        });
+      const key = ((w * S + r.staff) * T + r.ticket.idOrder) * 8 + r.level;
+      let slot = slotOf.get(key);
+      if (slot === undefined) {
+        slot = slotRow.length;
+        slotOf.set(key, slot);
+        slotRow.push(r);
+        slotWeek.push(w);
+        slotQ.push(0);
+        slotPinnedQ.push(0);
       }
-      plannedQ[r.ticket.idx]! += r.q;
-      const tw = ticketWeeks[r.ticket.idx]!;
-      if (tw.first < 0) tw.first = wk.week;
-      tw.last = wk.week;
-      tw.byStaff.set(r.staff, (tw.byStaff.get(r.staff) ?? 0) + r.q);
-      allocatedQ[wk.week]![r.staff]! += r.q;
-      byLevelQ[wk.week]![r.level - 1]! += r.q;
+      slotQ[slot]! += r.q;
+      if (r.pinned) slotPinnedQ[slot]! += r.q;
+      const t = r.ticket.idx;
+      plannedQ[t]! += r.q;
+      if (firstWeek[t]! < 0) firstWeek[t] = w;
+      lastWeek[t] = w;
+      const people = (byStaff[t] ??= new Map());
+      people.set(r.staff, (people.get(r.staff) ?? 0) + r.q);
+      allocatedQ[w * S + r.staff]! += r.q;
+      byLevelQ[w * 5 + r.level - 1]! += r.q;
     }
   }
-  const allocations: Allocation[] = [...merged.values()]
-    .sort((a, b) => a.order - b.order)
-    .map(({ q, pinnedQ, order: _order, ...a }) => {
-      const row: Allocation = { ...a, hours: hoursOf(q) };
-      if (pinnedQ > 0) {
-        row.pinned = true;
-        if (pinnedQ < q) row.pinnedHours = hoursOf(pinnedQ);
-      }
-      return row;
-    });
+  const allocations: Allocation[] = [];
+  for (const key of Float64Array.from(slotOf.keys()).sort()) {
+    const slot = slotOf.get(key)!;
+    const r = slotRow[slot]!;
+    const q = slotQ[slot]!;
+    const pinnedQ = slotPinnedQ[slot]!;
+    const row: Allocation = { week: slotWeek[slot]!, staff: model.staff[r.staff]!.id, client: r.ticket.client.id, ticket: r.ticket.id, hours: hoursOf(q), level: r.level };
+    if (pinnedQ > 0) {
+      row.pinned = true;
+      if (pinnedQ < q) row.pinnedHours = hoursOf(pinnedQ);
+    }
+    allocations.push(row);
+  }
 
   // Final balance left, for explanations.
   const finalBalanceQ = new Int32Array(model.clients.length);
@@ -73,32 +79,33 @@ export function buildPlan(model: Model, policy: Policy, engine: EngineResult): O
   }
   const explainer = makeExplainer(model, policy, engine, finalBalanceQ);
 
+  // Tickets and unplanned hours in natural id order.
+  const inIdOrder: MTicket[] = new Array(T);
+  for (const t of model.tickets) inIdOrder[t.idOrder] = t;
   const tickets: TicketPlan[] = [];
   const unplanned: Unplanned[] = [];
-  for (const t of model.tickets) {
-    const tw = ticketWeeks[t.idx]!;
+  for (const t of inIdOrder) {
     const planned = hoursOf(plannedQ[t.idx]!);
     const left = tidy(t.remaining - planned);
+    const people = byStaff[t.idx];
+    const last = lastWeek[t.idx]!;
     tickets.push({
       id: t.id,
       client: t.client.id,
       remainingHours: tidy(t.remaining),
       plannedHours: planned,
       unplannedHours: left,
-      startWeek: tw.first >= 0 ? tw.first : null,
-      finishWeek: tw.last >= 0 ? tw.last : null,
-      staff: [...tw.byStaff].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([s]) => model.staff[s]!.id),
+      startWeek: last >= 0 ? firstWeek[t.idx]! : null,
+      finishWeek: last >= 0 ? last : null,
+      staff: people ? [...people].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([s]) => model.staff[s]!.id) : [],
       dueWeek: t.due,
-      late: t.due !== null && (left > 0 || tw.last > t.due),
+      late: t.due !== null && (left > 0 || last > t.due),
     });
     if (left > 0) {
       const why = explainer.ticket(t, engine.remQ[t.idx]!, plannedQ[t.idx]!);
       unplanned.push({ ticket: t.id, client: t.client.id, hours: left, ...why });
     }
   }
-  const idOrder = new Map(model.tickets.map((t) => [t.id, t.idOrder]));
-  tickets.sort((a, b) => idOrder.get(a.id)! - idOrder.get(b.id)!);
-  unplanned.sort((a, b) => idOrder.get(a.ticket)! - idOrder.get(b.ticket)!);
 
   const unplannedOf = new Map<string, Unplanned[]>();
   for (const u of unplanned) {
@@ -106,23 +113,37 @@ export function buildPlan(model: Model, policy: Policy, engine: EngineResult): O
     if (!list) unplannedOf.set(u.client, (list = []));
     list.push(u);
   }
-  const clients: ClientPlan[] = model.clients.map((c) => clientFigures(model, c, engine, names, explainer, unplannedOf.get(c.id) ?? []));
+  const missedOf = new Map<number, MissedRate[]>();
+  for (const m of engine.missed) {
+    let list = missedOf.get(m.client);
+    if (!list) missedOf.set(m.client, (list = []));
+    list.push(m);
+  }
+  const clients: ClientPlan[] = model.clients.map((c) => clientFigures(model, c, engine, names, explainer, unplannedOf.get(c.id) ?? [], missedOf.get(c.idx) ?? []));
 
-  const staff: StaffPlan[] = model.staff.map((st) => ({
-    id: st.id,
-    name: st.name,
-    capacity: Array.from({ length: W }, (_, w) => (w < current ? hoursOf(floorQ(Math.max(0, st.weeklyHours - st.leave[w]!))) : hoursOf(st.capQ[w]!))),
-    allocated: Array.from({ length: W }, (_, w) => hoursOf(allocatedQ[w]![st.idx]!)),
-    leave: st.leave.map((h) => tidy(h)),
-  }));
+  const staff: StaffPlan[] = model.staff.map((st) => {
+    const capacity: number[] = [];
+    const allocated: number[] = [];
+    for (let w = 0; w < W; w++) {
+      capacity.push(w < current ? hoursOf(floorQ(Math.max(0, st.weeklyHours - st.leave[w]!))) : hoursOf(st.capQ[w]!));
+      allocated.push(hoursOf(allocatedQ[w * S + st.idx]!));
+    }
+    return { id: st.id, name: st.name, capacity, allocated, leave: st.leave.map(tidy) };
+  });
 
-  const weeks: WeekPlan[] = Array.from({ length: W }, (_, w) => ({
-    week: w,
-    capacity: tidy(staff.reduce((sum, s) => sum + s.capacity[w]!, 0)),
-    allocated: tidy(staff.reduce((sum, s) => sum + s.allocated[w]!, 0)),
-    leave: tidy(staff.reduce((sum, s) => sum + s.leave[w]!, 0)),
-    byLevel: byLevelQ[w]!.map(hoursOf) as WeekPlan['byLevel'],
-  }));
+  const weeks: WeekPlan[] = [];
+  for (let w = 0; w < W; w++) {
+    let capacity = 0;
+    let allocated = 0;
+    let leave = 0;
+    for (const st of staff) {
+      capacity += st.capacity[w]!;
+      allocated += st.allocated[w]!;
+      leave += st.leave[w]!;
+    }
+    const byLevel = [0, 1, 2, 3, 4].map((l) => hoursOf(byLevelQ[w * 5 + l]!)) as WeekPlan['byLevel'];
+    weeks.push({ week: w, capacity: tidy(capacity), allocated: tidy(allocated), leave: tidy(leave), byLevel });
+  }
 
   return {
     quarter: { id: model.quarterId, weeks: W, currentWeek: current, ...(model.startDate ? { startDate: model.startDate } : {}) },
@@ -144,16 +165,23 @@ function clientFigures(
   names: ReadonlyMap<string, string>,
   explainer: ReturnType<typeof makeExplainer>,
   unplanned: readonly Unplanned[],
+  missed: readonly MissedRate[],
 ): ClientPlan {
   const { W, current } = model;
-  const delivered = Array.from({ length: W }, (_, w) => (w < current ? c.usedByWeek[w]! : hoursOf(engine.deliveredQ[c.idx * W + w]!)));
-  const demand = Array.from({ length: W }, () => 0);
+  const delivered: number[] = [];
+  const demand: number[] = [];
   let before = 0;
-  for (let w = current; w < W; w++) {
-    demand[w] = tidy(Math.max(0, c.presented[w]! - before));
-    before += delivered[w]!;
+  let plannedHours = 0;
+  for (let w = 0; w < W; w++) {
+    const d = w < current ? c.usedByWeek[w]! : hoursOf(engine.deliveredQ[c.idx * W + w]!);
+    delivered.push(d);
+    if (w < current) demand.push(0);
+    else {
+      demand.push(tidy(Math.max(0, c.presented[w]! - before)));
+      before += d;
+      plannedHours += d;
+    }
   }
-  const plannedHours = delivered.slice(current).reduce((a, b) => a + b, 0);
   const base = {
     id: c.id,
     name: c.name,
@@ -164,7 +192,7 @@ function clientFigures(
     plannedHours: tidy(plannedHours),
   };
   if (!c.prepaid) {
-    const zeros = Array.from({ length: W }, () => 0);
+    const zeros = new Array<number>(W).fill(0);
     return {
       ...base,
       rate: zeros,
@@ -199,8 +227,7 @@ function clientFigures(
   const overageQ = Math.max(0, deliveredQ - balanceQ);
 
   const shortfallWeeks = [];
-  for (const m of engine.missed) {
-    if (m.client !== c.idx) continue;
+  for (const m of missed) {
     const missedQ = engine.rateTargetQ[c.idx * W + m.week]! - engine.deliveredQ[c.idx * W + m.week]!;
     if (missedQ <= 0) continue;
     const { takenBy, rest } = explainer.takenIn(m.week, m.nodes, c.idx);
@@ -214,8 +241,20 @@ function clientFigures(
     shortfallWeeks.push({ week: m.week, hours: hoursOf(missedQ), reason, takenBy, ...(rest ? { takenByRest: rest } : {}) });
   }
 
+  const ideal: number[] = [];
+  const target: number[] = [];
+  for (let w = 0; w < W; w++) {
+    ideal.push(hoursOf(c.idealQ[w]!));
+    target.push(hoursOf(engine.rateTargetQ[c.idx * W + w]!));
+  }
   return {
-    ...base,
+    id: base.id,
+    name: base.name,
+    plan: base.plan,
+    demand: base.demand,
+    delivered: base.delivered,
+    usedHours: base.usedHours,
+    plannedHours: base.plannedHours,
     rate: c.rate.map(tidy),
     balanceHours: tidy(c.balance),
     forecastUnusedHours: hoursOf(forecastQ),
@@ -226,8 +265,8 @@ function clientFigures(
     boughtHours: tidy(c.bought),
     rolloverInHours: tidy(c.rolloverIn),
     owedAtRateHours: hoursOf(owedQ),
-    ideal: Array.from(c.idealQ, hoursOf),
-    target: Array.from({ length: W }, (_, w) => hoursOf(engine.rateTargetQ[c.idx * W + w]!)),
+    ideal,
+    target,
     advice: adviceFor(atRiskQ, unplanned),
     shortfallWeeks,
     presentByWeek: presentBy(c, delivered, hoursOf(atRiskQ), current, W),

@@ -145,11 +145,7 @@ function repair(ctx: WeekContext, nodes: WorkNode[]): void {
     list.push(j);
   });
   const clients: RepairClient[] = [];
-  for (const js of byClient.values()) {
-    if (js.length < 2) continue;
-    const tickets = js.flatMap((j) => nodes[j]!.tickets.map((t, i) => ({ t, j, q: nodes[j]!.q[i]! }))).sort((a, b) => a.t.rank - b.t.rank);
-    clients.push({ js, tickets });
-  }
+  for (const js of byClient.values()) if (js.length >= 2) clients.push({ js, tickets: null });
   // A repair that ends at a free person frees the lower-priority hours it cancels, which can let
   // another client's repair through: go round until nothing moves (a few rounds at most).
   for (let round = 0; round < 4 && repairRound(ctx, nodes, clients); round++);
@@ -158,7 +154,8 @@ function repair(ctx: WeekContext, nodes: WorkNode[]): void {
 interface RepairClient {
   /** The client's work nodes. */
   js: number[];
-  tickets: { t: MTicket; j: number; q: number }[];
+  /** Its tickets on them in rank order, listed when first needed. */
+  tickets: { t: MTicket; j: number; q: number }[] | null;
 }
 
 /** Quarters of the node's tickets ranked above `rank` (they take the node's hours first). */
@@ -197,7 +194,8 @@ function lowRoomFor(ctx: WeekContext, nodes: WorkNode[], j: number, rank: number
 function repairRound(ctx: WeekContext, nodes: WorkNode[], clients: readonly RepairClient[]): boolean {
   const { flow } = ctx;
   let movedAny = false;
-  for (const { js, tickets } of clients) {
+  for (const client of clients) {
+    const { js } = client;
     // Nothing to repair unless a ticket short of its hours outranks one that has target hours.
     let worstServed = -Infinity;
     let shortest = Infinity;
@@ -206,8 +204,9 @@ function repairRound(ctx: WeekContext, nodes: WorkNode[], clients: readonly Repa
       shortest = Math.min(shortest, firstShort(nodes[j]!, flow.workFlow(j)));
     }
     if (shortest > worstServed) continue;
+    client.tickets ??= js.flatMap((j) => nodes[j]!.tickets.map((t, i) => ({ t, j, q: nodes[j]!.q[i]! }))).sort((a, b) => a.t.rank - b.t.rank);
     const tried = new Set<number>();
-    for (const { t, j, q } of tickets) {
+    for (const { t, j, q } of client.tickets) {
       if (tried.has(j)) continue;
       const unmet = q - Math.max(0, Math.min(q, flow.workFlow(j) - above(nodes[j]!, t.rank)));
       if (unmet <= 0) continue;

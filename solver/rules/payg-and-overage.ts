@@ -14,17 +14,17 @@ export function isOverageOrPayg(c: MClient, week: number, balanceLeftQ: number):
   return !c.prepaid || c.overage[week] === 1 || balanceLeftQ <= 0;
 }
 
-function levelFourOrder(a: MTicket, b: MTicket): number {
-  if (a.priority !== b.priority) return a.priority - b.priority;
-  if (a.client.prepaid !== b.client.prepaid) return a.client.prepaid ? -1 : 1;
-  return a.rank - b.rank;
-}
-
 export const paygAndOverage: Rule = {
   name: 'pay-as-you-go and overage',
   level: 4,
   plan(ctx: WeekContext) {
-    const due = ctx.open.filter((t) => plainWork(t) && isOverageOrPayg(t.client, ctx.week, ctx.balanceLeftQ[t.client.idx]!)).sort(levelFourOrder);
-    for (const t of due) ctx.serve(t, Number.MAX_SAFE_INTEGER);
+    // By priority, prepaid clients' work first at equal priority, then rank: ctx.open is in rank
+    // order, so one list per (priority, prepaid or not) keeps it within each.
+    const lists: MTicket[][] = [[], [], [], [], [], [], [], []];
+    for (const t of ctx.open) {
+      if (!plainWork(t) || !isOverageOrPayg(t.client, ctx.week, ctx.balanceLeftQ[t.client.idx]!)) continue;
+      lists[(t.priority - 1) * 2 + (t.client.prepaid ? 0 : 1)]!.push(t);
+    }
+    for (const list of lists) for (const t of list) ctx.serve(t, Number.MAX_SAFE_INTEGER);
   },
 };
