@@ -1,5 +1,5 @@
 /**
- * npm run bench:live [-- --size medium|large|xl --sockets 200 --changes 20 --burst 300 --warmup 1]
+ * npm run bench:live [-- --size medium|large|xl --sockets 200 --changes 20 --burst 300 --warmup 1 --logs DIR --cpu-prof DIR]
  *
  * Two server processes on one PostgreSQL database (DATABASE_URL, which should name a fresh
  * database, or a throwaway database on 127.0.0.1:5432), a generated scenario (seed 1), and 200
@@ -16,6 +16,8 @@
  *   throughout, and the database's growth per version measured.
  * Sockets that disconnect are counted (none should).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { ApiClient } from '../test/utils/api-client.ts';
@@ -32,6 +34,10 @@ const { values } = parseArgs({
     burst: { type: 'string', default: '0' },
     warmup: { type: 'string', default: '1' },
     'timeout-s': { type: 'string', default: '60' },
+    /** Writes each server's log here at the end (a.log, b.log), for its 'plan committed' lines. */
+    logs: { type: 'string' },
+    /** Profiles both servers (node --cpu-prof, main and solver threads) into this directory. */
+    'cpu-prof': { type: 'string' },
   },
 });
 const SIZE = benchSize(values.size);
@@ -62,7 +68,8 @@ let drops = 0;
 try {
   await db.connect();
   const one = async (q: string, params: unknown[] = []) => (await db.query(q, params)).rows[0];
-  procs.push(await startServerProcess(env), await startServerProcess(env));
+  const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
+  procs.push(await startServerProcess(env, nodeArgs), await startServerProcess(env, nodeArgs));
   const [a, b] = procs as [Proc, Proc];
   const rss = new RssSampler(procs.map((p) => p.child.pid!));
   const manager = new ApiClient(a.url);
@@ -171,7 +178,11 @@ try {
       const role = sockets[k]!.role;
       if (!identical) byRole.set(role, [...(byRole.get(role) ?? []), x]);
     }
-    process.stderr.write(`  ${i + 1}/${CHANGES}${identical ? ' (identical)' : ''}: p50 ${ms(median([...arrived.values()]))}, max ${ms(Math.max(...arrived.values()))}\n`);
+    // Which instance planned it, and where its time went (the rest: the PATCH, the queue, the emit reaching every socket).
+    const by = procs.map((p) => committedLines(p.output()).find((l) => l.revision === rev));
+    const k = by.findIndex((l) => l?.ms);
+    const where = k < 0 ? '' : ` [${'AB'[k]}: ${Object.entries(by[k]!.ms!).map(([p, x]) => `${p} ${Math.round(x)}`).join(', ')}]`;
+    process.stderr.write(`  ${i + 1}/${CHANGES}${identical ? ' (identical)' : ''}: p50 ${ms(median([...arrived.values()]))}, max ${ms(Math.max(...arrived.values()))}${where}\n`);
     await sleep(100);
   }
   const lines = committedLines(procs.map((p) => p.output()).join('\n')).filter((l) => l.revision !== undefined && revisions.includes(l.revision));
@@ -262,6 +273,10 @@ try {
 } finally {
   for (const s of sockets) s.socket.close();
   await Promise.all(procs.map((p) => p.stop('SIGTERM')));
+  if (values.logs) {
+    mkdirSync(values.logs, { recursive: true });
+    procs.forEach((p, k) => writeFileSync(join(values.logs!, `${'ab'[k]}.log`), p.output()));
+  }
   await db.end().catch(() => {});
   if (ownDb) await dropTestDatabase(databaseUrl);
 }

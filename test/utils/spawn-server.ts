@@ -16,9 +16,9 @@ export interface Proc {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-function start(script: string, env: Record<string, string>, ready: RegExp): Promise<Proc> {
+function start(script: string, env: Record<string, string>, ready: RegExp, nodeArgs: string[] = []): Promise<Proc> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: 'warn', DEMO: 'off', SERVE_CLIENT: 'false', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,8 +52,9 @@ function start(script: string, env: Record<string, string>, ready: RegExp): Prom
   });
 }
 
-export function startServerProcess(env: Record<string, string>): Promise<Proc> {
-  return start('server/main.ts', { PORT: '0', HOST: '127.0.0.1', ...env }, /running at (http:\/\/localhost:\d+)/);
+/** `nodeArgs`: options for node itself, before the script (`--cpu-prof`, `--max-old-space-size=…`). */
+export function startServerProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<Proc> {
+  return start('server/main.ts', { PORT: '0', HOST: '127.0.0.1', ...env }, /running at (http:\/\/localhost:\d+)/, nodeArgs);
 }
 
 export function startWorkerProcess(env: Record<string, string>): Promise<Proc> {
