@@ -53,6 +53,19 @@ export interface PlanDigest {
   staff: { ids: string[]; loads: string[] };
   /** Every person with allocation rows, and the tickets they are on (the staff-ticket pairs). */
   work: { staff: string[]; tickets: string[][] };
+  /**
+   * The allocation rows, in plan order, by column: what the next solve keeps as `previous`
+   * (pin-scenario.ts previousRows), so a re-plan need not unpack the plan in force to read them.
+   */
+  rows: PlanRows;
+}
+
+export interface PlanRows {
+  week: Int32Array;
+  staff: string[];
+  ticket: string[];
+  hours: Float64Array;
+  level: Int32Array;
 }
 
 /** About what a digest weighs in memory, for byte-bounded caches. */
@@ -60,7 +73,7 @@ export function digestBytes(d: PlanDigest): number {
   let strings = 0;
   for (const w of d.tickets.weeks) strings += w.length;
   for (const t of d.work.tickets) strings += t.length * 8;
-  return 64 * d.tickets.ids.length + strings + 200 * d.clients.length + 100 * d.staff.ids.length;
+  return 64 * d.tickets.ids.length + strings + 200 * d.clients.length + 100 * d.staff.ids.length + 40 * d.rows.week.length;
 }
 
 export function digestPlan(plan: Plan, hash = ''): PlanDigest {
@@ -81,6 +94,15 @@ export function digestPlan(plan: Plan, hash = ''): PlanDigest {
     if (!tickets) work.set(a.staff, (tickets = new Set()));
     tickets.add(a.ticket);
   }
+  const m = plan.allocations.length;
+  const rowsOf: PlanRows = { week: new Int32Array(m), staff: new Array<string>(m), ticket: new Array<string>(m), hours: new Float64Array(m), level: new Int32Array(m) };
+  plan.allocations.forEach((a, k) => {
+    rowsOf.week[k] = a.week;
+    rowsOf.staff[k] = a.staff;
+    rowsOf.ticket[k] = a.ticket;
+    rowsOf.hours[k] = a.hours;
+    rowsOf.level[k] = a.level;
+  });
   const n = plan.tickets.length;
   const planned = new Float64Array(n);
   const start = new Int32Array(n);
@@ -108,6 +130,7 @@ export function digestPlan(plan: Plan, hash = ''): PlanDigest {
       loads: plan.staff.map((s) => createHash('sha1').update(`[${(rows.get(s.id) ?? []).join(',')}]`).digest('base64')),
     },
     work: { staff: [...work.keys()], tickets: [...work.values()].map((t) => [...t]) },
+    rows: rowsOf,
   };
 }
 

@@ -11,9 +11,10 @@
  * current version's data revision moves on in place, so quarter close, what-if and the health
  * check see it as including the change.
  */
-import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Plan } from '../../solver/index.ts';
 import { Quarter } from '../db/entities.ts';
+import { sql as query } from '../db/sql.ts';
 import { ByteCache, MB } from './byte-cache.ts';
 import { unpackPlan, type PlanEncoding } from './plan-codec.ts';
 import { digestBytes, digestPlan, newPairs, type PlanDigest } from './plan-diff.ts';
@@ -84,12 +85,6 @@ export function forgetCachedPlans(): void {
   digestCache.clear();
 }
 
-/** Plain SQL with bound parameters, inside the entity manager's transaction when it has one. */
-async function query<R = Record<string, any>>(em: EntityManager, sql: string, bindings: readonly unknown[]): Promise<R[]> {
-  const knex = em.getTransactionContext<Knex.Transaction>() ?? em.getKnex();
-  const res = await knex.raw(sql, bindings as Knex.RawBinding[]);
-  return res.rows as R[];
-}
 
 function view(s: Stored): StoredPlan {
   let plan: Plan | undefined;

@@ -88,6 +88,22 @@ describe.each(await dbTargets())('stored plans on %s', (target) => {
     expect(content(read)).toEqual(content(served));
   });
 
+  it("a re-plan's scenario keeps the plan in force as previous, from the commit's digest as from the stored plan", async () => {
+    const tk = (await manager.get('/api/tickets/STORE-5')).body;
+    expect((await manager.patch('/api/tickets/STORE-5', { version: tk.version, estimateHours: tk.estimateHours + 1 })).status).toBe(200);
+    await t.settle();
+    const inForce = await current('STORE');
+    const rows = inForce.allocations.map((a: { week: number; staff: string; ticket: string; hours: number; level: number }) => ({ week: a.week, staff: a.staff, ticket: a.ticket, hours: a.hours, level: a.level }));
+    expect(rows.length).toBeGreaterThan(0);
+    // This process committed it: the rows come from the digest the solver thread made.
+    const fromDigest = (await manager.get('/api/quarters/STORE/scenario')).body;
+    expect(fromDigest.previous).toEqual(rows);
+    // Another process (or this one after its caches emptied) reads the stored plan.
+    forgetCachedPlans();
+    const fromStore = (await manager.get('/api/quarters/STORE/scenario')).body;
+    expect(fromStore).toEqual(fromDigest);
+  });
+
   it('an identical re-plan makes no version: the current one includes the change, and the quarter still closes', async () => {
     const heard: { name: string; version: number }[] = [];
     const offs = (['replan.finished', 'plan.updated'] as const).map((name) => t.app.services.events.on(name, (p) => p.quarterId === 'STORE' && heard.push({ name, version: p.version })));

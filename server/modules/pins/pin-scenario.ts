@@ -3,7 +3,8 @@
  * scenario-io exports and imports quarters; these are its pin and previous-plan parts.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { PinInput, Plan, PreviousRow } from '../../../solver/index.ts';
+import type { PinInput, PreviousRow } from '../../../solver/index.ts';
+import type { PlanRows } from '../../planning/plan-diff.ts';
 import { Pin, Staff, Ticket, type Quarter } from '../../db/entities.ts';
 import { validationError, type FieldIssue } from '../../errors.ts';
 import type { WriteContext } from '../../store.ts';
@@ -18,15 +19,19 @@ export async function scenarioPins(em: EntityManager, quarterId: string): Promis
 }
 
 /**
- * The allocation rows of the plan in force, for the planner to keep each ticket with its person
- * among equal plans. Rows keep their level: with it, a quarter that did not change plans exactly
+ * The allocation rows of the plan in force (from its digest, plan-diff.ts), for the planner to
+ * keep each ticket with its person among equal plans. Rows keep their level: with it, a quarter that did not change plans exactly
  * as before. Weeks the quarter no longer plans (history, or beyond a shortened quarter) have
  * nothing to keep.
  */
-export function previousRows(plan: Plan | null | undefined, quarter: { weeks: number; currentWeek: number }): PreviousRow[] {
-  return (plan?.allocations ?? [])
-    .filter((a) => a.week >= quarter.currentWeek && a.week < quarter.weeks)
-    .map((a) => ({ week: a.week, staff: a.staff, ticket: a.ticket, hours: a.hours, level: a.level }));
+export function previousRows(rows: PlanRows | null | undefined, quarter: { weeks: number; currentWeek: number }): PreviousRow[] {
+  const out: PreviousRow[] = [];
+  if (!rows) return out;
+  for (let k = 0; k < rows.week.length; k++) {
+    const week = rows.week[k]!;
+    if (week >= quarter.currentWeek && week < quarter.weeks) out.push({ week, staff: rows.staff[k]!, ticket: rows.ticket[k]!, hours: rows.hours[k]!, level: rows.level[k]! });
+  }
+  return out;
 }
 
 /** Pins in canonical order, for "does this import change anything". */

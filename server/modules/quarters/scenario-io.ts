@@ -14,7 +14,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { parseScenario, type Scenario, type ScenarioInput, type TicketInput } from '../../../solver/index.ts';
 import { Block, Client, ClientQuarter, Leave, Quarter, Staff, Ticket, TimeEntry } from '../../db/entities.ts';
 import { badRequest, notFound, validationError } from '../../errors.ts';
-import { currentPlan } from '../../planning/plan-store.ts';
+import { sql } from '../../db/sql.ts';
+import { currentPlan, planDigest } from '../../planning/plan-store.ts';
 import type { WriteContext } from '../../store.ts';
 import { canonicalPins, importPins, previousRows, scenarioPins } from '../pins/pin-scenario.ts';
 
@@ -24,71 +25,113 @@ const sumBy = <T>(items: T[], key: (t: T) => string, value: (t: T) => number) =>
   for (const it of items) m.set(key(it), (m.get(key(it)) ?? 0) + value(it));
   return m;
 };
+const groupBy = <T>(items: T[], key: (t: T) => string) => {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = m.get(k);
+    if (list) list.push(it);
+    else m.set(k, [it]);
+  }
+  return m;
+};
 
 export async function exportScenario(em: EntityManager, quarterId: string): Promise<ScenarioInput> {
   const quarter = await em.findOne(Quarter, { id: quarterId });
   if (!quarter) throw notFound(`Quarter ${quarterId}`);
+  // Plain rows, not entities: at 10,000 tickets the ORM's hydration, identity map and the flush
+  // at the end of the caller's transaction took most of a re-plan's snapshot (db/sql.ts).
   // One query at a time: inside a transaction they share one connection.
-  const staff = await em.find(Staff, { active: true }, { orderBy: { id: 'asc' } });
-  const leave = await em.find(Leave, { quarterId }, { orderBy: { week: 'asc' } });
-  const clients = await em.find(Client, { active: true }, { orderBy: { id: 'asc' } });
-  const cqs = await em.find(ClientQuarter, { quarterId });
-  const blocks = await em.find(Block, { quarterId }, { orderBy: { week: 'asc', id: 'asc' } });
+  const staff = await sql<{ id: string; name: string; weekly_hours: number; skills: string[] }>(em, 'select id, name, weekly_hours, skills from staff where active order by id asc');
+  const leave = await sql<{ staff_id: string; week: number; hours: number }>(em, 'select staff_id, week, hours from leave where quarter_id = ? order by week asc', [quarterId]);
+  const clients = await sql<{ id: string; name: string; plan: 'prepaid' | 'payg' }>(em, 'select id, name, plan from clients where active order by id asc');
+  const cqs = await sql<{ client_id: string; rollover_in_hours: number; used_baseline: number[] | null; shortfall_to_date_hours: number }>(
+    em,
+    'select client_id, rollover_in_hours, used_baseline, shortfall_to_date_hours from client_quarters where quarter_id = ?',
+    [quarterId],
+  );
+  const blocks = await sql<{ client_id: string; week: number; hours: number }>(em, 'select client_id, week, hours from blocks where quarter_id = ? order by week asc, id asc', [quarterId]);
   // Inactive clients and staff are out of planning: so are their tickets and this week's hours.
-  const tickets = await em.find(Ticket, { quarterId, clientId: { $in: clients.map((c) => c.id) } }, { orderBy: { id: 'asc' } });
-  const entries = await em.find(TimeEntry, { quarterId }, { orderBy: { id: 'asc' } });
+  const tickets = await sql<{
+    id: string;
+    client_id: string;
+    title: string;
+    priority: number;
+    estimate_hours: number;
+    spent_baseline: number;
+    opened_week: number;
+    skill: string | null;
+    due_week: number | null;
+    emergency: boolean;
+    status: string;
+  }>(
+    em,
+    `select t.id, t.client_id, t.title, t.priority, t.estimate_hours, t.spent_baseline, t.opened_week, t.skill, t.due_week, t.emergency, t.status
+     from tickets t join clients c on c.id = t.client_id and c.active where t.quarter_id = ? order by t.id asc`,
+    [quarterId],
+  );
+  const entries = await sql<{ staff_id: string; ticket_id: string; client_id: string; week: number; hours: number }>(
+    em,
+    'select staff_id, ticket_id, client_id, week, hours from time_entries where quarter_id = ? order by id asc',
+    [quarterId],
+  );
   const current = quarter.currentWeek;
-  const spentByTicket = sumBy(entries, (e) => e.ticketId, (e) => e.hours);
+  const spentByTicket = sumBy(entries, (e) => e.ticket_id, (e) => e.hours);
   const past = entries.filter((e) => e.week < current);
-  const usedByClientWeek = sumBy(past, (e) => `${e.clientId}|${e.week}`, (e) => e.hours);
-  const cqByClient = new Map(cqs.map((c) => [c.clientId, c]));
+  const usedByClientWeek = sumBy(past, (e) => `${e.client_id}|${e.week}`, (e) => e.hours);
+  const lastPastWeek = new Map<string, number>();
+  for (const e of past) lastPastWeek.set(e.client_id, Math.max(lastPastWeek.get(e.client_id) ?? 0, e.week + 1));
+  const cqByClient = new Map(cqs.map((c) => [c.client_id, c]));
+  const leaveByStaff = groupBy(leave, (l) => l.staff_id);
+  const blocksByClient = groupBy(blocks, (b) => b.client_id);
+  const stored = await currentPlan(em, quarter);
 
   const scenario: ScenarioInput = {
     quarter: { id: quarter.id, weeks: quarter.weeks, currentWeek: current, ...(quarter.startDate ? { startDate: quarter.startDate } : {}) },
     staff: staff.map((s) => {
-      const own = leave.filter((l) => l.staffId === s.id && l.hours > 0);
-      return { id: s.id, name: s.name, weeklyHours: s.weeklyHours, skills: [...s.skills], leave: Object.fromEntries(own.map((l) => [String(l.week), l.hours])) };
+      const own = (leaveByStaff.get(s.id) ?? []).filter((l) => l.hours > 0);
+      return { id: s.id, name: s.name, weeklyHours: s.weekly_hours, skills: [...s.skills], leave: Object.fromEntries(own.map((l) => [String(l.week), l.hours])) };
     }),
     clients: clients.map((c) => {
       if (c.plan === 'payg') return { id: c.id, name: c.name, plan: 'payg' as const };
       const cq = cqByClient.get(c.id);
-      const baseline = cq?.usedBaseline ?? [];
-      let length = baseline.length;
-      for (const e of past) if (e.clientId === c.id) length = Math.max(length, e.week + 1);
+      const baseline = cq?.used_baseline ?? [];
+      const length = Math.max(baseline.length, lastPastWeek.get(c.id) ?? 0);
       return {
         id: c.id,
         name: c.name,
         plan: 'prepaid' as const,
-        purchases: blocks.filter((b) => b.clientId === c.id).map((b) => ({ week: b.week, hours: b.hours })),
-        rolloverInHours: cq?.rolloverInHours ?? 0,
+        purchases: (blocksByClient.get(c.id) ?? []).map((b) => ({ week: b.week, hours: b.hours })),
+        rolloverInHours: cq?.rollover_in_hours ?? 0,
         usedByWeek: Array.from({ length }, (_, w) => round(baseline[w] ?? 0) + (usedByClientWeek.get(`${c.id}|${w}`) ?? 0)),
-        shortfallToDateHours: cq?.shortfallToDateHours ?? 0,
+        shortfallToDateHours: cq?.shortfall_to_date_hours ?? 0,
       };
     }),
     tickets: tickets.map((t) => {
       const out: TicketInput = {
         id: t.id,
-        client: t.clientId,
+        client: t.client_id,
         title: t.title,
         priority: t.priority as TicketInput['priority'],
-        estimateHours: t.estimateHours,
-        spentHours: round(t.spentBaseline + (spentByTicket.get(t.id) ?? 0)),
-        openedWeek: t.openedWeek,
+        estimateHours: t.estimate_hours,
+        spentHours: round(t.spent_baseline + (spentByTicket.get(t.id) ?? 0)),
+        openedWeek: t.opened_week,
         emergency: t.emergency,
       };
       if (t.skill) out.skill = t.skill;
-      if (t.dueWeek !== null && t.dueWeek !== undefined) out.dueWeek = t.dueWeek;
+      if (t.due_week !== null && t.due_week !== undefined) out.dueWeek = t.due_week;
       if (t.status === 'closed') out.status = 'closed';
       return out;
     }),
     policy: (quarter.policy ?? {}) as ScenarioInput['policy'],
     pins: await scenarioPins(em, quarterId),
-    previous: previousRows((await currentPlan(em, quarter))?.plan, quarter),
+    // The rows of the plan in force from its digest: kept from its commit, so a re-plan does not unpack it.
+    previous: previousRows(stored && (await planDigest(em, stored.version, stored))?.rows, quarter),
   };
   const planned = new Set([...staff.map((x) => `s:${x.id}`), ...tickets.map((t) => `t:${t.id}`)]);
-  const log = entries.filter((e) => e.week === current && planned.has(`s:${e.staffId}`) && planned.has(`t:${e.ticketId}`));
+  const log = entries.filter((e) => e.week === current && planned.has(`s:${e.staff_id}`) && planned.has(`t:${e.ticket_id}`));
   if (log.length > 0) {
-    const byStaffTicket = sumBy(log, (e) => `${e.staffId}\u0000${e.ticketId}`, (e) => e.hours);
+    const byStaffTicket = sumBy(log, (e) => `${e.staff_id}\u0000${e.ticket_id}`, (e) => e.hours);
     scenario.currentWeekLog = [...byStaffTicket].map(([key, hours]) => {
       const [staffId, ticketId] = key.split('\u0000') as [string, string];
       return { staff: staffId, ticket: ticketId, hours };
