@@ -26,6 +26,9 @@ export interface ReplanDeps {
   planHistory?: number;
 }
 
+/** The least time between two `replan.progress` events of one re-plan. */
+export const PROGRESS_MS = 250;
+
 export interface ReplanResult {
   version: number;
   solveMs: number;
@@ -65,9 +68,17 @@ export async function replanQuarter(
   const tSnapshot = performance.now();
   deps.events.emit('replan.started', { quarterId, jobId, revision: snapshot.revision });
   let solved: PackedSolve;
+  // Progress at most every PROGRESS_MS: a week takes milliseconds at 10,000 tickets, and each
+  // progress event is a write to every socket on every instance while the solver needs the CPU.
+  let lastProgress = -Infinity;
   try {
     solved = await deps.pool.solvePacked(snapshot.scenario, {
-      onProgress: (p) => deps.events.emit('replan.progress', { quarterId, jobId, week: p.week, weeks: p.weeks }),
+      onProgress: (p) => {
+        const now = performance.now();
+        if (now - lastProgress < PROGRESS_MS) return;
+        lastProgress = now;
+        deps.events.emit('replan.progress', { quarterId, jobId, week: p.week, weeks: p.weeks });
+      },
     });
   } catch (e) {
     deps.events.emit('replan.failed', { quarterId, jobId, message: (e as Error).message });

@@ -21,14 +21,14 @@ export class PostgresEmitter implements Broadcaster {
     private readonly onError: (err: Error) => void = () => {},
   ) {}
 
-  to(room: string) {
+  to(rooms: string | string[]) {
     return {
       emit: (event: string, payload: unknown) => {
         const message = {
           uid: EMITTER_UID,
           nsp: '/',
           type: BROADCAST,
-          data: { packet: { type: EVENT_PACKET, data: [event, payload], nsp: '/' }, opts: { rooms: [room], except: [], flags: {} } },
+          data: { packet: { type: EVENT_PACKET, data: [event, payload], nsp: '/' }, opts: { rooms: typeof rooms === 'string' ? [rooms] : rooms, except: [], flags: {} } },
         };
         this.publish(message).catch(this.onError);
         return true;

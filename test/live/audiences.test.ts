@@ -5,17 +5,21 @@ import { describe, expect, it } from 'vitest';
 import { plan } from '../../solver/index.ts';
 import { diffPlans, changesOf } from '../../server/planning/plan-diff.ts';
 import { emitsFor, planAudiences } from '../../server/realtime/audiences.ts';
+import { EventBus } from '../../server/events.ts';
+import { grouped, startPublisher } from '../../server/realtime/publisher.ts';
 
 const example = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/examples/emergency-rollover.json'), 'utf8'));
 
-function planUpdated() {
+function planUpdatedEvent() {
   const before = plan(example);
   const withEmergency = structuredClone(example);
   withEmergency.tickets.push({ id: 'N-1', client: 'nimbus', title: 'Site down', priority: 1, estimateHours: 4, openedWeek: 12, emergency: true });
   const after = plan(withEmergency);
   const diff = diffPlans(before, after);
-  return emitsFor('plan.updated', { quarterId: 'Q', version: 2, previousVersion: 1, changes: changesOf(diff), audiences: planAudiences(before, after, diff), at: 'now' });
+  return { payload: { quarterId: 'Q', version: 2, previousVersion: 1, changes: changesOf(diff), audiences: planAudiences(before, after, diff), at: 'now' } };
 }
+
+const planUpdated = () => emitsFor('plan.updated', planUpdatedEvent().payload);
 
 describe('socket audiences', () => {
   it('plan.updated: managers get every change, each client only its own, each staff member only theirs', () => {
@@ -37,6 +41,39 @@ describe('socket audiences', () => {
     }
     const nimbus = emits.find((e) => e.room === 'client:nimbus')!;
     expect((nimbus.payload as { changes: { clients: string[]; tickets: string[] } }).changes).toEqual({ clients: ['nimbus'], tickets: ['N-1'], staff: [] });
+  });
+
+  it('rooms that hear the same payload hear it in one broadcast, and every room still hears exactly its own', () => {
+    const emits = planUpdated();
+    const groups = grouped(emits);
+    // Clients and staff whose part did not move are told only that the version moved: one broadcast.
+    expect(groups.length).toBeLessThan(emits.length);
+    expect(groups.flatMap((g) => g.rooms).sort()).toEqual(emits.map((e) => e.room).sort());
+    for (const e of emits) {
+      const [g] = groups.filter((x) => x.rooms.includes(e.room));
+      expect(g!.event).toBe(e.event);
+      expect(g!.payload).toEqual(e.payload);
+    }
+
+    // The publisher sends the groups: a socket in a room hears what emitsFor cut for that room.
+    const events = new EventBus();
+    const heard = new Map<string, unknown[]>();
+    const sent: string[][] = [];
+    const broadcaster = {
+      to: (rooms: string | string[]) => ({
+        emit: (event: string, payload: unknown) => {
+          const list = typeof rooms === 'string' ? [rooms] : rooms;
+          sent.push(list);
+          for (const room of list) heard.set(room, [...(heard.get(room) ?? []), { event, payload }]);
+        },
+      }),
+    };
+    const stop = startPublisher(events, broadcaster, { error: () => {} } as never);
+    const { payload } = planUpdatedEvent();
+    events.emit('plan.updated', payload);
+    stop();
+    expect(sent.length).toBe(groups.length);
+    for (const e of emitsFor('plan.updated', payload)) expect(heard.get(e.room)).toEqual([{ event: 'plan.updated', payload: e.payload }]);
   });
 
   it('ticket, time-entry and emergency events go to managers and the client concerned only', () => {
