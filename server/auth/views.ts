@@ -98,13 +98,15 @@ export const entryView = (e: EntryRecord, v: Pick<Viewer, 'role'>): TimeEntryRec
 
 // Clients: managers every client; a client user its own record (staff have none to read).
 
-const wholeBlock = { id: 'show', quarter: 'show', week: 'show', hours: 'show', createdAt: 'show' } as const;
-export const BLOCK_FIELDS = { manager: wholeBlock, staff: { id: 'hide', quarter: 'hide', week: 'hide', hours: 'hide', createdAt: 'hide' }, client: wholeBlock } as const satisfies AudienceDecisions<BlockRecord>;
+const wholeBlock = { id: 'show', quarter: 'show', week: 'show', hours: 'show', createdAt: 'show', version: 'show' } as const;
+export const BLOCK_FIELDS = { manager: wholeBlock, staff: { id: 'hide', quarter: 'hide', week: 'hide', hours: 'hide', createdAt: 'hide', version: 'hide' }, client: wholeBlock } as const satisfies AudienceDecisions<BlockRecord>;
 
 const wholeClient = {
   id: 'show',
   name: 'show',
   plan: 'show',
+  // The client's own liaison: theirs to see.
+  contact: 'show',
   active: 'show',
   version: 'show',
   quarter: 'show',
@@ -116,7 +118,7 @@ const wholeClient = {
 export const CLIENT_RECORD_FIELDS = {
   manager: wholeClient,
   // Staff read no client records (403); were they to, a name is all they would need.
-  staff: { id: 'show', name: 'show', plan: 'hide', active: 'hide', version: 'hide', quarter: 'hide', blocks: 'hide', rolloverInHours: 'hide', usedByWeek: 'hide', shortfallToDateHours: 'hide' },
+  staff: { id: 'show', name: 'show', plan: 'hide', contact: 'hide', active: 'hide', version: 'hide', quarter: 'hide', blocks: 'hide', rolloverInHours: 'hide', usedByWeek: 'hide', shortfallToDateHours: 'hide' },
   client: wholeClient,
 } as const satisfies AudienceDecisions<ClientRecord>;
 

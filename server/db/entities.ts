@@ -94,6 +94,8 @@ export const Client = defineEntity({
     id: p.string().primary(),
     name: p.string(),
     plan: p.string().$type<'prepaid' | 'payg'>(),
+    /** The client's liaison, as the manager writes it (migration 0008). */
+    contact: p.string().nullable(),
     active: p.boolean().default(true),
     version: p.integer().version(),
   },
@@ -129,6 +131,7 @@ export const Block = defineEntity({
     week: p.integer(),
     hours: p.double().$type<number>(),
     createdAt: p.datetime().onCreate(() => new Date()),
+    version: p.integer().version(),
   },
 });
 export type Block = InferEntity<typeof Block>;
@@ -269,6 +272,23 @@ export const Pin = defineEntity({
 });
 export type Pin = InferEntity<typeof Pin>;
 
+/** A one-time link that sets a user's password (migration 0008): only its token's SHA-256 is kept. */
+export const PasswordLink = defineEntity({
+  name: 'PasswordLink',
+  tableName: 'password_links',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    tokenHash: p.string(),
+    userId: p.integer(),
+    purpose: p.string().$type<'invite' | 'reset'>(),
+    createdBy: p.integer().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    expiresAt: p.datetime(),
+    usedAt: p.datetime().nullable(),
+  },
+});
+export type PasswordLink = InferEntity<typeof PasswordLink>;
+
 export const ENTITIES = [
   User,
   Session,
@@ -285,4 +305,5 @@ export const ENTITIES = [
   RolloverCredit,
   AuditEntry,
   Pin,
+  PasswordLink,
 ];

@@ -16,6 +16,7 @@ import { Migration0004SocketIo } from './migrations/0004-socket-io.ts';
 import { Migration0005Pins } from './migrations/0005-pins.ts';
 import { Migration0006Access } from './migrations/0006-access.ts';
 import { Migration0007PackedPlans } from './migrations/0007-packed-plans.ts';
+import { Migration0008Setup } from './migrations/0008-setup.ts';
 
 export const MIGRATIONS = [
   { name: '0001-initial', class: Migration0001Initial },
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   { name: '0005-pins', class: Migration0005Pins },
   { name: '0006-access', class: Migration0006Access },
   { name: '0007-packed-plans', class: Migration0007PackedPlans },
+  { name: '0008-setup', class: Migration0008Setup },
 ];
 
 export interface Database {

@@ -1,6 +1,6 @@
 /** /api/auth: sign in, sign out, who is signed in. */
 import { z } from 'zod';
-import { Role, UserRecord } from './users.ts';
+import { Password, Role, UserRecord } from './users.ts';
 
 export const LoginBody = z.object({
   email: z.string({ error: 'is required' }).trim().toLowerCase().max(320).pipe(z.email({ error: 'must be an email address' })),
@@ -19,3 +19,17 @@ export type LoginResponse = z.infer<typeof LoginResponse>;
 /** GET /api/auth/me */
 export const MeResponse = z.object({ user: SessionUser }).strict();
 export type MeResponse = z.infer<typeof MeResponse>;
+
+const Token = z.string({ error: 'is required: open the link you were sent' }).min(1, { error: 'is required: open the link you were sent' }).max(200, { error: 'is not a valid link' });
+
+/** POST /api/auth/password-link: what a one-time link is for, before the password is typed. */
+export const PasswordLinkCheck = z.object({ token: Token }).strict();
+export type PasswordLinkCheck = z.infer<typeof PasswordLinkCheck>;
+export const PasswordLinkInfo = z.object({ email: z.string(), purpose: z.enum(['invite', 'reset']), expiresAt: z.iso.datetime() }).strict();
+export type PasswordLinkInfo = z.infer<typeof PasswordLinkInfo>;
+
+/** POST /api/auth/set-password: spends the link and sets the password; then sign in with it. */
+export const SetPasswordBody = z.object({ token: Token, password: Password }).strict();
+export type SetPasswordBody = z.infer<typeof SetPasswordBody>;
+export const SetPasswordResult = z.object({ email: z.string() }).strict();
+export type SetPasswordResult = z.infer<typeof SetPasswordResult>;

@@ -6,11 +6,18 @@ import { page, pagedQuery, type Page } from './paging.ts';
 export const CLIENT_PLANS = ['prepaid', 'payg'] as const;
 const plan = z.enum(CLIENT_PLANS, { error: 'must be "prepaid" or "payg"' });
 const active = z.boolean({ error: 'must be true or false' });
+/** The client's one liaison: name, email, phone, as the manager writes it; empty clears it. */
+const contact = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .max(500, { error: 'must be at most 500 characters' })
+  .transform((s) => s || null)
+  .nullable();
 
-export const ClientCreate = z.object({ id: Id, name: Name.optional(), plan, active: active.optional() }).strict();
+export const ClientCreate = z.object({ id: Id, name: Name.optional(), plan, contact: contact.optional(), active: active.optional() }).strict();
 export type ClientCreate = z.infer<typeof ClientCreate>;
 
-export const ClientPatch = z.object({ version: Version, name: Name.optional(), plan: plan.optional(), active: active.optional() }).strict();
+export const ClientPatch = z.object({ version: Version, name: Name.optional(), plan: plan.optional(), contact: contact.optional(), active: active.optional() }).strict();
 export type ClientPatch = z.infer<typeof ClientPatch>;
 
 /** Ordered by id. `quarter` is the quarter whose blocks and history each client carries. */
@@ -21,10 +28,20 @@ export type ClientListQuery = z.infer<typeof ClientListQuery>;
 export const BlockCreate = z.object({ week: Week, hours: hours().min(20, { error: 'a block is at least 20 hours' }), quarter: Id.optional() }).strict();
 export type BlockCreate = z.infer<typeof BlockCreate>;
 
+/**
+ * PATCH /api/clients/:id/blocks/:blockId: correct a block recorded by mistake (its week or hours),
+ * with the version read. A closed quarter's blocks are history.
+ */
+export const BlockPatch = z
+  .object({ version: Version, week: Week.optional(), hours: hours().min(20, { error: 'a block is at least 20 hours' }).optional() })
+  .strict()
+  .refine((b) => b.week !== undefined || b.hours !== undefined, { error: 'send week or hours (or both) to correct', path: ['hours'] });
+export type BlockPatch = z.infer<typeof BlockPatch>;
+
 export const BlockParams = z.object({ id: Id, blockId: serial('must be a block id') });
 export type BlockParams = z.infer<typeof BlockParams>;
 
-export const BlockRecord = z.object({ id: z.number().int(), quarter: z.string(), week: z.number().int(), hours: z.number(), createdAt: Timestamp }).strict();
+export const BlockRecord = z.object({ id: z.number().int(), quarter: z.string(), week: z.number().int(), hours: z.number(), createdAt: Timestamp, version: z.number().int() }).strict();
 export type BlockRecord = z.infer<typeof BlockRecord>;
 
 export const ClientRecord = z
@@ -32,6 +49,7 @@ export const ClientRecord = z
     id: z.string(),
     name: z.string(),
     plan,
+    contact: z.string().nullable(),
     active: z.boolean(),
     version: z.number().int(),
     /** The quarter the blocks and figures below are about (null before any quarter exists). */

@@ -8,17 +8,17 @@
  */
 import { z } from 'zod';
 import { AuditListQuery, AuditPage } from './audit.ts';
-import { LoginBody, LoginResponse, MeResponse } from './auth.ts';
-import { BlockCreate, BlockParams, BlockRecord, ClientCreate, ClientListQuery, ClientPage, ClientPatch, ClientRecord } from './clients.ts';
+import { LoginBody, LoginResponse, MeResponse, PasswordLinkCheck, PasswordLinkInfo, SetPasswordBody, SetPasswordResult } from './auth.ts';
+import { BlockCreate, BlockParams, BlockPatch, BlockRecord, ClientCreate, ClientListQuery, ClientPage, ClientPatch, ClientRecord } from './clients.ts';
 import { CsvImportResult, CsvQuery } from './csv.ts';
 import { IdParam, QuarterQuery } from './fields.ts';
 import { PinCreate, PinIdParam, PinListQuery, PinRecord } from './pins.ts';
 import { AllocationPage, AllocationPageQuery, ClientDetail, ClientDetailParam, PlanDiffQuery, PlanDiffResponse, PlanQuery, PlanSummary, PlanVersionParam, PlanVersions, PlanView, PlanViewQuery, QueuePage, TicketPlanPageQuery } from './plans.ts';
-import { QuarterCloseBody, QuarterCloseResult, QuarterIdParam, QuarterPatch, QuarterRecord, ScenarioExport, ScenarioImportResult } from './quarters.ts';
+import { QuarterCloseBody, QuarterCloseResult, QuarterCreate, QuarterIdParam, QuarterPatch, QuarterRecord, ScenarioExport, ScenarioImportResult } from './quarters.ts';
 import { LeaveBody, SkillsInUse, StaffCreate, StaffListQuery, StaffPage, StaffPatch, StaffRecord } from './staff.ts';
 import { TicketCreate, TicketListQuery, TicketPage, TicketPatch, TicketRecord } from './tickets.ts';
 import { TimeEntryCreate, TimeEntryDeleteQuery, TimeEntryIdParam, TimeEntryListQuery, TimeEntryPage, TimeEntryPatch, TimeEntryRecord } from './time-entries.ts';
-import { UserCreate, UserIdParam, UserListQuery, UserPatch, UserRecord } from './users.ts';
+import { PasswordLinkAnswer, UserCreate, UserIdParam, UserInvite, UserListQuery, UserPatch, UserRecord } from './users.ts';
 import { WhatIfAnswer, WhatIfBody, WhatIfConfirmBody, WhatIfConfirmed } from './what-if.ts';
 
 export interface RouteSpec {
@@ -36,10 +36,14 @@ export const API = {
   'POST /api/auth/login': { body: LoginBody, response: LoginResponse },
   'POST /api/auth/logout': { response: null },
   'GET /api/auth/me': { response: MeResponse },
+  'POST /api/auth/password-link': { body: PasswordLinkCheck, response: PasswordLinkInfo },
+  'POST /api/auth/set-password': { body: SetPasswordBody, response: SetPasswordResult },
 
   'GET /api/users': { query: UserListQuery, response: list(UserRecord) },
   'GET /api/users/:id': { params: UserIdParam, response: UserRecord },
   'POST /api/users': { body: UserCreate, response: UserRecord },
+  'POST /api/users/invite': { body: UserInvite, response: PasswordLinkAnswer },
+  'POST /api/users/:id/password-link': { params: UserIdParam, response: PasswordLinkAnswer },
   'PATCH /api/users/:id': { params: UserIdParam, body: UserPatch, response: UserRecord },
   'POST /api/users/:id/disable': { params: UserIdParam, response: UserRecord },
   'POST /api/users/:id/enable': { params: UserIdParam, response: UserRecord },
@@ -57,6 +61,7 @@ export const API = {
   'PATCH /api/clients/:id': { params: IdParam, body: ClientPatch, response: ClientRecord },
   'GET /api/clients/:id/blocks': { params: IdParam, query: QuarterQuery, response: list(BlockRecord) },
   'POST /api/clients/:id/blocks': { params: IdParam, body: BlockCreate, response: BlockRecord },
+  'PATCH /api/clients/:id/blocks/:blockId': { params: BlockParams, body: BlockPatch, response: BlockRecord },
   'DELETE /api/clients/:id/blocks/:blockId': { params: BlockParams, response: null },
 
   'GET /api/tickets': { query: TicketListQuery, response: TicketPage },
@@ -79,6 +84,7 @@ export const API = {
   'DELETE /api/pins/:id': { params: PinIdParam, response: null },
 
   'GET /api/quarters': { response: list(QuarterRecord) },
+  'POST /api/quarters': { body: QuarterCreate, response: QuarterRecord },
   'GET /api/quarters/:id': { params: QuarterIdParam, response: QuarterRecord },
   'PATCH /api/quarters/:id': { params: QuarterIdParam, body: QuarterPatch, response: QuarterRecord },
   'POST /api/quarters/:id/import': { params: QuarterIdParam, response: ScenarioImportResult },

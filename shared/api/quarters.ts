@@ -10,6 +10,21 @@ import { Id, IsoDate, Timestamp, Version } from './fields.ts';
 export const QuarterIdParam = z.object({ id: Id });
 export type QuarterIdParam = z.infer<typeof QuarterIdParam>;
 
+/**
+ * POST /api/quarters: start a company's first quarter (later ones come from closing the one
+ * before). Weeks are counted from `startDate`, a Monday.
+ */
+export const QuarterCreate = z
+  .object({
+    id: Id,
+    weeks: z.number({ error: 'must be a number of weeks' }).int({ error: 'must be a whole number of weeks' }).min(1, { error: 'must be at least 1 week' }).max(27, { error: 'must be at most 27 weeks' }).default(13),
+    startDate: IsoDate('2026-09-28').refine((d) => new Date(`${d}T00:00:00Z`).getUTCDay() === 1, { error: 'must be a Monday (weeks start on Monday)' }).nullable().default(null),
+    currentWeek: z.number({ error: 'must be a week index' }).int({ error: 'must be a whole week index' }).min(0, { error: 'must be a week index from 0' }).default(0),
+  })
+  .strict()
+  .refine((q) => q.currentWeek < q.weeks, { error: 'must be a week of the quarter (from 0 to weeks − 1)', path: ['currentWeek'] });
+export type QuarterCreate = z.infer<typeof QuarterCreate>;
+
 export const QuarterPatch = z
   .object({
     version: Version,

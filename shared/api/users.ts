@@ -64,3 +64,18 @@ export const UserRecord = z
   })
   .strict();
 export type UserRecord = z.infer<typeof UserRecord>;
+
+/** POST /api/users/invite: a user who sets their own password through a one-time link. */
+export const UserInvite = acceptingOldNames(z.object({ email: Email, role: Role, client: Id.optional(), staff: Id.optional() }).strict(), USER_OLD_NAMES);
+export type UserInvite = z.infer<typeof UserInvite>;
+
+/**
+ * A one-time link that sets a password: `path` (`/set-password?token=…`) is the dashboard's page
+ * for it, shown once to the manager to send (no email yet). It works once, until `expiresAt`.
+ */
+export const PasswordLink = z.object({ path: z.string(), purpose: z.enum(['invite', 'reset']), expiresAt: Timestamp }).strict();
+export type PasswordLink = z.infer<typeof PasswordLink>;
+
+/** POST /api/users/invite and POST /api/users/:id/password-link */
+export const PasswordLinkAnswer = z.object({ user: UserRecord, link: PasswordLink }).strict();
+export type PasswordLinkAnswer = z.infer<typeof PasswordLinkAnswer>;

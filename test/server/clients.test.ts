@@ -20,10 +20,11 @@ describe.each(await dbTargets())('clients on %s', (target) => {
         id: 'harbor',
         name: 'Harbor Dental',
         plan: 'prepaid',
+        contact: null,
         active: true,
         version: 1,
         quarter: QUARTER,
-        blocks: [{ id: expect.any(Number), quarter: QUARTER, week: 0, hours: 52, createdAt: expect.any(String) }],
+        blocks: [{ id: expect.any(Number), quarter: QUARTER, week: 0, hours: 52, createdAt: expect.any(String), version: 1 }],
         rolloverInHours: 0,
         usedByWeek: [4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4.5],
         shortfallToDateHours: 0,
@@ -132,7 +133,7 @@ describe.each(await dbTargets())('clients on %s', (target) => {
       const r = await manager.post('/api/clients/harbor/blocks', { week: 12, hours: 20 });
       events.stop();
       expect(r.status).toBe(201);
-      expect(r.body).toEqual({ id: expect.any(Number), quarter: QUARTER, week: 12, hours: 20, createdAt: expect.any(String) });
+      expect(r.body).toEqual({ id: expect.any(Number), quarter: QUARTER, week: 12, hours: 20, createdAt: expect.any(String), version: 1 });
       expect(events.events).toEqual([{ quarterIds: [QUARTER], entity: 'block', id: String(r.body.id), clientId: 'harbor' }]);
       expect((await harbor.get('/api/clients/harbor')).body.blocks.map((b: { hours: number }) => b.hours)).toEqual([52, 20]);
       await t.settle();

@@ -220,10 +220,17 @@ export const api = {
     setLeave: (id: string, body: Body<'PUT /api/staff/:id/leave'>) => call('PUT /api/staff/:id/leave', { params: { id }, body }),
   },
   clients: {
+    page: (query: QueryOf<'GET /api/clients'>) => call('GET /api/clients', { query }),
+    create: (body: Body<'POST /api/clients'>) => call('POST /api/clients', { body }),
+    update: (id: string, body: Body<'PATCH /api/clients/:id'>) => call('PATCH /api/clients/:id', { params: { id }, body }),
+    blocks: (id: string, quarter?: string) => call('GET /api/clients/:id/blocks', { params: { id }, query: { quarter } }),
+    updateBlock: (id: string, blockId: number, body: Body<'PATCH /api/clients/:id/blocks/:blockId'>) => call('PATCH /api/clients/:id/blocks/:blockId', { params: { id, blockId }, body }),
+    removeBlock: (id: string, blockId: number) => call('DELETE /api/clients/:id/blocks/:blockId', { params: { id, blockId } }),
     addBlock: (id: string, body: Body<'POST /api/clients/:id/blocks'>) => call('POST /api/clients/:id/blocks', { params: { id }, body }),
   },
   quarters: {
     list: () => call('GET /api/quarters'),
+    create: (body: Body<'POST /api/quarters'>) => call('POST /api/quarters', { body }),
   },
   pins: {
     list: (quarter: string) => call('GET /api/pins', { query: { quarter } }),

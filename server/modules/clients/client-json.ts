@@ -8,7 +8,7 @@ import type { BlockRecord, ClientRecord } from '../../../shared/api/clients.ts';
 import { Block, Client, ClientQuarter, TimeEntry, type Quarter } from '../../db/entities.ts';
 import { chunks } from '../resource-helpers.ts';
 
-export const blockJson = (b: Block): BlockRecord => ({ id: b.id, quarter: b.quarterId, week: b.week, hours: b.hours, createdAt: b.createdAt.toISOString() });
+export const blockJson = (b: Block): BlockRecord => ({ id: b.id, quarter: b.quarterId, week: b.week, hours: b.hours, createdAt: b.createdAt.toISOString(), version: b.version });
 export type BlockJson = BlockRecord;
 export type ClientJson = ClientRecord;
 
@@ -36,6 +36,7 @@ export async function clientsJson(em: EntityManager, clients: Client[], q: Quart
       id: c.id,
       name: c.name,
       plan: c.plan,
+      contact: c.contact ?? null,
       active: c.active,
       version: c.version,
       quarter: q?.id ?? null,

@@ -3,15 +3,17 @@
  *                                          only its own; ?quarter= ?limit= ?cursor=
  * GET    /api/clients/:id                    one client with its blocks and history for ?quarter=
  * POST   /api/clients                        add a client (managers)
- * PATCH  /api/clients/:id                    name, plan, active (managers; needs `version`)
+ * PATCH  /api/clients/:id                    name, plan, contact, active (managers; needs `version`)
  * GET    /api/clients/:id/blocks             the client's blocks in ?quarter=
  * POST   /api/clients/:id/blocks             { week, hours ≥ 20, quarter? } record a block (managers)
+ * PATCH  /api/clients/:id/blocks/:blockId    { version, week?, hours? } correct a block recorded by mistake (managers)
  * DELETE /api/clients/:id/blocks/:blockId    remove a block recorded by mistake (managers)
+ * Blocks of a closed quarter are history: correcting or removing one answers 400 naming quarter.
  * A client user asking about another client gets 404 on every route, before any role check, so
  * the answer never tells whether that client exists. Staff have no client records to read: 403.
  */
 import { Router, type Request, type RequestHandler } from 'express';
-import { BlockCreate, BlockParams, ClientCreate, ClientListQuery, ClientPatch, type BlockRecord, type ClientPage, type ClientRecord } from '../../../shared/api/clients.ts';
+import { BlockCreate, BlockParams, BlockPatch, ClientCreate, ClientListQuery, ClientPatch, type BlockRecord, type ClientPage, type ClientRecord } from '../../../shared/api/clients.ts';
 import { IdParam, QuarterQuery } from '../../../shared/api/fields.ts';
 import { requireAuth, requireRole, viewer } from '../../auth/middleware.ts';
 import type { Viewer } from '../../auth/viewer.ts';
@@ -70,6 +72,11 @@ export function clientsRouter(s: Services): Router {
   router.post('/:id/blocks', ownClientOnly, manager, async (req, res) => {
     const { id } = parse(IdParam, req.params);
     res.status(201).json((await clients.addBlock(viewer(req), id, parseBody(BlockCreate, req.body))) satisfies BlockRecord);
+  });
+
+  router.patch('/:id/blocks/:blockId', ownClientOnly, manager, async (req, res) => {
+    const { id, blockId } = parse(BlockParams, req.params);
+    res.json((await clients.updateBlock(viewer(req), id, blockId, parseBody(BlockPatch, req.body))) satisfies BlockRecord);
   });
 
   router.delete('/:id/blocks/:blockId', ownClientOnly, manager, async (req, res) => {

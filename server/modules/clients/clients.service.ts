@@ -3,7 +3,7 @@
  * its own record: any other client answers 404, as if it did not exist.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { BlockCreate, ClientCreate, ClientListQuery, ClientPatch } from '../../../shared/api/clients.ts';
+import type { BlockCreate, BlockPatch, ClientCreate, ClientListQuery, ClientPatch } from '../../../shared/api/clients.ts';
 import type { Page } from '../../../shared/api/paging.ts';
 import type { Viewer } from '../../auth/viewer.ts';
 import { Block, Client, Quarter, Ticket } from '../../db/entities.ts';
@@ -47,7 +47,7 @@ export class ClientsService {
   async create(v: Viewer, body: ClientCreate): Promise<ClientJson> {
     return this.s.store.write(v, 'client created', async (w) => {
       if (await w.tx.findOne(Client, { id: body.id }, { fields: ['id'] })) throw conflict(`Client ${body.id} already exists.`);
-      const client = w.tx.create(Client, { id: body.id, name: body.name ?? body.id, plan: body.plan, active: body.active ?? true });
+      const client = w.tx.create(Client, { id: body.id, name: body.name ?? body.id, plan: body.plan, contact: body.contact ?? null, active: body.active ?? true });
       await w.tx.flush();
       const json = await this.json(w.tx, client);
       await this.changed(w, client.id, 'create', null, json);
@@ -66,6 +66,7 @@ export class ClientsService {
         if (body.plan === 'payg' && client.plan === 'prepaid') await refuseIfInUse(w.tx, id, Block, 'has prepaid blocks', 'delete them first');
         if (body.name !== undefined && body.name !== client.name) client.name = body.name;
         if (body.plan !== undefined && body.plan !== client.plan) client.plan = body.plan;
+        if (body.contact !== undefined && body.contact !== (client.contact ?? null)) client.contact = body.contact;
         if (body.active !== undefined && body.active !== client.active) client.active = body.active;
         await w.tx.flush();
         const after = await this.json(w.tx, client);
@@ -92,9 +93,29 @@ export class ClientsService {
     });
   }
 
+  /** Corrects a block recorded by mistake: its week or hours, with the version read. */
+  async updateBlock(v: Viewer, id: string, blockId: number, body: BlockPatch): Promise<BlockJson> {
+    const write = () =>
+      this.s.store.write(v, 'block corrected', async (w) => {
+        const block = await w.tx.findOne(Block, { id: blockId, clientId: id }, FOR_UPDATE);
+        if (!block) throw notFound(`Block ${blockId} of client ${id}`);
+        const q = await writableQuarter(w.tx, block.quarterId);
+        const before = blockJson(block);
+        checkVersion(block, body.version, () => before);
+        checkWeek(q, body.week, 'week');
+        if (body.week !== undefined && body.week !== block.week) block.week = body.week;
+        if (body.hours !== undefined && body.hours !== block.hours) block.hours = body.hours;
+        await w.tx.flush();
+        const after = blockJson(block);
+        if (after.version !== before.version) this.blockChanged(w, q.id, id, blockId, 'update-block', before, after);
+        return after;
+      });
+    return withConflictDetails(write, async () => (await this.listBlocks(v, id)).find((b) => b.id === blockId) ?? null);
+  }
+
   async deleteBlock(v: Viewer, id: string, blockId: number): Promise<void> {
     await this.s.store.write(v, 'block deleted', async (w) => {
-      const block = await w.tx.findOne(Block, { id: blockId, clientId: id });
+      const block = await w.tx.findOne(Block, { id: blockId, clientId: id }, FOR_UPDATE);
       if (!block) throw notFound(`Block ${blockId} of client ${id}`);
       await writableQuarter(w.tx, block.quarterId);
       const json = blockJson(block);

@@ -1,17 +1,20 @@
 /**
  * GET   /api/quarters                  quarters, latest first
+ * POST  /api/quarters                  { id, weeks?, startDate?, currentWeek? } start the first quarter
+ *                                      (managers; refused while an open quarter exists: close it instead)
  * GET   /api/quarters/:id              one quarter
  * PATCH /api/quarters/:id              currentWeek, autoAdvance, startDate, policy (managers)
  * POST  /api/quarters/:id/import       store a SCENARIO.md scenario (managers)
  * GET   /api/quarters/:id/scenario     the quarter's state as a scenario (managers)
  */
 import { Router } from 'express';
-import { QuarterIdParam, QuarterPatch, type QuarterRecord, type ScenarioExport, type ScenarioImportResult } from '../../../shared/api/quarters.ts';
+import { QuarterCreate, QuarterIdParam, QuarterPatch, type QuarterRecord, type ScenarioExport, type ScenarioImportResult } from '../../../shared/api/quarters.ts';
 import { requireAuth, requireRole, viewer } from '../../auth/middleware.ts';
 import { Quarter } from '../../db/entities.ts';
 import { badRequest, conflict, notFound, parse } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { moveCurrentWeek } from '../../clock.ts';
+import { parseBody } from '../resource-helpers.ts';
 import { exportScenario, importScenario } from './scenario-io.ts';
 
 export function publicQuarter(q: Quarter): QuarterRecord {
@@ -37,6 +40,23 @@ export function quartersRouter(s: Services): Router {
   router.get('/', async (_req, res) => {
     const quarters = await s.store.reader().find(Quarter, {}, { orderBy: { createdAt: 'desc', id: 'desc' } });
     res.json(quarters.map(publicQuarter) satisfies QuarterRecord[]);
+  });
+
+  router.post('/', requireRole('manager'), async (req, res) => {
+    const body = parseBody(QuarterCreate, req.body);
+    const created = await s.store.write(viewer(req), 'quarter started', async (w) => {
+      if (await w.tx.findOne(Quarter, { id: body.id }, { fields: ['id'] })) throw conflict(`Quarter ${body.id} already exists.`);
+      const open = await w.tx.findOne(Quarter, { closedAt: null }, { fields: ['id'] });
+      if (open) throw conflict(`Quarter ${open.id} is open: a new quarter starts when it closes (POST /api/quarters/${open.id}/close).`);
+      const q = w.tx.create(Quarter, { id: body.id, weeks: body.weeks, currentWeek: body.currentWeek, startDate: body.startDate });
+      await w.tx.flush();
+      const json = publicQuarter(q);
+      w.touch(q.id);
+      w.audit('create', 'quarter', q.id, null, json);
+      w.afterCommit(() => s.events.emit('data.changed', { quarterIds: [q.id], entity: 'quarter', id: q.id }));
+      return json;
+    });
+    res.status(201).json(created satisfies QuarterRecord);
   });
 
   router.get('/:id', async (req, res) => {
