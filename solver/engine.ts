@@ -85,7 +85,7 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
   let augmentations = 0;
 
   // Hours logged this week count as delivered this week and come off the balance.
-  const balanceBeforeLogQ = Int32Array.from(balanceLeftQ);
+  const balanceBeforeLogQ = balanceLeftQ.slice();
   for (const c of clients) {
     if (c.loggedQ <= 0) continue;
     deliveredQ[c.idx * W + current] = c.loggedQ;
@@ -105,9 +105,9 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
     const weekTargetQ = new Int32Array(C);
     const parts: Part[] = [];
     const pinnedRows: { ticket: MTicket; staff: number; q: number }[] = [];
-    const loggedStart = Int32Array.from(weekQ);
+    const loggedStart = weekQ.slice();
     // Hours logged this week were taken off the balance up front; the week started before them.
-    const weekStartBalance = w === current ? balanceBeforeLogQ : Int32Array.from(balanceLeftQ);
+    const weekStartBalance = w === current ? balanceBeforeLogQ : balanceLeftQ.slice();
     // What is left of each ticket's shares in the plan in force this week, by level (0: any),
     // used up as hours are placed.
     const previousLeft = new Map<number, Share[]>();
@@ -124,7 +124,7 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
       const any = previousLeft.get(t.idx * 6);
       return at && any ? [...at, ...any] : (at ?? any);
     };
-    const balanceStart = Int32Array.from(balanceLeftQ);
+    const balanceStart = balanceLeftQ.slice();
     let phase = 0;
 
     const book = (t: MTicket, q: number) => {
@@ -156,7 +156,8 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
       },
       serve(t, maxQ) {
         const want = Math.min(maxQ, remQ[t.idx]!);
-        if (want <= 0) return 0;
+        // A blocked node takes nothing more this week: no need to work out who is preferred.
+        if (want <= 0 || flow.blocked[t.skillNode]) return 0;
         const got = flow.augment(t.skillNode, want, phase, ctx.preferred(t));
         if (got > 0) {
           book(t, got);
@@ -319,10 +320,10 @@ function recordMissedRates(ctx: WeekContext, missed: MissedRate[]): void {
 
 function rememberWorkers(rows: Row[], memory: Continuity, S: number): void {
   const best = new Map<MTicket, { s: number; q: number }>();
-  const perTicketStaff = new Map<string, number>();
+  const perTicketStaff = new Map<number, number>();
   for (const r of rows) {
     memory.clientStaffQ[r.ticket.client.idx * S + r.staff]! += r.q;
-    const key = `${r.ticket.idx}:${r.staff}`;
+    const key = r.ticket.idx * S + r.staff;
     const q = (perTicketStaff.get(key) ?? 0) + r.q;
     perTicketStaff.set(key, q);
     const b = best.get(r.ticket);

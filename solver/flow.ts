@@ -232,6 +232,11 @@ export class WeekFlow {
     return this.layer!.flow[j]!;
   }
 
+  /** The work node was found closed: it takes nothing more until the marks are cleared. */
+  workBlocked(j: number): boolean {
+    return this.layer!.blockedWork[j] === 1;
+  }
+
   workRoom(j: number): number {
     return this.layer!.cap[j]! - this.layer!.flow[j]!;
   }

@@ -4,7 +4,7 @@
  */
 import type { PinInput, PinIssueCode } from './contract.ts';
 import { cumulativeFrom, idealByWeek } from './owed.ts';
-import { ceilQ, compareIds, floorQ, hoursOf } from './quarter-hours.ts';
+import { ceilQ, compareIds, floorQ, hoursOf, sortByIds } from './quarter-hours.ts';
 import type { Scenario } from './validate.ts';
 
 export interface MStaff {
@@ -119,9 +119,10 @@ export interface Model {
  * natural order; and "a due week can move a ticket ahead of same-priority work of the same
  * client". So each client's tickets of one priority keep the places their ids give them among
  * everyone's, and fill those places in due-week order (earlier due week first, then id): a due
- * week reorders a client's own work, never its place among other clients'.
+ * week reorders a client's own work, never its place among other clients'. Returns the places
+ * (the tickets by priority, then natural id order).
  */
-export function rankTickets(tickets: MTicket[]): void {
+export function rankTickets(tickets: MTicket[]): MTicket[] {
   const places = [...tickets].sort(byPlace);
   // Only a client's tickets with a due week can move: groups without one keep their places.
   const groups = new Map<number, MTicket[]>();
@@ -139,6 +140,7 @@ export function rankTickets(tickets: MTicket[]): void {
   }
   tickets.length = 0;
   for (const place of places) tickets.push(fillers.get(place) ?? place);
+  return places;
 }
 
 /**
@@ -211,7 +213,8 @@ export function buildModel(s: Scenario): Model {
     .sort((a, b) => compareIds(a.id, b.id))
     .map((st, idx) => {
       const skills = [...new Set(st.skills)].sort(compareIds);
-      const leave = Array.from({ length: W }, (_, w) => st.leave[String(w)] ?? 0);
+      const leave = new Array<number>(W).fill(0);
+      for (let w = 0; w < W; w++) leave[w] = st.leave[String(w)] ?? 0;
       const loggedQ = floorQ(loggedByStaff.get(st.id) ?? 0);
       const capQ = new Int32Array(W);
       for (let w = 0; w < W; w++) {
@@ -239,7 +242,7 @@ export function buildModel(s: Scenario): Model {
       const prepaid = c.plan === 'prepaid';
       const bought = c.purchases.reduce((sum, p) => sum + p.hours, 0);
       const used = c.usedByWeek.reduce((sum, h) => sum + h, 0);
-      const rate = Array.from({ length: W }, () => 0);
+      const rate = new Array<number>(W).fill(0);
       if (prepaid) {
         for (const p of c.purchases) for (let w = p.week; w < W; w++) rate[w]! += p.hours / (W - p.week);
         // Hours rolled in count like a block bought in week 0.
@@ -254,10 +257,10 @@ export function buildModel(s: Scenario): Model {
         rolloverIn: prepaid ? c.rolloverInHours : 0,
         used,
         balance: prepaid ? bought + c.rolloverInHours - used : 0,
-        usedByWeek: Array.from({ length: W }, (_, w) => c.usedByWeek[w] ?? 0),
+        usedByWeek: weekly(W, c.usedByWeek),
         shortfallToDate: prepaid ? c.shortfallToDateHours : 0,
         rate,
-        presented: Array.from({ length: W }, () => 0),
+        presented: new Array<number>(W).fill(0),
         ideal: [],
         idealQ: new Int32Array(W),
         idealBeforeQ: new Int32Array(W),
@@ -292,10 +295,10 @@ export function buildModel(s: Scenario): Model {
       closed: t.status === 'closed',
     };
   });
-  [...tickets].sort((a, b) => compareIds(a.id, b.id)).forEach((t, i) => (t.idOrder = i));
+  sortByIds(tickets, (t) => t.id).forEach((t, i) => (t.idOrder = i));
   const dueGroups = new Set(tickets.filter((t) => t.due !== null).map((t) => t.client.idx * 8 + t.priority));
   for (const t of tickets) t.dueGroup = dueGroups.has(t.client.idx * 8 + t.priority);
-  rankTickets(tickets);
+  const byPlaceOrder = rankTickets(tickets);
   tickets.forEach((t, i) => {
     t.idx = i;
     t.rank = i;
@@ -320,7 +323,7 @@ export function buildModel(s: Scenario): Model {
     if (c.loggedQ > 0) for (let w = current; w < W; w++) c.presented[w]! += hoursOf(c.loggedQ);
     c.ideal = idealByWeek(c, W, current);
     c.idealQ = quarterHourRates(c.ideal, current);
-    const before = cumulativeFrom(Array.from(c.idealQ), current);
+    const before = cumulativeFrom(c.idealQ, current);
     for (let w = current; w < W; w++) c.idealBeforeQ[w] = w > current ? before[w - 1]! : 0;
     if (c.prepaid) for (let w = current; w < W; w++) c.overage[w] = c.presented[w]! > c.balance + 1e-9 ? 1 : 0;
   }
@@ -350,7 +353,7 @@ export function buildModel(s: Scenario): Model {
   }
 
   return {
-    byPlace: [...tickets].sort(byPlace),
+    byPlace: byPlaceOrder,
     dueOrder,
     quarterId: s.quarter.id,
     startDate: s.quarter.startDate,
@@ -364,6 +367,13 @@ export function buildModel(s: Scenario): Model {
     pins,
     previous,
   };
+}
+
+/** A week-indexed list of W entries, 0 where `values` has none. */
+function weekly(W: number, values: readonly number[]): number[] {
+  const out = new Array<number>(W).fill(0);
+  for (let w = 0; w < W && w < values.length; w++) out[w] = values[w] ?? 0;
+  return out;
 }
 
 /** Key of the plan in force's shares of a ticket in a week at a level (0: rows without a level). */

@@ -9,7 +9,7 @@
 import type { MClient } from './model.ts';
 
 export function idealByWeek(client: MClient, W: number, current: number): number[] {
-  const ideal = Array.from({ length: W }, () => 0);
+  const ideal = new Array<number>(W).fill(0);
   if (!client.prepaid) return ideal;
   let cumulative = 0;
   for (let w = current; w < W; w++) {
@@ -21,8 +21,8 @@ export function idealByWeek(client: MClient, W: number, current: number): number
 }
 
 /** Running totals: cumulative[w] = Σ values[current … w]. */
-export function cumulativeFrom(values: number[], current: number): number[] {
-  const out = Array.from({ length: values.length }, () => 0);
+export function cumulativeFrom(values: ArrayLike<number>, current: number): number[] {
+  const out = new Array<number>(values.length).fill(0);
   let sum = 0;
   for (let w = current; w < values.length; w++) {
     sum += values[w]!;

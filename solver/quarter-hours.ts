@@ -37,8 +37,20 @@ function chunks(id: string): (string | number)[] {
  */
 export function compareIds(a: string, b: string): number {
   if (a === b) return 0;
-  const pa = chunks(a);
-  const pb = chunks(b);
+  return compareChunks(a, chunks(a), b, chunks(b));
+}
+
+/** Items sorted by their ids in natural order (compareIds), each id split once. */
+export function sortByIds<T>(items: readonly T[], id: (item: T) => string): T[] {
+  const keyed = items.map((item) => {
+    const s = id(item);
+    return { item, s, c: chunks(s) };
+  });
+  keyed.sort((x, y) => (x.s === y.s ? 0 : compareChunks(x.s, x.c, y.s, y.c)));
+  return keyed.map((k) => k.item);
+}
+
+function compareChunks(a: string, pa: readonly (string | number)[], b: string, pb: readonly (string | number)[]): number {
   const n = Math.min(pa.length, pb.length);
   for (let i = 0; i < n; i++) {
     const x = pa[i]!;

@@ -47,40 +47,55 @@ export function exactSplit(qs: readonly number[], amounts: readonly number[], co
   return cells && score(cells, qs, cost) < quickScore ? cells : quick;
 }
 
-// Names of the LP's rows and columns, made once: t<item>, p<person>, x<item>_<person>.
-const itemRow: string[] = [];
-const personRow: string[] = [];
-const cellColumn: string[][] = [];
-/** Each column's (item, person), by name. */
-const cellOf = new Map<string, [number, number]>();
-function names(n: number, m: number): void {
-  while (itemRow.length < n) itemRow.push(`t${itemRow.length}`);
-  while (personRow.length < m) personRow.push(`p${personRow.length}`);
-  for (let i = 0; i < n; i++) {
-    const row = (cellColumn[i] ??= []);
-    while (row.length < m) {
-      const name = `x${i}_${row.length}`;
-      cellOf.set(name, [i, row.length]);
-      row.push(name);
-    }
+/**
+ * The LP's model for n items and m people, made once per shape: rows t<item> and p<person>,
+ * columns x<item>_<person>, in that order. Each solve writes its quarters and costs into it
+ * (javascript-lp-solver reads the model and keeps nothing of it).
+ */
+interface Shape {
+  model: { optimize: 'cost'; opType: 'min'; constraints: Record<string, { equal: number }>; variables: Record<string, Record<string, number>> };
+  itemRows: { equal: number }[];
+  personRows: { equal: number }[];
+  columns: { cost: number }[][];
+  /** Each column's (item, person), by name. */
+  cellOf: Map<string, [number, number]>;
+}
+const shapes = new Map<number, Shape>();
+
+function shapeOf(n: number, m: number): Shape {
+  const key = n * 1024 + m;
+  let shape = shapes.get(key);
+  if (!shape) {
+    const constraints: Shape['model']['constraints'] = {};
+    const variables: Shape['model']['variables'] = {};
+    const itemRows = Array.from({ length: n }, (_, i) => (constraints[`t${i}`] = { equal: 0 }));
+    const personRows = Array.from({ length: m }, (_, pi) => (constraints[`p${pi}`] = { equal: 0 }));
+    const cellOf = new Map<string, [number, number]>();
+    const columns = Array.from({ length: n }, (_, i) =>
+      Array.from({ length: m }, (_, pi) => {
+        const column = { cost: 0, [`t${i}`]: 1, [`p${pi}`]: 1 };
+        variables[`x${i}_${pi}`] = column;
+        cellOf.set(`x${i}_${pi}`, [i, pi]);
+        return column;
+      }),
+    );
+    shape = { model: { optimize: 'cost', opType: 'min', constraints, variables }, itemRows, personRows, columns, cellOf };
+    shapes.set(key, shape);
   }
+  return shape;
 }
 
 function transportationLp(qs: readonly number[], amounts: readonly number[], cost: readonly (readonly number[])[], stats: SplitStats): Cells | null {
   const n = qs.length;
   const m = amounts.length;
-  names(n, m);
-  const constraints: Record<string, { equal: number }> = {};
-  const variables: Record<string, Record<string, number>> = {};
-  for (let i = 0; i < n; i++) constraints[itemRow[i]!] = { equal: qs[i]! };
-  for (let pi = 0; pi < m; pi++) constraints[personRow[pi]!] = { equal: amounts[pi]! };
-  for (let i = 0; i < n; i++) {
-    for (let pi = 0; pi < m; pi++) variables[cellColumn[i]![pi]!] = { cost: cost[i]![pi]!, [itemRow[i]!]: 1, [personRow[pi]!]: 1 };
-  }
+  const shape = shapeOf(n, m);
+  for (let i = 0; i < n; i++) shape.itemRows[i]!.equal = qs[i]!;
+  for (let pi = 0; pi < m; pi++) shape.personRows[pi]!.equal = amounts[pi]!;
+  for (let i = 0; i < n; i++) for (let pi = 0; pi < m; pi++) shape.columns[i]![pi]!.cost = cost[i]![pi]!;
   stats.lpSolves++;
   let result: Record<string, unknown>;
   try {
-    result = solver.Solve({ optimize: 'cost', opType: 'min', constraints, variables }) as Record<string, unknown>;
+    result = solver.Solve(shape.model) as Record<string, unknown>;
   } catch {
     stats.lpFallbacks++;
     return null;
@@ -95,7 +110,7 @@ function transportationLp(qs: readonly number[], amounts: readonly number[], cos
   const personSum = new Array<number>(m).fill(0);
   for (const name in result) {
     const value = result[name];
-    const at = cellOf.get(name);
+    const at = shape.cellOf.get(name);
     if (!at || typeof value !== 'number') continue;
     const q = Math.round(value);
     if (Math.abs(q - value) > 1e-6) {
@@ -104,7 +119,6 @@ function transportationLp(qs: readonly number[], amounts: readonly number[], cos
     }
     if (q <= 0) continue;
     const [i, pi] = at;
-    if (i >= n || pi >= m) continue;
     cells[i]!.set(pi, q);
     itemSum[i]! += q;
     personSum[pi]! += q;

@@ -57,8 +57,10 @@ export const lockedInRate: Rule = {
     }
 
     // One work node per (client, skill node) with open work, for clients still short of target.
+    // And each client's tickets on them, in rank order (for the repair).
     const nodes: WorkNode[] = [];
     const index = new Map<number, number>();
+    const ranked = new Map<MClient, RankedTicket[]>();
     const K = model.skillNodes.length;
     for (const t of ctx.open) {
       const c = t.client;
@@ -71,6 +73,10 @@ export const lockedInRate: Rule = {
       }
       nodes[j]!.tickets.push(t);
       nodes[j]!.q.push(ctx.remQ[t.idx]!);
+      const list = ranked.get(c);
+      const entry = { t, j, q: ctx.remQ[t.idx]! };
+      if (list) list.push(entry);
+      else ranked.set(c, [entry]);
     }
     if (nodes.length === 0) return;
     flow.beginClientPhase(
@@ -105,7 +111,7 @@ export const lockedInRate: Rule = {
           if (upTo === undefined) continue; // no hours left once emergencies and pins were planned
           const j = flow.workNode(c.idx, t.skillNode);
           const room = upTo - flow.workFlow(j);
-          if (room <= 0) continue;
+          if (room <= 0 || flow.workBlocked(j)) continue;
           const got = flow.augmentTarget(j, Math.min(budget[c.idx]!, room), ctx.preferred(t));
           budget[c.idx]! -= got;
           if (budget !== targetLeft) targetLeft[c.idx]! -= got;
@@ -116,7 +122,7 @@ export const lockedInRate: Rule = {
     };
     pass(ownLeft); // every client's own week first,
     pass(targetLeft); // then what they are behind.
-    repair(ctx, nodes);
+    repair(ctx, nodes, ranked);
 
     // Each work node's hours go to its tickets in rank order.
     const hours = flow.endClientPhase();
@@ -136,7 +142,7 @@ export const lockedInRate: Rule = {
  * its node's hours do not cover and a lower-ranked ticket of the same client on another node has
  * target hours, try to shift those hours (the people re-routed as needed).
  */
-function repair(ctx: WeekContext, nodes: WorkNode[]): void {
+function repair(ctx: WeekContext, nodes: WorkNode[], ranked: ReadonlyMap<MClient, RankedTicket[]>): void {
   // Each client with work nodes of two skills or more, and its tickets on them in rank order.
   const byClient = new Map<MClient, number[]>();
   nodes.forEach((n, j) => {
@@ -145,17 +151,24 @@ function repair(ctx: WeekContext, nodes: WorkNode[]): void {
     list.push(j);
   });
   const clients: RepairClient[] = [];
-  for (const js of byClient.values()) if (js.length >= 2) clients.push({ js, tickets: null });
+  for (const [c, js] of byClient) if (js.length >= 2) clients.push({ js, tickets: ranked.get(c)! });
   // A repair that ends at a free person frees the lower-priority hours it cancels, which can let
   // another client's repair through: go round until nothing moves (a few rounds at most).
   for (let round = 0; round < 4 && repairRound(ctx, nodes, clients); round++);
 }
 
+/** A ticket on work node j with q quarters of open work. */
+interface RankedTicket {
+  t: MTicket;
+  j: number;
+  q: number;
+}
+
 interface RepairClient {
   /** The client's work nodes. */
   js: number[];
-  /** Its tickets on them in rank order, listed when first needed. */
-  tickets: { t: MTicket; j: number; q: number }[] | null;
+  /** Its tickets on them in rank order. */
+  tickets: RankedTicket[];
 }
 
 /** Quarters of the node's tickets ranked above `rank` (they take the node's hours first). */
@@ -204,7 +217,6 @@ function repairRound(ctx: WeekContext, nodes: WorkNode[], clients: readonly Repa
       shortest = Math.min(shortest, firstShort(nodes[j]!, flow.workFlow(j)));
     }
     if (shortest > worstServed) continue;
-    client.tickets ??= js.flatMap((j) => nodes[j]!.tickets.map((t, i) => ({ t, j, q: nodes[j]!.q[i]! }))).sort((a, b) => a.t.rank - b.t.rank);
     const tried = new Set<number>();
     for (const { t, j, q } of client.tickets) {
       if (tried.has(j)) continue;
