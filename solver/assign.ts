@@ -9,7 +9,7 @@
 import type { Level } from './contract.ts';
 import type { WeekFlow } from './flow.ts';
 import type { MTicket, Share } from './model.ts';
-import { exactSplit, score, type Cells, type SplitStats } from './split-lp.ts';
+import { exactSplit, give, score, type Cells, type SplitStats } from './split-lp.ts';
 
 export interface Part {
   ticket: MTicket;
@@ -47,6 +47,9 @@ const COST_OTHER = 3;
  */
 const COST_PRIORITY_CONFLICT = 100;
 
+/** The shares of a ticket nobody had in the plan in force: never written (see sharesAt). */
+const NO_SHARES = new Map<number, number>();
+
 interface Item {
   ticket: MTicket;
   q: number;
@@ -80,7 +83,8 @@ export function assignWeek(
     const phase = Math.floor(key / flow.K);
     const k = key % flow.K;
     const level = phaseLevels[phase]!;
-    const items: Item[] = [...groups.get(key)!].map(([ticket, q]) => ({ ticket, q }));
+    const items: Item[] = [];
+    groups.get(key)!.forEach((q, ticket) => items.push({ ticket, q }));
     items.sort((a, b) => b.q - a.q || a.ticket.rank - b.ticket.rank);
     const f = flow.flow[phase]!;
     const people = flow.staffFor(k).filter((s) => f[k * S + s]! > 0);
@@ -107,8 +111,10 @@ export function assignWeek(
       let best = -1;
       let bestQ = 0;
       const had = shares[i]!;
-      for (const [pi, q] of cells[i]!) {
-        const s = people[pi]!;
+      const pairs = cells[i]!;
+      for (let p = 0; p < pairs.length; p += 2) {
+        const s = people[pairs[p]!]!;
+        const q = pairs[p + 1]!;
         if (had.has(s)) had.set(s, Math.max(0, had.get(s)! - q));
         rows.push({ staff: s, ticket: item.ticket, level, q });
         if (q > bestQ) {
@@ -132,8 +138,10 @@ function sharesAt(
   const key = t.idx * 6 + level;
   let m = shareLeft.get(key);
   if (!m) {
-    m = new Map();
-    for (const x of previousOf(t, level) ?? []) m.set(x.s, (m.get(x.s) ?? 0) + x.q);
+    const before = previousOf(t, level);
+    // Without previous shares one empty map serves (nothing is ever set in it).
+    m = before && before.length > 0 ? new Map() : NO_SHARES;
+    for (const x of before ?? []) m.set(x.s, (m.get(x.s) ?? 0) + x.q);
     shareLeft.set(key, m);
   }
   return m;
@@ -143,7 +151,7 @@ function sharesAt(
 function quickPass(items: Item[], amounts: readonly number[], cost: readonly (readonly number[])[], share: readonly (readonly number[])[]): Cells {
   const m = amounts.length;
   const left = [...amounts];
-  const cells: Cells = items.map(() => new Map());
+  const cells: Cells = items.map(() => []);
   items.forEach((item, i) => {
     const row = cost[i]!;
     const got = cells[i]!;
@@ -152,7 +160,7 @@ function quickPass(items: Item[], amounts: readonly number[], cost: readonly (re
     for (let pi = 0; pi < m && need > 0; pi++) {
       if (row[pi] !== COST_SAME_PERSON || left[pi]! <= 0) continue;
       const q = Math.min(need, left[pi]!, share[i]![pi]!);
-      got.set(pi, (got.get(pi) ?? 0) + q);
+      give(got, pi, q);
       left[pi]! -= q;
       need -= q;
     }
@@ -182,7 +190,7 @@ function quickPass(items: Item[], amounts: readonly number[], cost: readonly (re
       }
       if (pick < 0) break; // cannot happen: the flow's amounts sum to the items' quarters
       const q = Math.min(need, left[pick]!);
-      got.set(pick, (got.get(pick) ?? 0) + q);
+      give(got, pick, q);
       left[pick]! -= q;
       need -= q;
     }

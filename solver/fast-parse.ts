@@ -90,29 +90,56 @@ function put(out: Out, from: Record<string, unknown>, key: string, parse: (v: un
   out[key] = parse(v);
 }
 
+// Field parsers and defaults, made once (not a closure per field of every ticket).
+const name200 = (x: unknown) => text(x, 200);
+const title500 = (x: unknown) => text(x, 500);
+const skillName = (x: unknown) => id(x, 100);
+const anyHoursField = (x: unknown) => hours(x);
+const hoursList = (x: unknown) => list(x).map(anyHoursField);
+const nullableSkill = (x: unknown) => (x === null ? null : id(x, 100));
+const nullableWeek = (x: unknown) => (x === null ? null : week(x));
+const zero = () => 0;
+const no = () => false;
+const open = () => 'open';
+const none = () => [];
+const noLeave = () => ({});
+
+function bool(x: unknown): boolean {
+  if (typeof x !== 'boolean') give();
+  return x;
+}
+
+function status(x: unknown): string {
+  if (x !== 'open' && x !== 'closed') give();
+  return x;
+}
+
+function leaveRecord(x: unknown): Record<string, number> {
+  const r = plain(x);
+  const leave: Record<string, number> = {};
+  for (const key of Object.keys(r)) {
+    if (key === '__proto__') give();
+    leave[key] = hours(r[key], 168);
+  }
+  if (Object.getOwnPropertySymbols(r).length > 0) give();
+  return leave;
+}
+
+function block(p: unknown): { week: number; hours: number } {
+  const b = plain(p);
+  const out = { week: week(b.week), hours: hours(b.hours) };
+  if (out.hours < 20) give();
+  return out;
+}
+
 function staffMember(v: unknown): Out {
   const s = plain(v);
   const out: Out = {};
   out.id = id(s.id);
-  put(out, s, 'name', (x) => text(x, 200));
+  put(out, s, 'name', name200);
   out.weeklyHours = hours(s.weeklyHours, 168);
-  put(out, s, 'skills', (x) => list(x).map((k) => id(k, 100)), () => []);
-  put(
-    out,
-    s,
-    'leave',
-    (x) => {
-      const r = plain(x);
-      const leave: Record<string, number> = {};
-      for (const key of Object.keys(r)) {
-        if (key === '__proto__') give();
-        leave[key] = hours(r[key], 168);
-      }
-      if (Object.getOwnPropertySymbols(r).length > 0) give();
-      return leave;
-    },
-    () => ({}),
-  );
+  put(out, s, 'skills', (x) => list(x).map(skillName), none);
+  put(out, s, 'leave', leaveRecord, noLeave);
   return out;
 }
 
@@ -120,25 +147,13 @@ function client(v: unknown): Out {
   const c = plain(v);
   const out: Out = {};
   out.id = id(c.id);
-  put(out, c, 'name', (x) => text(x, 200));
+  put(out, c, 'name', name200);
   if (c.plan !== 'prepaid' && c.plan !== 'payg') give();
   out.plan = c.plan;
-  put(
-    out,
-    c,
-    'purchases',
-    (x) =>
-      list(x).map((p) => {
-        const b = plain(p);
-        const block = { week: week(b.week), hours: hours(b.hours) };
-        if (block.hours < 20) give();
-        return block;
-      }),
-    () => [],
-  );
-  put(out, c, 'rolloverInHours', (x) => hours(x), () => 0);
-  put(out, c, 'usedByWeek', (x) => list(x).map((h) => hours(h)), () => []);
-  put(out, c, 'shortfallToDateHours', (x) => hours(x), () => 0);
+  put(out, c, 'purchases', (x) => list(x).map(block), none);
+  put(out, c, 'rolloverInHours', anyHoursField, zero);
+  put(out, c, 'usedByWeek', hoursList, none);
+  put(out, c, 'shortfallToDateHours', anyHoursField, zero);
   return out;
 }
 
@@ -147,35 +162,17 @@ function ticket(v: unknown): Out {
   const out: Out = {};
   out.id = id(t.id);
   out.client = id(t.client);
-  put(out, t, 'title', (x) => text(x, 500));
+  put(out, t, 'title', title500);
   const p = t.priority;
   if (p !== 1 && p !== 2 && p !== 3 && p !== 4) give();
   out.priority = p;
   out.estimateHours = hours(t.estimateHours);
-  put(out, t, 'spentHours', (x) => hours(x), () => 0);
+  put(out, t, 'spentHours', anyHoursField, zero);
   out.openedWeek = week(t.openedWeek);
-  put(out, t, 'skill', (x) => (x === null ? null : id(x, 100)));
-  put(
-    out,
-    t,
-    'emergency',
-    (x) => {
-      if (typeof x !== 'boolean') give();
-      return x;
-    },
-    () => false,
-  );
-  put(out, t, 'dueWeek', (x) => (x === null ? null : week(x)));
-  put(
-    out,
-    t,
-    'status',
-    (x) => {
-      if (x !== 'open' && x !== 'closed') give();
-      return x;
-    },
-    () => 'open',
-  );
+  put(out, t, 'skill', nullableSkill);
+  put(out, t, 'emergency', bool, no);
+  put(out, t, 'dueWeek', nullableWeek);
+  put(out, t, 'status', status, open);
   return out;
 }
 
@@ -198,12 +195,14 @@ function previousRow(v: unknown): Out {
   out.staff = r.staff;
   out.ticket = r.ticket;
   out.hours = anyHours(r.hours);
-  put(out, r, 'level', (x) => {
-    const l = int(x);
-    if (l < 1 || l > 5) give();
-    return l;
-  });
+  put(out, r, 'level', level);
   return out;
+}
+
+function level(x: unknown): number {
+  const l = int(x);
+  if (l < 1 || l > 5) give();
+  return l;
 }
 
 /**

@@ -16,8 +16,22 @@ const solver = lp as unknown as SolverAPI;
 /** Cost of each extra (ticket, person) pair, i.e. of splitting a ticket: per quarter of the ticket. */
 export const COST_SPLIT = 2;
 
-/** Per item: person (index into the group's people) → quarters. */
-export type Cells = Map<number, number>[];
+/**
+ * Per item, the people it goes to and their quarters as pairs [person, q, person, q, …] in the
+ * order they were given (person: an index into the group's people; each at most once).
+ */
+export type Cells = number[][];
+
+/** Adds q quarters of person pi to an item's pairs. */
+export function give(pairs: number[], pi: number, q: number): void {
+  for (let k = 0; k < pairs.length; k += 2) {
+    if (pairs[k] === pi) {
+      pairs[k + 1]! += q;
+      return;
+    }
+  }
+  pairs.push(pi, q);
+}
 
 export interface SplitStats {
   lpSolves: number;
@@ -28,10 +42,10 @@ export interface SplitStats {
 export function score(cells: Cells, qs: readonly number[], cost: readonly (readonly number[])[]): number {
   let total = 0;
   for (let i = 0; i < cells.length; i++) {
-    const m = cells[i]!;
-    total += (m.size - 1) * COST_SPLIT * qs[i]!;
+    const pairs = cells[i]!;
+    total += (pairs.length / 2 - 1) * COST_SPLIT * qs[i]!;
     const row = cost[i]!;
-    for (const [pi, q] of m) total += row[pi]! * q;
+    for (let k = 0; k < pairs.length; k += 2) total += row[pairs[k]!]! * pairs[k + 1]!;
   }
   return total;
 }
@@ -105,7 +119,7 @@ function transportationLp(qs: readonly number[], amounts: readonly number[], cos
     return null;
   }
   const cells: Cells = [];
-  for (let i = 0; i < n; i++) cells.push(new Map());
+  for (let i = 0; i < n; i++) cells.push([]);
   const itemSum = new Array<number>(n).fill(0);
   const personSum = new Array<number>(m).fill(0);
   for (const name in result) {
@@ -119,7 +133,7 @@ function transportationLp(qs: readonly number[], amounts: readonly number[], cos
     }
     if (q <= 0) continue;
     const [i, pi] = at;
-    cells[i]!.set(pi, q);
+    cells[i]!.push(pi, q);
     itemSum[i]! += q;
     personSum[pi]! += q;
   }
@@ -139,6 +153,10 @@ const PROOF_BUDGET = 4000;
 interface Proof {
   qs: readonly number[];
   cost: readonly (readonly number[])[];
+  /** Each item's people, cheapest first (ties in index order). */
+  byCost: readonly number[][];
+  /** Scratch for the rooms, largest first. */
+  sorted: Int32Array;
   target: number;
   /** least[i]: Σ over items i… of their quarters at their cheapest person's cost. */
   least: Float64Array;
@@ -165,7 +183,8 @@ function mightBeat(qs: readonly number[], amounts: readonly number[], cost: read
   const n = qs.length;
   const least = new Float64Array(n + 1);
   for (let i = n - 1; i >= 0; i--) least[i] = least[i + 1]! + qs[i]! * Math.min(...cost[i]!);
-  return search({ qs, cost, target, least, room: [...amounts], split: [], splitCost: 0, nodes: 0 }, 0, 0);
+  const byCost = cost.map(cheapestFirst);
+  return search({ qs, cost, byCost, sorted: new Int32Array(amounts.length), target, least, room: [...amounts], split: [], splitCost: 0, nodes: 0 }, 0, 0);
 }
 
 function search(p: Proof, i: number, cost: number): boolean {
@@ -182,7 +201,7 @@ function search(p: Proof, i: number, cost: number): boolean {
     p.room[pi]! += q;
     if (found) return true;
   }
-  const bound = fillAlone(q, row, p.room) + q * COST_SPLIT * Math.max(1, peopleNeeded(q, p.room) - 1);
+  const bound = fillAlone(q, row, p.byCost[i]!, p.room) + q * COST_SPLIT * Math.max(1, peopleNeeded(q, p.room, p.sorted) - 1);
   p.split.push(i);
   p.splitCost += bound;
   const found = search(p, i + 1, cost + bound);
@@ -191,17 +210,34 @@ function search(p: Proof, i: number, cost: number): boolean {
   return found;
 }
 
-/** The fewest people whose room left holds q quarters (the largest rooms first). */
-function peopleNeeded(q: number, room: readonly number[]): number {
-  const sorted = [...room].sort((a, b) => b - a);
+/** A row's people, cheapest first, ties in index order (insertion sort: a dozen people at most). */
+function cheapestFirst(row: readonly number[]): number[] {
+  const order: number[] = [];
+  for (let pi = 0; pi < row.length; pi++) {
+    let b = order.length;
+    order.push(pi);
+    for (; b > 0 && row[order[b - 1]!]! > row[pi]!; b--) order[b] = order[b - 1]!;
+    order[b] = pi;
+  }
+  return order;
+}
+
+/** The fewest people whose room left holds q quarters (the largest rooms first; `sorted` is scratch). */
+function peopleNeeded(q: number, room: readonly number[], sorted: Int32Array): number {
+  // Insertion sort, largest first: a dozen people at most.
+  for (let a = 0; a < room.length; a++) {
+    const r = room[a]!;
+    let b = a;
+    for (; b > 0 && sorted[b - 1]! < r; b--) sorted[b] = sorted[b - 1]!;
+    sorted[b] = r;
+  }
   let k = 0;
-  for (let held = 0; held < q && k < sorted.length; k++) held += sorted[k]!;
+  for (let held = 0; held < q && k < room.length; k++) held += sorted[k]!;
   return k;
 }
 
-/** The least cost of one item's hours in the room left, as if no other item wanted it. */
-function fillAlone(q: number, row: readonly number[], room: readonly number[]): number {
-  const order = room.map((_, pi) => pi).sort((a, b) => row[a]! - row[b]!);
+/** The least cost of one item's hours in the room left, as if no other item wanted it (`order`: its people, cheapest first). */
+function fillAlone(q: number, row: readonly number[], order: readonly number[], room: readonly number[]): number {
   let left = q;
   let total = 0;
   for (const pi of order) {
