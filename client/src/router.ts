@@ -10,11 +10,14 @@ const client: Role = 'client';
 
 export const routes = [
   { path: '/sign-in', name: 'sign-in', component: () => import('./views/SignIn.vue'), meta: { public: true, title: 'Sign in' } },
+  { path: '/set-password', name: 'set-password', component: () => import('./views/SetPassword.vue'), meta: { public: true, open: true, title: 'Set your password' } },
   { path: '/', name: 'home', redirect: () => homeFor(useSession().user.value) },
   { path: '/manager', name: 'manager', component: () => import('./views/manager/ManagerCapacity.vue'), meta: { role: manager, title: 'Capacity' } },
   { path: '/manager/clients', name: 'manager-clients', component: () => import('./views/manager/ManagerClients.vue'), meta: { role: manager, title: 'Clients' } },
   { path: '/manager/clients/:id', name: 'manager-client', component: () => import('./views/manager/ManagerClient.vue'), props: true, meta: { role: manager, title: 'Client' } },
   { path: '/manager/staff', name: 'manager-staff', component: () => import('./views/setup/ManagerStaff.vue'), meta: { role: manager, title: 'Staff' } },
+  { path: '/manager/users', name: 'manager-users', component: () => import('./views/setup/ManagerUsers.vue'), meta: { role: manager, title: 'Users' } },
+  { path: '/manager/setup', name: 'manager-setup', component: () => import('./views/setup/FirstRun.vue'), meta: { role: manager, title: 'Setup' } },
   { path: '/manager/tickets', name: 'manager-tickets', component: () => import('./views/manager/ManagerTickets.vue'), meta: { role: manager, title: 'Tickets' } },
   { path: '/staff', name: 'staff', component: () => import('./views/staff/StaffWeeks.vue'), meta: { role: staff, title: 'My weeks' } },
   { path: '/client', name: 'client', component: () => import('./views/client/ClientHours.vue'), meta: { role: client, title: 'Hours this quarter' } },

@@ -1,6 +1,11 @@
-/** POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me */
+/**
+ * POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me;
+ * POST /api/auth/password-link { token } (what a one-time link is for) and
+ * POST /api/auth/set-password { token, password } (spend it): modules/users/password-links.ts.
+ */
 import { Router, type Request } from 'express';
-import { LoginBody, type LoginResponse, type MeResponse } from '../../shared/api/auth.ts';
+import { LoginBody, PasswordLinkCheck, SetPasswordBody, type LoginResponse, type MeResponse, type PasswordLinkInfo, type SetPasswordResult } from '../../shared/api/auth.ts';
+import { PasswordLinks } from '../modules/users/password-links.ts';
 import { User } from '../db/entities.ts';
 import { AppError, parse } from '../errors.ts';
 import type { Services } from '../services.ts';
@@ -45,6 +50,17 @@ export function authRouter(s: Services): Router {
     }
     res.setHeader('Set-Cookie', clearedCookie(cookieOpts));
     res.status(204).end();
+  });
+
+  const links = new PasswordLinks(s);
+  const tokenCaller = (req: Request, res: { setHeader(k: string, v: string): unknown }) => ({ address: addressOf(req), onRefused: (seconds: number) => res.setHeader('Retry-After', String(seconds)) });
+  router.post('/password-link', async (req, res) => {
+    const body = parse(PasswordLinkCheck, req.body);
+    res.json((await links.check(body.token, tokenCaller(req, res))) satisfies PasswordLinkInfo);
+  });
+  router.post('/set-password', async (req, res) => {
+    const body = parse(SetPasswordBody, req.body);
+    res.json((await links.setPassword(body.token, body.password, tokenCaller(req, res))) satisfies SetPasswordResult);
   });
 
   router.get('/me', requireAuth, (req, res) => {

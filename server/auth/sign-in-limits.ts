@@ -16,8 +16,8 @@ const FORGET_MS = 60 * 60_000;
 const MAX_WAIT_MS = 15 * 60_000;
 
 export interface TryKeys {
-  /** The email the try is for, as typed (lower case). */
-  account: string;
+  /** The email the try is for, as typed (lower case); null for a try that names no account (a one-time link's token). */
+  account: string | null;
   /** The caller's address (req.ip: X-Forwarded-For only from TRUST_PROXY). */
   address: string;
 }
@@ -42,11 +42,13 @@ export class SignInLimits {
    */
   async claim(keys: TryKeys, onRefused: (seconds: number) => void): Promise<void> {
     const { account, address } = this.keysOf(keys);
-    const free = { [account]: this.s.config.LOGIN_ACCOUNT_LIMIT, [address]: this.s.config.LOGIN_RATE_LIMIT };
+    const free: Record<string, number> = { [address]: this.s.config.LOGIN_RATE_LIMIT };
+    if (account) free[account] = this.s.config.LOGIN_ACCOUNT_LIMIT;
+    const all = Object.keys(free).sort();
     const refused = await this.s.store.reader().transactional(async (tx) => {
       // One try at a time per key, on every instance.
-      for (const key of [account, address].sort()) await tx.execute('select pg_advisory_xact_lock(hashtext(?))', [key]);
-      const rows = await tx.execute<Row[]>('select key, failures, last_failed_at from sign_in_failures where key in (?, ?)', [account, address]);
+      for (const key of all) await tx.execute('select pg_advisory_xact_lock(hashtext(?))', [key]);
+      const rows = await tx.execute<Row[]>('select key, failures, last_failed_at from sign_in_failures where key in (?, ?)', [all[0]!, all[1] ?? all[0]!]);
       const now = Date.now();
       let wait = { ms: 0, key: '' };
       for (const row of rows) {
@@ -56,7 +58,7 @@ export class SignInLimits {
         if (ms > wait.ms) wait = { ms, key: row.key };
       }
       if (wait.ms > 0) return wait;
-      await this.countFailure(tx, [account, address], new Date(now));
+      await this.countFailure(tx, all, new Date(now));
       return null;
     });
     if (!refused) return;
@@ -76,12 +78,12 @@ export class SignInLimits {
   async succeeded(keys: TryKeys): Promise<void> {
     const { account, address } = this.keysOf(keys);
     const em = this.s.store.reader();
-    await em.execute('delete from sign_in_failures where key = ?', [account]);
+    if (account) await em.execute('delete from sign_in_failures where key = ?', [account]);
     await em.execute('update sign_in_failures set failures = greatest(0, failures - 1) where key = ?', [address]);
   }
 
   private keysOf(keys: TryKeys) {
-    return { account: `account:${keys.account.toLowerCase()}`, address: `address:${keys.address}` };
+    return { account: keys.account === null ? null : `account:${keys.account.toLowerCase()}`, address: `address:${keys.address}` };
   }
 
   private async countFailure(tx: EntityManager, keys: string[], now: Date): Promise<void> {

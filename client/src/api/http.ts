@@ -82,14 +82,20 @@ export async function request<T>(method: string, path: string, body?: unknown, i
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/** A CSV file sent as is (text/csv), for the import routes; the answer is JSON like every other. */
+export class CsvBody {
+  constructor(readonly text: string) {}
+}
+
 async function send(method: string, path: string, body: unknown, signal: AbortSignal | undefined, extra: Record<string, string> = {}): Promise<Response> {
   let res: Response;
+  const type = body instanceof CsvBody ? 'text/csv' : 'application/json';
   try {
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json', ...extra } : { accept: 'application/json', 'content-type': 'application/json', ...extra },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined ? { accept: 'application/json', ...extra } : { accept: 'application/json', 'content-type': type, ...extra },
+      body: body === undefined ? undefined : body instanceof CsvBody ? body.text : JSON.stringify(body),
       signal,
     });
   } catch (err) {
@@ -192,6 +198,8 @@ export const api = {
     me: () => call('GET /api/auth/me'),
     login: (body: Body<'POST /api/auth/login'>) => call('POST /api/auth/login', { body }),
     logout: () => call('POST /api/auth/logout'),
+    checkLink: (token: string) => call('POST /api/auth/password-link', { body: { token } }),
+    setPassword: (body: Body<'POST /api/auth/set-password'>) => call('POST /api/auth/set-password', { body }),
   },
   plans: {
     current: (quarter?: string) => call('GET /api/plans/current', { query: { quarter } }),
@@ -203,6 +211,9 @@ export const api = {
     client: (id: string, quarter?: string) => callCached('GET /api/plans/current/clients/:id', { params: { id }, query: { quarter } }),
   },
   tickets: {
+    /** POST /api/tickets/import: every row or none (the answer's 400 names row and column). */
+    importCsv: (csv: string, quarter?: string) => request<ResponseOf<'POST /api/tickets/import'>>('POST', `/api/tickets/import${queryString({ quarter })}`, new CsvBody(csv)),
+    page: (query: QueryOf<'GET /api/tickets'>) => call('GET /api/tickets', { query }),
     all: (query: QueryOf<'GET /api/tickets'>) => listAll('GET /api/tickets', query),
     get: (id: string) => call('GET /api/tickets/:id', { params: { id } }),
     create: (body: Body<'POST /api/tickets'>) => call('POST /api/tickets', { body }),
@@ -227,6 +238,13 @@ export const api = {
     updateBlock: (id: string, blockId: number, body: Body<'PATCH /api/clients/:id/blocks/:blockId'>) => call('PATCH /api/clients/:id/blocks/:blockId', { params: { id, blockId }, body }),
     removeBlock: (id: string, blockId: number) => call('DELETE /api/clients/:id/blocks/:blockId', { params: { id, blockId } }),
     addBlock: (id: string, body: Body<'POST /api/clients/:id/blocks'>) => call('POST /api/clients/:id/blocks', { params: { id }, body }),
+  },
+  users: {
+    list: () => call('GET /api/users'),
+    invite: (body: Body<'POST /api/users/invite'>) => call('POST /api/users/invite', { body }),
+    passwordLink: (id: number) => call('POST /api/users/:id/password-link', { params: { id } }),
+    disable: (id: number) => call('POST /api/users/:id/disable', { params: { id } }),
+    enable: (id: number) => call('POST /api/users/:id/enable', { params: { id } }),
   },
   quarters: {
     list: () => call('GET /api/quarters'),

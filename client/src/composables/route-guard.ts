@@ -10,6 +10,8 @@ import { homeFor, pathAllowed, useSession } from './use-session.ts';
 declare module 'vue-router' {
   interface RouteMeta {
     public?: boolean;
+    /** A public page a signed-in user may open too (a one-time password link). */
+    open?: boolean;
     role?: Role;
     title?: string;
   }
@@ -23,7 +25,7 @@ export async function guard(to: Pick<RouteLocationNormalized, 'meta' | 'fullPath
     user = null;
   }
   if (to.meta.public) {
-    if (!user) return true;
+    if (!user || to.meta.open) return true;
     const wanted = typeof to.query.redirect === 'string' ? to.query.redirect : '';
     return wanted && pathAllowed(user, wanted) ? wanted : homeFor(user);
   }

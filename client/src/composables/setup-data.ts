@@ -87,3 +87,53 @@ export function slugId(name: string): string {
 
 /** A typed number field's value: null when empty or not a number. */
 export const numberOrNull = (v: unknown): number | null => (typeof v === 'number' && !Number.isNaN(v) ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : null);
+
+/** What the first-run checklist knows of the company. */
+export interface SetupState {
+  quarter: { id: string } | null;
+  activeStaff: number;
+  clients: number;
+  /** Prepaid clients with no block in the quarter. */
+  prepaidWithoutBlocks: string[];
+  prepaid: number;
+  openTickets: number;
+  users: number;
+  planVersion: number | null;
+}
+
+export interface SetupStep {
+  key: 'quarter' | 'staff' | 'clients' | 'blocks' | 'tickets' | 'users';
+  title: string;
+  done: boolean;
+  /** Needed before the first plan means anything. */
+  required: boolean;
+  detail: string;
+  to?: string;
+}
+
+/** The checklist, in the order a new company goes through it. */
+export function setupSteps(s: SetupState): SetupStep[] {
+  const n = (k: number, one: string, many = `${one}s`) => `${k} ${k === 1 ? one : many}`;
+  return [
+    { key: 'quarter', title: 'Start the quarter', done: Boolean(s.quarter), required: true, detail: s.quarter ? `Quarter ${s.quarter.id} is open.` : 'Name the quarter and the Monday it starts.' },
+    { key: 'staff', title: 'Add your staff', done: s.activeStaff > 0, required: true, detail: s.activeStaff ? `${n(s.activeStaff, 'person', 'people')} with weekly hours.` : 'The people who do client work, with their weekly hours and skills.', to: '/manager/staff' },
+    { key: 'clients', title: 'Add your clients', done: s.clients > 0, required: true, detail: s.clients ? `${n(s.clients, 'client')}.` : 'Each client with its plan type: prepaid or pay-as-you-go.', to: '/manager/clients' },
+    {
+      key: 'blocks',
+      title: 'Record their blocks',
+      done: s.prepaid > 0 && s.prepaidWithoutBlocks.length === 0,
+      required: false,
+      detail: !s.prepaid ? 'No prepaid clients yet: they buy blocks of hours.' : s.prepaidWithoutBlocks.length ? `Still without a block: ${s.prepaidWithoutBlocks.join(', ')}.` : 'Every prepaid client has a block.',
+      to: '/manager/clients',
+    },
+    { key: 'tickets', title: 'Import tickets', done: s.openTickets > 0, required: true, detail: s.openTickets ? `${n(s.openTickets, 'open ticket')}.` : 'Upload a CSV of open tickets (columns id, client, title, priority, estimateHours, openedWeek, …).' },
+    { key: 'users', title: 'Invite your users', done: s.users > 1, required: false, detail: s.users > 1 ? `${n(s.users, 'user')} can sign in.` : 'Staff and client users, each with a one-time link that sets their password.', to: '/manager/users' },
+  ];
+}
+
+/** What is still missing for a first plan, as one sentence; null when nothing is. */
+export function missingForFirstPlan(steps: SetupStep[], planVersion: number | null): string | null {
+  const missing = steps.filter((s) => s.required && !s.done).map((s) => s.title.toLowerCase());
+  if (!missing.length) return planVersion === null ? 'Everything is in: the first plan is being made.' : null;
+  return `Still missing for a first plan: ${missing.join(', ')}.`;
+}

@@ -6,19 +6,24 @@
  * Bodies name a user's links `client` and `staff`; the old `clientId` and `staffId` are still accepted.
  * POST  /api/users/:id/disable   disable an account: its sessions and sockets end at once (managers)
  * POST  /api/users/:id/enable    enable it again (managers)
+ * POST  /api/users/invite        { email, role, client?, staff? }: a user without a password, and a
+ *                                one-time link that sets it (managers; the link is shown to send)
+ * POST  /api/users/:id/password-link  a one-time link that resets the password (managers)
  */
 import { Router, type Response } from 'express';
-import { UserCreate, UserIdParam, UserListQuery, UserPatch, type UserRecord } from '../../../shared/api/users.ts';
+import { UserCreate, UserIdParam, UserInvite, UserListQuery, UserPatch, type PasswordLinkAnswer, type UserRecord } from '../../../shared/api/users.ts';
 import { addressOf } from '../../auth/auth.routes.ts';
 import { requireAuth, requireRole, viewer } from '../../auth/middleware.ts';
 import { parse } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { parseBody } from '../resource-helpers.ts';
+import { PasswordLinks } from './password-links.ts';
 import { UsersService } from './users.service.ts';
 
 export function usersRouter(s: Services): Router {
   const router = Router();
   const users = new UsersService(s);
+  const links = new PasswordLinks(s);
   const manager = requireRole('manager');
   router.use(requireAuth);
 
@@ -33,6 +38,15 @@ export function usersRouter(s: Services): Router {
 
   router.post('/', manager, async (req, res) => {
     res.status(201).json((await users.create(viewer(req), parseBody(UserCreate, req.body))) satisfies UserRecord);
+  });
+
+  router.post('/invite', manager, async (req, res) => {
+    res.status(201).json((await links.invite(viewer(req), parseBody(UserInvite, req.body))) satisfies PasswordLinkAnswer);
+  });
+
+  router.post('/:id/password-link', manager, async (req, res) => {
+    const { id } = parse(UserIdParam, req.params);
+    res.status(201).json((await links.reset(viewer(req), id)) satisfies PasswordLinkAnswer);
   });
 
   router.patch('/:id', async (req, res: Response) => {

@@ -201,7 +201,7 @@ function checkPassword(password: string): void {
 }
 
 /** A client user speaks for one existing client, a staff user is one existing staff member. */
-async function checkLinks(tx: EntityManager, role: Role, link: { clientId: string | null; staffId: string | null }): Promise<void> {
+export async function checkLinks(tx: EntityManager, role: Role, link: { clientId: string | null; staffId: string | null }): Promise<void> {
   const issues: { field: string; message: string }[] = [];
   if (role === 'client' && !link.clientId) issues.push({ field: 'client', message: 'is required for a client user' });
   if (role !== 'client' && link.clientId) issues.push({ field: 'client', message: 'only client users speak for a client' });
