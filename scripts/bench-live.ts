@@ -3,7 +3,9 @@
  *
  * Two server processes on one PostgreSQL database (DATABASE_URL, which should name a fresh
  * database, or a throwaway database on 127.0.0.1:5432), a generated scenario (seed 1), and 200
- * signed-in sockets spread over both instances: managers, staff and clients.
+ * signed-in sockets spread over both instances: managers, staff and clients. The scenario is
+ * imported through a third server first, so the two start on a planned quarter as instances do in
+ * production, and their solver threads warm up on it before anything is timed.
  * - Timed changes, one at a time through instance A (after `--warmup` untimed ones, 1 by default): two of every three a ticket's estimate + 1 h
  *   (moves the plan), the third its title (leaves the plan as it was). The figure is the time from
  *   sending the change to each socket hearing the re-plan that includes it: the `plan.updated` of
@@ -69,23 +71,40 @@ try {
   await db.connect();
   const one = async (q: string, params: unknown[] = []) => (await db.query(q, params)).rows[0];
   const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
+  const scenario = generateScenario({ seed: 1, ...BENCH_SIZES[SIZE] });
+  const quarter = scenario.quarter.id;
+  const currentVersion = async () => Number((await one('select current_plan_id as v from quarters where id = $1', [quarter]))?.v ?? 0);
+  const revision = async () => Number((await one('select data_revision as r from quarters where id = $1', [quarter])).r);
+  /** The revision the current plan includes. */
+  const planRevision = async () => Number((await one('select p.data_revision as r from quarters q join plans p on p.id = q.current_plan_id where q.id = $1', [quarter]))?.r ?? -1);
+
+  // The quarter is imported through a server of its own; then the two instances start on it, as
+  // they would in production, and each solver thread warms up on it as it starts (replanner.ts).
+  const importer = await startServerProcess(env);
+  try {
+    const admin = new ApiClient(importer.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    process.stderr.write(`importing ${describeSize(SIZE)}…\n`);
+    const imported = await admin.post(`/api/quarters/${quarter}/import`, scenario);
+    if (imported.status !== 200) throw new Error(`import: ${imported.status} ${JSON.stringify(imported.body).slice(0, 300)}`);
+    for (const end = Date.now() + 10 * TIMEOUT_MS; (await planRevision()) < (await revision()); ) {
+      if (Date.now() > end) throw new Error('the first plan did not arrive');
+      await sleep(200);
+    }
+  } finally {
+    await importer.stop('SIGTERM');
+  }
   procs.push(await startServerProcess(env, nodeArgs), await startServerProcess(env, nodeArgs));
   const [a, b] = procs as [Proc, Proc];
   const rss = new RssSampler(procs.map((p) => p.child.pid!));
   const manager = new ApiClient(a.url);
   await manager.login(ADMIN.email, ADMIN.password);
-  const scenario = generateScenario({ seed: 1, ...BENCH_SIZES[SIZE] });
-  const quarter = scenario.quarter.id;
-  process.stderr.write(`importing ${describeSize(SIZE)}…\n`);
-  const imported = await manager.post(`/api/quarters/${quarter}/import`, scenario);
-  if (imported.status !== 200) throw new Error(`import: ${imported.status} ${JSON.stringify(imported.body).slice(0, 300)}`);
-  const currentVersion = async () => Number((await one('select current_plan_id as v from quarters where id = $1', [quarter]))?.v ?? 0);
-  const revision = async () => Number((await one('select data_revision as r from quarters where id = $1', [quarter])).r);
-  /** The revision the current plan includes. */
-  const planRevision = async () => Number((await one('select p.data_revision as r from quarters q join plans p on p.id = q.current_plan_id where q.id = $1', [quarter]))?.r ?? -1);
-  for (const end = Date.now() + 10 * TIMEOUT_MS; (await planRevision()) < (await revision()); ) {
-    if (Date.now() > end) throw new Error('the first plan did not arrive');
-    await sleep(200);
+  for (const end = Date.now() + TIMEOUT_MS; !procs.every((p) => p.output().includes('"solver warmed up"')); ) {
+    if (Date.now() > end) {
+      process.stderr.write('a solver thread did not say it warmed up: its first solve runs cold\n');
+      break;
+    }
+    await sleep(100);
   }
   rss.mark('sockets');
 

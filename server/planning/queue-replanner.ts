@@ -20,7 +20,7 @@ import type { EventBus } from '../events.ts';
 import type { Logger } from '../logger.ts';
 import { JobWorker } from './job-worker.ts';
 import { QuietWindow, staleQuarters } from './quiet-window.ts';
-import { replanQuarter, type ReplanDeps, type ReplanStats, type Replanner } from './replanner.ts';
+import { replanQuarter, warmUp, type ReplanDeps, type ReplanStats, type Replanner } from './replanner.ts';
 import type { SolverPool } from './solver-pool.ts';
 
 export const REPLAN_QUEUE = 'replan';
@@ -125,7 +125,9 @@ export class QueueReplanner implements Replanner {
   }
 
   async catchUp(): Promise<void> {
-    this.markDirty(await staleQuarters(this.deps.orm.em.fork() as EntityManager), 'start-up');
+    const stale = await staleQuarters(this.deps.orm.em.fork() as EntityManager);
+    this.markDirty(stale, 'start-up');
+    if (this.opts.work) void warmUp(this.deps, stale);
   }
 
   private async counts(): Promise<{ queued: number; active: number }> {

@@ -1,5 +1,10 @@
-/** Re-planning: a burst of changes makes one solve, and the plan that lands includes them all. */
+/**
+ * Re-planning: a burst of changes makes one solve, and the plan that lands includes them all; a
+ * process that starts on a planned quarter warms its solver thread up on it.
+ */
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../server/logger.ts';
 import { payg, prepaid, scenario, staff, ticket } from '../fixtures/builders.ts';
 import { dbTargets, startTestApp, type TestApp } from '../utils/test-app.ts';
 import type { ApiClient } from '../utils/api-client.ts';
@@ -63,5 +68,36 @@ describe.each(await dbTargets())('re-planning on %s', (target) => {
     // The allocations of deleted versions go with them.
     const orphans = await t.app.services.store.reader().getConnection().execute('select count(*)::int as n from allocations where plan_id not in (select id from plans)');
     expect(orphans[0]?.n).toBe(0);
+  });
+});
+
+describe.each(await dbTargets())('the solver warm-up on %s', (target) => {
+  it('a process that starts on a planned quarter solves it once, making no version and no event', async () => {
+    const first = await startTestApp(target);
+    let second: TestApp | undefined;
+    try {
+      const manager = await first.manager();
+      expect((await manager.post('/api/quarters/BURST/import', quarter)).status).toBe(200);
+      await first.settle();
+      const versions = (await manager.get('/api/plans?quarter=BURST')).body.versions.length;
+      await first.close({ keepData: true });
+
+      const lines: string[] = [];
+      const logger = createLogger('info', 'hourglass', new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
+      second = await startTestApp(target, {}, { databaseUrl: first.databaseUrl, dataDir: first.dataDir }, { logger });
+      const heard: string[] = [];
+      for (const name of ['replan.started', 'plan.updated'] as const) second.app.services.events.on(name, () => heard.push(name));
+      for (const end = Date.now() + 30_000; !lines.some((l) => l.includes('"solver warmed up"')); ) {
+        if (Date.now() > end) throw new Error(`no warm-up:\n${lines.join('')}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const warmed = JSON.parse(lines.find((l) => l.includes('"solver warmed up"'))!);
+      expect(warmed).toMatchObject({ quarterId: 'BURST', tickets: 12 });
+      const again = await second.manager();
+      expect((await again.get('/api/plans?quarter=BURST')).body.versions.length).toBe(versions);
+      expect(heard).toEqual([]);
+    } finally {
+      await (second ?? first).close();
+    }
   });
 });
