@@ -179,7 +179,10 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
     };
 
     for (phase = 0; phase < rules.length; phase++) {
-      if (previousLeft.size > 0) flow.setPromised(promisedFor(previousLeft, open, remQ, rules[phase]!.level ?? 0, S));
+      if (previousLeft.size > 0) {
+        const { promised, last } = promisedFor(previousLeft, open, remQ, rules[phase]!.level ?? 0, S);
+        flow.setPromised(promised, last);
+      }
       rules[phase]!.plan(ctx);
       if (rules[phase] === lockedInRate) recordMissedRates(ctx, missed);
     }
@@ -292,14 +295,23 @@ function waitingPriorities(open: readonly MTicket[], remQ: Int32Array, flow: Wee
   };
 }
 
-/** Quarters each person had, in the plan in force, of this week's open tickets at this level. */
-function promisedFor(previousLeft: Map<number, Share[]>, open: readonly MTicket[], remQ: Int32Array, level: number, S: number): Int32Array {
+/**
+ * Quarters each person had, in the plan in force, of this week's open tickets at this level, and
+ * the rank of the last of those tickets (−1: none).
+ */
+function promisedFor(previousLeft: Map<number, Share[]>, open: readonly MTicket[], remQ: Int32Array, level: number, S: number): { promised: Int32Array; last: Int32Array } {
   const promised = new Int32Array(S);
+  const last = new Int32Array(S).fill(-1);
   for (const t of open) {
     if (remQ[t.idx]! <= 0) continue;
-    for (const key of [t.idx * 6 + level, t.idx * 6]) for (const x of previousLeft.get(key) ?? []) promised[x.s]! += x.q;
+    for (const key of [t.idx * 6 + level, t.idx * 6]) {
+      for (const x of previousLeft.get(key) ?? []) {
+        promised[x.s]! += x.q;
+        if (x.q > 0) last[x.s] = Math.max(last[x.s]!, t.rank);
+      }
+    }
   }
-  return promised;
+  return { promised, last };
 }
 
 function recordMissedRates(ctx: WeekContext, missed: MissedRate[]): void {

@@ -73,12 +73,20 @@ export class WeekFlow {
    * its person does not push another ticket off its own.
    */
   private promised: Int32Array | null = null;
+  /**
+   * Per person, the rank of the last ticket they had in the plan in force among this phase's
+   * (−1: none). When nobody is free beyond their promises, a search ends at the person whose
+   * promised work comes last: that is the work the phase leaves out if anything, so the hours
+   * move once instead of down a chain of people each handing on a ticket.
+   */
+  private lastPromised: Int32Array | null = null;
   private reroutable: (client: number) => boolean = () => true;
   private C = 0;
   // BFS scratch, sized for skill nodes + people (+ work and client nodes during level 2).
   private seen = new Int32Array(0);
   private parent = new Int32Array(0);
   private queue = new Int32Array(0);
+  private depth = new Int32Array(0);
   private stamp = 0;
 
   constructor(model: Model, week: number, phases: number) {
@@ -107,6 +115,7 @@ export class WeekFlow {
     this.seen = new Int32Array(n);
     this.parent = new Int32Array(n);
     this.queue = new Int32Array(n);
+    this.depth = new Int32Array(n);
     this.stamp = 0;
   }
 
@@ -115,8 +124,9 @@ export class WeekFlow {
   }
 
   /** Sets (or clears, with null) the quarters people are expected to give their previous tickets. */
-  setPromised(promised: Int32Array | null): void {
+  setPromised(promised: Int32Array | null, lastPromised: Int32Array | null = null): void {
     this.promised = promised;
+    this.lastPromised = lastPromised;
   }
 
   /** A share was kept: the person gave `q` of the quarters promised to it. */
@@ -125,11 +135,15 @@ export class WeekFlow {
     if (this.promised) this.promised[share.s] = Math.max(0, this.promised[share.s]! - q);
   }
 
-  /** A search that prefers people free beyond their promises, then anyone free. */
+  /**
+   * A search that prefers people free beyond their promises, then anyone free (with a plan in
+   * force, of those nearest, the one whose promised work comes last).
+   */
   private searchFree(source: number): number {
     if (this.promised) {
       const end = this.search(source, undefined, this.promised);
       if (end >= 0) return end;
+      return this.search(source, undefined, undefined, this.lastPromised ?? undefined);
     }
     return this.search(source);
   }
@@ -378,7 +392,7 @@ export class WeekFlow {
    * at: a person with free hours, or (with `lowRoom`, level-2 repair) a work node of the source's
    * client whose lower-priority flow the path can cancel. −1 when there is none.
    */
-  private search(source: number, lowRoom?: (j: number) => number, reserve?: Int32Array): number {
+  private search(source: number, lowRoom?: (j: number) => number, reserve?: Int32Array, prefer?: Int32Array): number {
     const { K, S } = this;
     const L = this.layer;
     const W0 = K + S;
@@ -388,16 +402,23 @@ export class WeekFlow {
     const seen = this.seen;
     const parent = this.parent;
     const queue = this.queue;
+    const depth = this.depth;
     let head = 0;
     let tail = 0;
+    // With `prefer`, the free person found nearest the source with the highest prefer[s] (the
+    // first found among equals) ends the path: the search goes on through its depth.
+    let best = -1;
+    let bestDepth = 0;
     // Visiting a node: seen[node] = stamp, parent[node] = from, queue[tail++] = node (written out:
     // a closure here would be made on every search).
     seen[source] = stamp;
     parent[source] = -1;
+    depth[source] = 0;
     queue[tail++] = source;
     const sourcePerson = source >= K && source < W0 ? source - K : -1;
     while (head < tail) {
       const x = queue[head++]!;
+      if (best >= 0 && depth[x]! + 1 > bestDepth) break;
       if (x < K || x >= W0 && x < C0) {
         // A skill node or a work node: forward to the people who can do its work.
         const j = x >= W0 ? x - W0 : -1;
@@ -407,7 +428,15 @@ export class WeekFlow {
           if (seen[node] === stamp) continue;
           seen[node] = stamp;
           parent[node] = x;
-          if (this.cap[s]! > this.used[s]! + (reserve ? reserve[s]! : 0)) return node;
+          depth[node] = depth[x]! + 1;
+          if (this.cap[s]! > this.used[s]! + (reserve ? reserve[s]! : 0)) {
+            if (!prefer) return node;
+            if (best < 0 || prefer[s]! > prefer[best - K]!) {
+              best = node;
+              bestDepth = depth[node]!;
+            }
+            continue;
+          }
           queue[tail++] = node;
         }
         // A work node with flow: its client may take those hours through another of its work
@@ -426,6 +455,7 @@ export class WeekFlow {
           if (seen[node] !== stamp && !L!.blockedClient.get(c) && this.reroutable(c)) {
             seen[node] = stamp;
             parent[node] = x;
+            depth[node] = depth[x]! + 1;
             queue[tail++] = node;
           }
         }
@@ -437,6 +467,7 @@ export class WeekFlow {
           if (seen[k] === stamp || this.blocked[k] || this.total[k * S + s]! <= 0) continue;
           seen[k] = stamp;
           parent[k] = x;
+          depth[k] = depth[x]! + 1;
           queue[tail++] = k;
         }
         if (L) {
@@ -451,6 +482,7 @@ export class WeekFlow {
             if (L.blockedWork[j]) continue;
             seen[node] = stamp;
             parent[node] = x;
+            depth[node] = depth[x]! + 1;
             queue[tail++] = node;
           }
         }
@@ -462,11 +494,12 @@ export class WeekFlow {
           if (seen[node] === stamp || L!.blockedWork[j] || L!.cap[j]! - L!.flow[j]! <= 0) continue;
           seen[node] = stamp;
           parent[node] = x;
+          depth[node] = depth[x]! + 1;
           queue[tail++] = node;
         }
       }
     }
-    return -1;
+    return best;
   }
 
   /** Marks every node of the last failed search blocked: they form a closed set. */
