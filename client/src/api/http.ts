@@ -222,6 +222,8 @@ export const api = {
   timeEntries: {
     all: (query: QueryOf<'GET /api/time-entries'>) => listAll('GET /api/time-entries', query),
     create: (body: Body<'POST /api/time-entries'>) => call('POST /api/time-entries', { body }),
+    update: (id: number, body: Body<'PATCH /api/time-entries/:id'>) => call('PATCH /api/time-entries/:id', { params: { id }, body }),
+    remove: (id: number, version: number) => call('DELETE /api/time-entries/:id', { params: { id }, query: { version } }),
   },
   staff: {
     page: (query: QueryOf<'GET /api/staff'>) => call('GET /api/staff', { query }),

@@ -26,7 +26,7 @@ import { notFound } from '../../errors.ts';
 import { ByteCache, MB } from '../../planning/byte-cache.ts';
 import type { StoredPlan } from '../../planning/plan-store.ts';
 import { CLIENT_SUMMARY_FIELDS, QUEUE_UNPLANNED_FIELDS } from './plan-fields.ts';
-import { clientReason, cutAllocation, cutTicket, cutUnplanned, ownFigures, staffClient } from './plan-view.ts';
+import { allocatedIn, clientReason, cutAllocation, cutTicket, cutUnplanned, ownFigures, staffClient } from './plan-view.ts';
 import { RowIndex, type KeyOrder } from './row-index.ts';
 
 /** Everything below, for every version and audience asked of lately. */
@@ -163,7 +163,12 @@ export class PlanPages {
         ? c
         : scope.audience === 'staff'
           ? staffClient(c)
-          : ownFigures(c, { isOwnTicket: (id) => ix.ticketById.get(id)?.client === c.id, unplannedOf: (id) => ix.unplannedByTicket.get(id) });
+          : ownFigures(c, {
+              isOwnTicket: (id) => ix.ticketById.get(id)?.client === c.id,
+              unplannedOf: (id) => ix.unplannedByTicket.get(id),
+              currentWeek: ix.plan.quarter.currentWeek,
+              allocatedThisWeek: allocatedIn(cutout.allocations.all({ client: clientId, week: ix.plan.quarter.currentWeek }), clientId, ix.plan.quarter.currentWeek),
+            });
     return {
       version: stored.version,
       createdAt: stored.createdAt.toISOString(),

@@ -54,7 +54,7 @@ function clientView(plan: Plan, clientId: string | null, meta: { version: number
     // Weeks and hours only: who does the work is the company's business.
     allocations: plan.allocations.filter((a) => a.client === clientId).map((a) => cutAllocation(a, 'client')),
     tickets: tickets.map((t) => cutTicket(t, 'client')),
-    clients: own ? [ownFigures(own, ownLookups(tickets, unplanned))] : [],
+    clients: own ? [ownFigures(own, ownLookups(tickets, unplanned, plan.allocations, plan.quarter.currentWeek))] : [],
     unplanned: unplanned.map((u) => cutUnplanned(u, 'client', clientId)),
     stats: cut(plan.stats, STATS_FIELDS),
   } satisfies Reworded<typeof PLAN_FIELDS.client>;
@@ -85,12 +85,33 @@ export const staffClient = (c: ClientPlan): Pick<ClientPlan, 'id' | 'name'> => c
 export interface OwnLookups {
   isOwnTicket(ticketId: string): boolean;
   unplannedOf(ticketId: string): Unplanned | undefined;
+  /** The current week and the hours the plan allocates the client in it (loggedThisWeek). */
+  currentWeek: number;
+  allocatedThisWeek: number;
 }
 
-export function ownLookups(tickets: readonly TicketPlan[], unplanned: readonly Unplanned[]): OwnLookups {
+export function ownLookups(tickets: readonly TicketPlan[], unplanned: readonly Unplanned[], allocations: readonly Allocation[], currentWeek: number): OwnLookups {
   const ids = new Set(tickets.map((t) => t.id));
   const byTicket = new Map(unplanned.map((u) => [u.ticket, u]));
-  return { isOwnTicket: (id) => ids.has(id), unplannedOf: (id) => byTicket.get(id) };
+  const client = tickets[0]?.client;
+  return { isOwnTicket: (id) => ids.has(id), unplannedOf: (id) => byTicket.get(id), currentWeek, allocatedThisWeek: allocatedIn(allocations, client, currentWeek) };
+}
+
+/** Hours the plan allocates a client in one week (its rows; logged hours have none). */
+export function allocatedIn(allocations: readonly Pick<Allocation, 'client' | 'week' | 'hours'>[], clientId: string | undefined, week: number): number {
+  let sum = 0;
+  for (const a of allocations) if (a.client === clientId && a.week === week) sum += a.hours;
+  return sum;
+}
+
+/**
+ * Hours logged on the client's tickets this week. The plan counts them as delivered this week
+ * (DOMAIN.md "Time"), in `delivered[currentWeek]`, but they have no allocation rows (they come
+ * off capacity before the week is shared out): the difference is what was logged.
+ */
+export function loggedThisWeek(c: Pick<ClientPlan, 'delivered'>, currentWeek: number, allocatedThisWeek: number): number {
+  const delivered = c.delivered[currentWeek] ?? 0;
+  return Math.max(0, Math.round((delivered - allocatedThisWeek) * 4) / 4);
 }
 
 /** What a client sees of its own figures: CLIENT_PLAN_FIELDS.client, re-worded to name nobody else. */
@@ -110,8 +131,15 @@ export function ownFigures(c: ClientPlan, own: OwnLookups): ClientPlan {
         .map((t) => ({ ticket: t.ticket, hours: t.hours, code: t.code, reason: clientReason(own.unplannedOf(t.ticket) ?? { ...t, client: c.id }, c.id) })),
     },
   };
-  return { ...cut(c, CLIENT_PLAN_FIELDS.client), ...reworded };
+  // "Used" counts this week's logged hours at once, as the staff page does, and "Planned"
+  // (from this week on) no longer counts them, so the two still add up to the plan's total.
+  const logged = loggedThisWeek(c, own.currentWeek, own.allocatedThisWeek);
+  const figures = cut(c, CLIENT_PLAN_FIELDS.client);
+  if (logged > 0) Object.assign(figures, { usedHours: tidyHours(c.usedHours + logged), plannedHours: tidyHours(Math.max(0, c.plannedHours - logged)) });
+  return { ...figures, ...reworded };
 }
+
+const tidyHours = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /**
  * Why a client's ticket is left unplanned, naming nobody else: capacity that went elsewhere is
