@@ -61,15 +61,26 @@ export class Store {
         afterCommit: (f) => after.push(f),
       };
       const value = await this.current.run(w, () => fn(w));
+      const revisions: (readonly [string, number])[] = [];
       if (allOpen) for (const q of await tx.find(Quarter, { closedAt: null }, { fields: ['id'] })) touched.add(q.id);
       if (touched.size > 0) {
         // Plain SQL: an ORM update would also bump the quarter's optimistic-lock version, and a
         // re-plan is not an edit that should clash with a manager's.
         const ids = [...touched];
-        await tx.execute(`update quarters set data_revision = data_revision + 1 where id in (${ids.map(() => '?').join(', ')})`, ids);
+        const bumped = await tx.execute<{ id: string; data_revision: number }[]>(
+          `update quarters set data_revision = data_revision + 1 where id in (${ids.map(() => '?').join(', ')}) returning id, data_revision`,
+          ids,
+        );
+        revisions.push(...bumped.map((b) => [b.id, Number(b.data_revision)] as const));
       }
-      for (const a of audits) tx.create(AuditEntry, a);
+      const rows = audits.map((a) => tx.create(AuditEntry, a));
       await tx.flush();
+      // Each audited change names the revision it made of each quarter it touched (plan history).
+      const links = rows.flatMap((r) => revisions.map(([q, rev]) => [r.id, q, rev] as const));
+      for (let i = 0; i < links.length; i += 2000) {
+        const chunk = links.slice(i, i + 2000);
+        await tx.execute(`insert into audit_revisions (audit_id, quarter_id, data_revision) values ${chunk.map(() => '(?, ?, ?)').join(', ')}`, chunk.flat());
+      }
       // Quarters this write loaded are read back after the bump, so an answer built from them
       // (PATCH /api/quarters/:id) shows the revision this write commits, not the one before it.
       for (const id of touched) {

@@ -17,6 +17,7 @@ import { Migration0005Pins } from './migrations/0005-pins.ts';
 import { Migration0006Access } from './migrations/0006-access.ts';
 import { Migration0007PackedPlans } from './migrations/0007-packed-plans.ts';
 import { Migration0008Setup } from './migrations/0008-setup.ts';
+import { Migration0009AuditRevisions } from './migrations/0009-audit-revisions.ts';
 
 export const MIGRATIONS = [
   { name: '0001-initial', class: Migration0001Initial },
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   { name: '0006-access', class: Migration0006Access },
   { name: '0007-packed-plans', class: Migration0007PackedPlans },
   { name: '0008-setup', class: Migration0008Setup },
+  { name: '0009-audit-revisions', class: Migration0009AuditRevisions },
 ];
 
 export interface Database {

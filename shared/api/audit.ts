@@ -1,14 +1,33 @@
 /** GET /api/audit (managers): who changed what, and when, newest first. */
 import { z } from 'zod';
-import { Timestamp } from './fields.ts';
+import { serial, Timestamp } from './fields.ts';
 import { page, pagedQuery, type Page } from './paging.ts';
 
-/** Newest first (by id). */
+const MOMENT = 'must be a date like 2026-11-30 or a time like 2026-11-30T00:00:00Z';
+/** A day (from its start, UTC) or an exact time with its offset. */
+const Moment = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: MOMENT });
+
+/** The start of a `from`, and the end (exclusive) of a `to`: a day `to` includes that whole day. */
+export function momentBounds(q: { from?: string; to?: string }): { from?: Date; toBefore?: Date } {
+  const day = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d);
+  const out: { from?: Date; toBefore?: Date } = {};
+  if (q.from) out.from = new Date(day(q.from) ? `${q.from}T00:00:00Z` : q.from);
+  if (q.to) out.toBefore = day(q.to) ? new Date(Date.parse(`${q.to}T00:00:00Z`) + 86_400_000) : new Date(Date.parse(q.to) + 1);
+  return out;
+}
+
+/**
+ * Newest first (by id). Filters combine: `entity` and `id` (the record: `ticket` and `T-104`),
+ * `user` (who made the change: a user's id), `from` and `to` (when: a day, whole, or an exact time).
+ */
 export const AuditListQuery = pagedQuery({
-  entity: z.string().min(1).max(50).optional(),
-  id: z.string().min(1).max(200).optional(),
+  entity: z.string({ error: 'must be a kind of record, like ticket' }).min(1, { error: 'must not be empty' }).max(50, { error: 'must be at most 50 characters' }).optional(),
+  id: z.string({ error: 'must be a record id' }).min(1, { error: 'must not be empty' }).max(200, { error: 'must be at most 200 characters' }).optional(),
+  user: serial('must be the id of a user').optional(),
+  from: Moment.optional(),
+  to: Moment.optional(),
   before: z.never({ error: 'is not how lists are paged: send the nextCursor of the previous page as cursor' }).optional(),
-});
+}).refine((q) => !q.from || !q.to || momentBounds(q).from! < momentBounds(q).toBefore!, { error: 'must not be before from', path: ['to'] });
 export type AuditListQuery = z.infer<typeof AuditListQuery>;
 
 export const AuditEntry = z

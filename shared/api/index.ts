@@ -13,7 +13,7 @@ import { BlockCreate, BlockParams, BlockPatch, BlockRecord, ClientCreate, Client
 import { CsvImportResult, CsvQuery } from './csv.ts';
 import { IdParam, QuarterQuery } from './fields.ts';
 import { PinCreate, PinIdParam, PinListQuery, PinRecord } from './pins.ts';
-import { AllocationPage, AllocationPageQuery, ClientDetail, ClientDetailParam, PlanDiffQuery, PlanDiffResponse, PlanQuery, PlanSummary, PlanVersionParam, PlanVersions, PlanView, PlanViewQuery, QueuePage, TicketPlanPageQuery } from './plans.ts';
+import { AllocationPage, AllocationPageQuery, ClientDetail, ClientDetailParam, PlanDiffQuery, PlanDiffResponse, PlanHistoryPage, PlanHistoryQuery, PlanQuery, PlanSummary, PlanVersionParam, PlanVersions, PlanView, PlanViewQuery, QueuePage, TicketPlanPageQuery } from './plans.ts';
 import { QuarterCloseBody, QuarterCloseResult, QuarterCreate, QuarterIdParam, QuarterPatch, QuarterRecord, ScenarioExport, ScenarioImportResult } from './quarters.ts';
 import { LeaveBody, SkillsInUse, StaffCreate, StaffListQuery, StaffPage, StaffPatch, StaffRecord } from './staff.ts';
 import { TicketCreate, TicketListQuery, TicketPage, TicketPatch, TicketRecord } from './tickets.ts';
@@ -97,6 +97,7 @@ export const API = {
   'GET /api/plans/current/tickets': { query: TicketPlanPageQuery, response: QueuePage },
   'GET /api/plans/current/clients/:id': { params: ClientDetailParam, query: PlanViewQuery, response: ClientDetail },
   'GET /api/plans': { query: PlanQuery, response: PlanVersions },
+  'GET /api/plans/history': { query: PlanHistoryQuery, response: PlanHistoryPage },
   'GET /api/plans/:version': { params: PlanVersionParam, response: PlanView },
   'GET /api/plans/:version/diff': { params: PlanVersionParam, query: PlanDiffQuery, response: PlanDiffResponse },
 

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { Allocation, AtRiskAdvice, ClientPlan, Plan, StaffPlan, TakenBy, TakenByRest, TicketPlan, Unplanned, UnplannedCode, WeekPlan } from '../../solver/contract.ts';
 import type { PlanDiff } from '../plan-diff.ts';
 import { Id, Timestamp, WeekParam } from './fields.ts';
+import { AuditEntry } from './audit.ts';
 import { page, pagedQuery, type Page } from './paging.ts';
 import { TICKET_STATUSES } from './tickets.ts';
 
@@ -64,6 +65,32 @@ export const PlanVersions = z
   })
   .strict();
 export type PlanVersions = z.infer<typeof PlanVersions>;
+
+/** How many of a version's changes GET /api/plans/history lists (`changeCount` counts them all). */
+export const HISTORY_CHANGES = 10;
+
+/** GET /api/plans/history?quarter=&limit=&cursor= (managers): the quarter's versions, newest first, each with the changes it is the first to include. */
+export const PlanHistoryQuery = pagedQuery({ quarter: Id.optional() });
+export type PlanHistoryQuery = z.infer<typeof PlanHistoryQuery>;
+
+export const PlanHistoryEntry = z
+  .object({
+    version: z.number().int(),
+    createdAt: Timestamp,
+    solveMs: z.number(),
+    /** Why the re-plan ran (the write's reason: "ticket changed", "quarter close", …). */
+    trigger: z.string(),
+    dataRevision: z.number().int(),
+    /** The data revision of the version before it (null for the quarter's oldest kept): its changes are those after it. */
+    fromRevision: z.number().int().nullable(),
+    /** The audited changes of revisions (fromRevision, dataRevision], newest first: at most HISTORY_CHANGES. */
+    changes: z.array(AuditEntry),
+    changeCount: z.number().int().min(0),
+  })
+  .strict();
+export type PlanHistoryEntry = z.infer<typeof PlanHistoryEntry>;
+export const PlanHistoryPage = page(PlanHistoryEntry, { quarter: z.string(), current: z.number().int().nullable() });
+export type PlanHistoryPage = Page<PlanHistoryEntry> & { quarter: string; current: number | null };
 
 /** GET /api/plans/:version/diff: from `against` (default: the version before) to `version`. */
 export type PlanDiffResponse = PlanDiff & { from: number | null; to: number };

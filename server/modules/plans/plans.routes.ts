@@ -5,6 +5,7 @@
  * GET /api/plans/current/tickets?quarter=&client=&staff=&state=&status=&limit=&cursor=   the ticket queue by page, cut down to the caller
  * GET /api/plans/current/clients/:id?quarter=   one client in full, cut down to the caller
  * GET /api/plans?quarter=ID             versions of a quarter's plan (managers)
+ * GET /api/plans/history?quarter=&limit=&cursor=   versions with the changes each first includes (managers)
  * GET /api/plans/:version               one version, cut down to the caller
  * GET /api/plans/:version/diff[?against=N]  what moved between two versions (managers)
  *
@@ -13,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { AllocationPageQuery, ClientDetailParam, PlanDiffQuery, PlanQuery, PlanVersionParam, PlanViewQuery, TicketPlanPageQuery, type PlanDiffResponse, type PlanVersions } from '../../../shared/api/plans.ts';
+import { AllocationPageQuery, ClientDetailParam, PlanDiffQuery, PlanHistoryQuery, PlanQuery, PlanVersionParam, PlanViewQuery, TicketPlanPageQuery, type PlanDiffResponse, type PlanVersions } from '../../../shared/api/plans.ts';
 import { requireAuth, requireRole, viewer } from '../../auth/middleware.ts';
 import { PlanRecord } from '../../db/entities.ts';
 import { AppError, notFound, parse } from '../../errors.ts';
@@ -21,6 +22,7 @@ import { diffPlans } from '../../planning/plan-diff.ts';
 import { currentPlan, loadPlan, resolveQuarter, type StoredPlan } from '../../planning/plan-store.ts';
 import type { Services } from '../../services.ts';
 import { PlanBodies, planEtag } from './plan-bodies.ts';
+import { planHistory } from './plan-history.ts';
 import { PlanPages, scopeOf } from './plan-pages.ts';
 import { viewPlan } from './plan-view.ts';
 
@@ -105,6 +107,14 @@ export function plansRouter(s: Services): Router {
       current: quarter.currentPlanId ?? null,
       versions: versions.map((v) => ({ version: v.id, createdAt: v.createdAt.toISOString(), solveMs: v.solveMs, trigger: v.trigger, dataRevision: v.dataRevision })),
     } satisfies PlanVersions);
+  });
+
+  router.get('/history', requireRole('manager'), async (req, res) => {
+    const q = parse(PlanHistoryQuery, req.query);
+    const em = s.store.reader();
+    const quarter = await resolveQuarter(em, q.quarter);
+    if (!quarter) throw notFound(`Quarter ${q.quarter ?? ''}`.trim());
+    res.json(await planHistory(em, quarter, q));
   });
 
   router.get('/:version', async (req, res) => {
