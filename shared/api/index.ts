@@ -14,7 +14,7 @@ import { CsvImportResult, CsvQuery } from './csv.ts';
 import { IdParam, QuarterQuery } from './fields.ts';
 import { PinCreate, PinIdParam, PinListQuery, PinRecord } from './pins.ts';
 import { AllocationPage, AllocationPageQuery, ClientDetail, ClientDetailParam, PlanDiffQuery, PlanDiffResponse, PlanHistoryPage, PlanHistoryQuery, PlanQuery, PlanSummary, PlanVersionParam, PlanVersions, PlanView, PlanViewQuery, QueuePage, TicketPlanPageQuery } from './plans.ts';
-import { QuarterCloseBody, QuarterCloseResult, QuarterCreate, QuarterIdParam, QuarterPatch, QuarterRecord, ScenarioExport, ScenarioImportResult } from './quarters.ts';
+import { QuarterCloseBody, QuarterClosePreview, QuarterCloseResult, QuarterCreate, QuarterIdParam, QuarterPatch, QuarterRecord, ScenarioExport, ScenarioImportResult } from './quarters.ts';
 import { LeaveBody, SkillsInUse, StaffCreate, StaffListQuery, StaffPage, StaffPatch, StaffRecord } from './staff.ts';
 import { TicketCreate, TicketListQuery, TicketPage, TicketPatch, TicketRecord } from './tickets.ts';
 import { TimeEntryCreate, TimeEntryDeleteQuery, TimeEntryIdParam, TimeEntryListQuery, TimeEntryPage, TimeEntryPatch, TimeEntryRecord } from './time-entries.ts';
@@ -89,6 +89,7 @@ export const API = {
   'PATCH /api/quarters/:id': { params: QuarterIdParam, body: QuarterPatch, response: QuarterRecord },
   'POST /api/quarters/:id/import': { params: QuarterIdParam, response: ScenarioImportResult },
   'GET /api/quarters/:id/scenario': { params: QuarterIdParam, response: ScenarioExport },
+  'GET /api/quarters/:id/close-preview': { params: QuarterIdParam, response: QuarterClosePreview },
   'POST /api/quarters/:id/close': { params: QuarterIdParam, body: QuarterCloseBody, response: QuarterCloseResult },
 
   'GET /api/plans/current': { query: PlanQuery, response: PlanView },

@@ -96,3 +96,26 @@ export const QuarterCloseResult = z
   })
   .strict();
 export type QuarterCloseResult = z.infer<typeof QuarterCloseResult>;
+
+const closeClient = z.object({ client: z.string(), rolloverHours: z.number(), expiredHours: z.number() }).strict();
+
+/**
+ * GET /api/quarters/:id/close-preview (managers): what closing the quarter now would do, worked
+ * out as the close works it out (one function), from the plan in force: each prepaid client's
+ * rollover credit into the next quarter and its hours expiring, each client's overage to bill,
+ * the open tickets that move on. `upToDate` false: the plan does not include the latest changes
+ * yet, and a close now answers 409. A closed quarter answers what its close did
+ * (`carriedTickets` null, `nextQuarter` the quarter it closed into).
+ */
+export const QuarterClosePreview = z
+  .object({
+    quarter: QuarterRecord,
+    planVersion: z.number().int().nullable(),
+    upToDate: z.boolean(),
+    clients: z.array(closeClient.extend({ name: z.string() }).strict()),
+    overage: z.array(z.object({ client: z.string(), name: z.string(), hours: z.number() }).strict()),
+    carriedTickets: z.array(z.string()).nullable(),
+    nextQuarter: z.string().nullable(),
+  })
+  .strict();
+export type QuarterClosePreview = z.infer<typeof QuarterClosePreview>;

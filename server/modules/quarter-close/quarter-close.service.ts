@@ -9,7 +9,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Plan } from '../../../solver/index.ts';
-import { Client, ClientQuarter, Quarter, RolloverCredit, Ticket, TimeEntry } from '../../db/entities.ts';
+import { AuditEntry, Client, ClientQuarter, Quarter, RolloverCredit, Ticket, TimeEntry } from '../../db/entities.ts';
 import { conflict, notFound, validationError } from '../../errors.ts';
 import type { EventBus } from '../../events.ts';
 import { currentPlan } from '../../planning/plan-store.ts';
@@ -83,8 +83,7 @@ async function nextQuarter(tx: EntityManager, closing: Quarter, input: NextQuart
 }
 
 async function figures(tx: EntityManager, closing: Quarter, next: Quarter, plan: Plan): Promise<CloseResult['clients']> {
-  const prepaid = plan.clients.filter((c) => c.plan === 'prepaid');
-  const ids = prepaid.map((c) => c.id);
+  const ids = plan.clients.filter((c) => c.plan === 'prepaid').map((c) => c.id);
   const known = new Set((await tx.find(Client, { id: { $in: ids } }, { fields: ['id'] })).map((c) => c.id));
   const cqs = await tx.find(ClientQuarter, { quarterId: { $in: [closing.id, next.id] }, clientId: { $in: ids } });
   const cqOf = (quarterId: string, clientId: string) => {
@@ -95,18 +94,30 @@ async function figures(tx: EntityManager, closing: Quarter, next: Quarter, plan:
   // Hours other quarters already rolled into the next one still count.
   const earlier = await tx.find(RolloverCredit, { toQuarterId: next.id, clientId: { $in: ids }, fromQuarterId: { $ne: closing.id } });
 
-  const out: CloseResult['clients'] = [];
-  for (const c of prepaid) {
-    if (!known.has(c.id)) continue;
-    const rollover = round(c.rolloverHours);
-    const expired = round(c.atRiskHours);
-    Object.assign(cqOf(closing.id, c.id), { rolledOverHours: rollover, expiredHours: expired });
-    if (rollover > 0) tx.create(RolloverCredit, { clientId: c.id, fromQuarterId: closing.id, toQuarterId: next.id, hours: rollover });
-    const rolledIn = earlier.filter((r) => r.clientId === c.id).reduce((sum, r) => sum + r.hours, rollover);
-    cqOf(next.id, c.id).rolloverInHours = round(rolledIn);
-    out.push({ client: c.id, rolloverHours: rollover, expiredHours: expired });
+  const out = closeFigures(plan, known);
+  for (const f of out) {
+    Object.assign(cqOf(closing.id, f.client), { rolledOverHours: f.rolloverHours, expiredHours: f.expiredHours });
+    if (f.rolloverHours > 0) tx.create(RolloverCredit, { clientId: f.client, fromQuarterId: closing.id, toQuarterId: next.id, hours: f.rolloverHours });
+    const rolledIn = earlier.filter((r) => r.clientId === f.client).reduce((sum, r) => sum + r.hours, f.rolloverHours);
+    cqOf(next.id, f.client).rolloverInHours = round(rolledIn);
   }
   return out;
+}
+
+/**
+ * What a close does to each prepaid client of the plan (the close and its preview both use this):
+ * its rollover (the company's shortfall) rolls over, its at-risk hours expire. `known`: the
+ * clients still on record (a plan may name one since removed).
+ */
+export function closeFigures(plan: Plan, known: ReadonlySet<string>): CloseResult['clients'] {
+  return plan.clients
+    .filter((c) => c.plan === 'prepaid' && known.has(c.id))
+    .map((c) => ({ client: c.id, rolloverHours: round(c.rolloverHours), expiredHours: round(c.atRiskHours) }));
+}
+
+/** Overage to bill at close: each client's prepaid work beyond its balance, from the same plan. */
+export function closeOverage(plan: Plan): { client: string; hours: number }[] {
+  return plan.clients.filter((c) => c.overageHours > 0).map((c) => ({ client: c.id, hours: round(c.overageHours) }));
 }
 
 async function carryTickets(tx: EntityManager, closing: Quarter, next: Quarter): Promise<Ticket[]> {
@@ -122,4 +133,47 @@ async function carryTickets(tx: EntityManager, closing: Quarter, next: Quarter):
     if (t.dueWeek !== null && t.dueWeek !== undefined) t.dueWeek = 0;
   }
   return open;
+}
+
+export interface ClosePreview {
+  quarter: Quarter;
+  planVersion: number | null;
+  upToDate: boolean;
+  clients: (CloseResult['clients'][number] & { name: string })[];
+  overage: { client: string; name: string; hours: number }[];
+  carriedTickets: string[] | null;
+  nextQuarter: string | null;
+}
+
+/**
+ * GET /api/quarters/:id/close-preview: what closing now would do, computed as the close computes
+ * it (closeFigures on the plan in force; the open tickets that would move on). A closed quarter
+ * answers what its close did, from the plan it was closed on.
+ */
+export async function previewClose(em: EntityManager, id: string): Promise<ClosePreview> {
+  const quarter = await em.findOne(Quarter, { id });
+  if (!quarter) throw notFound(`Quarter ${id}`);
+  const stored = await currentPlan(em, quarter);
+  const plan = stored?.plan;
+  const names = new Map((plan?.clients ?? []).map((c) => [c.id, c.name]));
+  const ids = (plan?.clients ?? []).map((c) => c.id);
+  const known = new Set((ids.length ? await em.find(Client, { id: { $in: ids } }, { fields: ['id'] }) : []).map((c) => c.id));
+  let carried: string[] | null = null;
+  let nextQuarter: string | null = null;
+  if (quarter.closedAt) {
+    const closed = await em.findOne(AuditEntry, { entity: 'quarter', entityId: id, action: 'close' }, { orderBy: { id: 'desc' } });
+    const after = (closed?.after ?? {}) as { nextQuarter?: string };
+    nextQuarter = after.nextQuarter ?? null;
+  } else {
+    carried = (await em.find(Ticket, { quarterId: id, status: 'open' }, { orderBy: { id: 'asc' }, fields: ['id'] })).map((t) => t.id);
+  }
+  return {
+    quarter,
+    planVersion: stored?.version ?? null,
+    upToDate: Boolean(stored && stored.dataRevision >= quarter.dataRevision),
+    clients: plan ? closeFigures(plan, known).map((f) => ({ ...f, name: names.get(f.client) ?? f.client })) : [],
+    overage: plan ? closeOverage(plan).map((o) => ({ ...o, name: names.get(o.client) ?? o.client })) : [],
+    carriedTickets: carried,
+    nextQuarter,
+  };
 }
