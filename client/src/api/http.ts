@@ -30,6 +30,11 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
+  /** Anything thrown, as an ApiError: a network failure or a bug becomes status 0, code 'error'. */
+  static from(err: unknown): ApiError {
+    return err instanceof ApiError ? err : new ApiError(0, 'error', String(err));
+  }
+
   /** The message for one field (matches `priority`, `tickets[0].priority` → `priority` too). */
   fieldMessage(field: string): string | undefined {
     const hit = this.details.find((d) => d.field === field || d.field.endsWith(`.${field}`) || d.field.replace(/\[\d+\]/g, '') === field);

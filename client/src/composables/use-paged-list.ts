@@ -33,7 +33,7 @@ export function usePagedList<T>(load: (q: { limit: number; cursor?: string }) =>
       loaded.value = true;
     } catch (err) {
       if (mine !== seq) return;
-      error.value = err instanceof ApiError ? err : new ApiError(0, 'error', String(err));
+      error.value = ApiError.from(err);
     } finally {
       if (mine === seq) loading.value = false;
     }

@@ -26,7 +26,7 @@ export function usePins(names: () => PinNames = () => ({})) {
       res.data.value = res.data.value.filter((p) => p.id !== id);
       return true;
     } catch (err) {
-      removeError.value = err instanceof ApiError ? err : new ApiError(0, 'error', String(err));
+      removeError.value = ApiError.from(err);
       // Someone else unpinned it first: the list is out of date.
       if (removeError.value.status === 404) void res.reload();
       return false;

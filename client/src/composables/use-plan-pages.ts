@@ -47,7 +47,6 @@ export interface VersionedOptions<K, T> {
   tickets?: (data: T) => Iterable<string>;
 }
 
-const toApiError = (err: unknown) => (err instanceof ApiError ? err : new ApiError(0, 'error', String(err)));
 
 /** A view of the plan read by key, kept as new as the plan moves that touch it (see above). */
 export function useVersioned<K, T extends { version: number }>(o: VersionedOptions<K, T>): Versioned<T> {
@@ -94,7 +93,7 @@ export function useVersioned<K, T extends { version: number }>(o: VersionedOptio
         retry = setTimeout(() => void run(), RETRY_MS * tries);
       } else tries = 0;
     } catch (err) {
-      error.value = toApiError(err);
+      error.value = ApiError.from(err);
     } finally {
       loading.value = false;
     }

@@ -113,7 +113,7 @@ async function fetchOverHttp(): Promise<void> {
     else acceptPlan(await api.plans.current(quarter));
     confirmed.value = liveBefore && live.value === 'live';
   } catch (err) {
-    const e = err instanceof ApiError ? err : new ApiError(0, 'error', String(err));
+    const e = ApiError.from(err);
     if (e.code === 'no_plan') {
       status.value = head.value ? 'ready' : 'planning';
       clearTimeout(retry);

@@ -35,7 +35,7 @@ export function useResource<T, K>(key: () => K | null, load: (key: K) => Promise
       loaded.value = true;
     } catch (err) {
       if (mine !== seq) return;
-      error.value = err instanceof ApiError ? err : new ApiError(0, 'error', String(err));
+      error.value = ApiError.from(err);
     } finally {
       if (mine === seq) loading.value = false;
     }
