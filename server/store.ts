@@ -93,4 +93,25 @@ export class Store {
     for (const f of after) f();
     return result;
   }
+
+  /**
+   * A write rehearsed: `fn` runs in a transaction that is always rolled back, with no data
+   * revision, audit row, re-plan or event (a dry run answers what the write would do).
+   */
+  async rehearse<T>(viewer: Viewer | null, fn: (w: WriteContext) => Promise<T>): Promise<T> {
+    const em = this.orm.em.fork();
+    let value: T | undefined;
+    const w = (tx: EntityManager): WriteContext => ({ tx, viewer, touch: () => {}, touchAllOpen: () => {}, audit: () => {}, afterCommit: () => {} });
+    try {
+      await em.transactional(async (tx) => {
+        value = await fn(w(tx));
+        throw ROLLBACK;
+      });
+    } catch (err) {
+      if (err !== ROLLBACK) throw err;
+    }
+    return value as T;
+  }
 }
+
+const ROLLBACK = new Error('rehearsal: rolled back');

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { AuditListQuery, AuditPage } from './audit.ts';
 import { LoginBody, LoginResponse, MeResponse, PasswordLinkCheck, PasswordLinkInfo, SetPasswordBody, SetPasswordResult } from './auth.ts';
 import { BlockCreate, BlockParams, BlockPatch, BlockRecord, ClientCreate, ClientListQuery, ClientPage, ClientPatch, ClientRecord } from './clients.ts';
-import { CsvImportResult, CsvQuery } from './csv.ts';
+import { CsvImportQuery, CsvImportResult, CsvQuery } from './csv.ts';
 import { IdParam, QuarterQuery } from './fields.ts';
 import { PinCreate, PinIdParam, PinListQuery, PinRecord } from './pins.ts';
 import { AllocationPage, AllocationPageQuery, ClientDetail, ClientDetailParam, PlanDiffQuery, PlanDiffResponse, PlanHistoryPage, PlanHistoryQuery, PlanQuery, PlanSummary, PlanVersionParam, PlanVersions, PlanView, PlanViewQuery, QueuePage, TicketPlanPageQuery } from './plans.ts';
@@ -69,7 +69,7 @@ export const API = {
   'POST /api/tickets': { body: TicketCreate, response: TicketRecord },
   'PATCH /api/tickets/:id': { params: IdParam, body: TicketPatch, response: TicketRecord },
   'GET /api/tickets/export.csv': { query: CsvQuery, response: null },
-  'POST /api/tickets/import': { query: CsvQuery, response: CsvImportResult },
+  'POST /api/tickets/import': { query: CsvImportQuery, response: CsvImportResult },
 
   'GET /api/time-entries': { query: TimeEntryListQuery, response: TimeEntryPage },
   'GET /api/time-entries/:id': { params: TimeEntryIdParam, response: TimeEntryRecord },
@@ -77,7 +77,7 @@ export const API = {
   'PATCH /api/time-entries/:id': { params: TimeEntryIdParam, body: TimeEntryPatch, response: TimeEntryRecord },
   'DELETE /api/time-entries/:id': { params: TimeEntryIdParam, query: TimeEntryDeleteQuery, response: null },
   'GET /api/time-entries/export.csv': { query: CsvQuery, response: null },
-  'POST /api/time-entries/import': { query: CsvQuery, response: CsvImportResult },
+  'POST /api/time-entries/import': { query: CsvImportQuery, response: CsvImportResult },
 
   'GET /api/pins': { query: PinListQuery, response: list(PinRecord) },
   'POST /api/pins': { body: PinCreate, response: PinRecord },

@@ -157,6 +157,10 @@ export interface QueueRow extends Omit<TicketPlan, 'staff'> {
   emergency: boolean;
   status: 'open' | 'closed';
   estimateHours: number | null;
+  /** Hours spent (the record's baseline and its time entries); null when the record is gone. */
+  spentHours: number | null;
+  /** The week the ticket was opened; null when the record is gone. */
+  openedWeek: number | null;
   /** The weeks the viewer's allocations of the ticket fall in, ascending. */
   plannedWeeks: number[];
   /** Of its planned hours, those a manager pinned (managers and staff). */
@@ -181,6 +185,8 @@ export const QueueRow = z
     emergency: z.boolean(),
     status: z.enum(TICKET_STATUSES),
     estimateHours: num.nullable(),
+    spentHours: num.nullable(),
+    openedWeek: z.number().int().nullable(),
     plannedWeeks: z.array(z.number().int()),
     pinnedHours: num.optional(),
     unplanned: z
@@ -201,6 +207,17 @@ export const TICKET_STATES = ['unplanned', 'late', 'planned'] as const;
 export type TicketState = (typeof TICKET_STATES)[number];
 
 /**
+ * The queue sorted by one column instead of the queue's order: `id` (natural order), `client`
+ * (its name), `priority` (an emergency first), `estimate`, `spent`, `opened`, `due` (week),
+ * `planned`, `unplanned` (hours), `weeks` (the first planned week). Rows without a value (no
+ * due week, nothing planned) come last either way; ties go by id. `dir`: asc (default) or desc.
+ */
+export const QUEUE_SORTS = ['id', 'client', 'priority', 'estimate', 'spent', 'opened', 'due', 'planned', 'unplanned', 'weeks'] as const;
+export type QueueSort = (typeof QUEUE_SORTS)[number];
+export const SORT_DIRS = ['asc', 'desc'] as const;
+export type SortDir = (typeof SORT_DIRS)[number];
+
+/**
  * GET /api/plans/current/tickets: the queue a page at a time, in the dashboard's order
  * (shared/queue-order.ts: emergencies, open before closed, priority, most unplanned, id), of the
  * tickets the viewer sees in the plan (managers all, staff those they are planned on, a client its
@@ -213,6 +230,8 @@ export const TicketPlanPageQuery = pagedQuery({
   staff: Id.optional(),
   state: z.enum(TICKET_STATES, { error: 'must be "unplanned", "late" or "planned"' }).optional(),
   status: z.enum(TICKET_STATUSES, { error: 'must be "open" or "closed"' }).optional(),
+  sort: z.enum(QUEUE_SORTS, { error: `must be one of ${QUEUE_SORTS.join(', ')} (leave it out for the queue's order)` }).optional(),
+  dir: z.enum(SORT_DIRS, { error: 'must be "asc" or "desc"' }).optional(),
 });
 export type TicketPlanPageQuery = z.infer<typeof TicketPlanPageQuery>;
 export const QueuePage = page(QueueRow, { version: z.number().int() });

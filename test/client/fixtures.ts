@@ -109,6 +109,8 @@ export function queueRow(id: string, over: Partial<QueueRow> = {}): QueueRow {
     emergency: false,
     status: 'open',
     estimateHours: 10,
+    spentHours: 0,
+    openedWeek: 0,
     plannedWeeks: [2],
     pinnedHours: 0,
     unplanned: null,

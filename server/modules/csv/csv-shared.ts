@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Quarter } from '../../db/entities.ts';
 import { badRequest, notFound } from '../../errors.ts';
 import { resolveQuarter } from '../../planning/plan-store.ts';
+import type { CsvRowAction } from '../../../shared/api/csv.ts';
 
 export interface ImportResult {
   quarter: string;
@@ -10,6 +11,25 @@ export interface ImportResult {
   created: number;
   updated: number;
   unchanged: number;
+  dryRun?: true;
+  actions?: CsvRowAction[];
+}
+
+/** An import's answer, counted row by row; a dry run lists each row's action too. */
+export class ImportTally {
+  readonly result: ImportResult;
+  private readonly actions: CsvRowAction[] = [];
+
+  constructor(quarter: string, rows: number, private readonly dryRun: boolean) {
+    this.result = { quarter, rows, created: 0, updated: 0, unchanged: 0, ...(dryRun ? { dryRun: true as const, actions: this.actions } : {}) };
+  }
+
+  record(row: number, id: string | number | null, action: CsvRowAction['action']): void {
+    if (action === 'create') this.result.created++;
+    else if (action === 'update') this.result.updated++;
+    else this.result.unchanged++;
+    if (this.dryRun) this.actions.push({ row, id, action });
+  }
 }
 
 export const round = (x: number) => Math.round(x * 1e6) / 1e6;
@@ -20,16 +40,19 @@ export function sumBy<T>(items: T[], key: (t: T) => string, value: (t: T) => num
   return m;
 }
 
-/** Assigns only the values that differ, so an unchanged record keeps its version. True if any did. */
-export function assignChanged<T extends object>(entity: T, data: Partial<T>): boolean {
-  let changed = false;
-  for (const [key, value] of Object.entries(data) as [keyof T, T[keyof T]][]) {
-    if (JSON.stringify(entity[key] ?? null) !== JSON.stringify(value ?? null)) {
-      entity[key] = value;
-      changed = true;
-    }
-  }
-  return changed;
+/** The keys of `data` whose values differ from the entity's. */
+export function changedKeys<T extends object>(entity: T, data: Partial<T>): (keyof T)[] {
+  return (Object.keys(data) as (keyof T)[]).filter((key) => JSON.stringify(entity[key] ?? null) !== JSON.stringify(data[key] ?? null));
+}
+
+/**
+ * Assigns only the values that differ, so an unchanged record keeps its version; a dry run
+ * assigns nothing. True if any differ.
+ */
+export function assignChanged<T extends object>(entity: T, data: Partial<T>, dryRun = false): boolean {
+  const keys = changedKeys(entity, data);
+  if (!dryRun) for (const key of keys) entity[key] = data[key] as T[keyof T];
+  return keys.length > 0;
 }
 
 /** The quarter named (or the latest open one); 404 when there is none. */

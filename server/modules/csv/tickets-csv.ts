@@ -14,7 +14,7 @@ import type { WriteContext } from '../../store.ts';
 import { hoursSchema } from '../../../shared/hours.ts';
 import { boolCell, idCell, numberCell, optionalNumberCell, resolveWeek, textCell, weekCell } from './csv-cells.ts';
 import { RowIssues, parseRow, readCsv, writeCsv } from './csv-format.ts';
-import { assignChanged, openQuarter, round, sumBy, type ImportResult } from './csv-shared.ts';
+import { assignChanged, ImportTally, openQuarter, round, sumBy, type ImportResult } from './csv-shared.ts';
 
 export const TICKET_COLUMNS = ['id', 'client', 'title', 'priority', 'estimateHours', 'spentHours', 'openedWeek', 'skill', 'emergency', 'dueWeek', 'status', 'description'] as const;
 const REQUIRED = ['id', 'client', 'priority', 'estimateHours', 'openedWeek'];
@@ -63,7 +63,7 @@ export async function exportTickets(em: EntityManager, quarterId: string): Promi
   return writeCsv(TICKET_COLUMNS, rows);
 }
 
-export async function importTickets(w: WriteContext, events: EventBus, quarterParam: string | undefined, body: unknown): Promise<ImportResult> {
+export async function importTickets(w: WriteContext, events: EventBus, quarterParam: string | undefined, body: unknown, dryRun = false): Promise<ImportResult> {
   const { header, rows } = readCsv(body, TICKET_COLUMNS, REQUIRED);
   const { tx } = w;
   const quarter = await openQuarter(tx, quarterParam);
@@ -120,26 +120,29 @@ export async function importTickets(w: WriteContext, events: EventBus, quarterPa
   }
   issues.throwIfAny();
 
-  const result: ImportResult = { quarter: quarterId, rows: rows.length, created: 0, updated: 0, unchanged: 0 };
+  const tally = new ImportTally(quarterId, rows.length, dryRun);
+  const result = tally.result;
   const changed: { ticket: Ticket; emergencyNow: boolean }[] = [];
   for (const p of parsed) {
     // Time entries add to the baseline, so the file's spent hours are the total.
     const spentBaseline = round(Math.max(0, (p.spent ?? 0) - (logged.get(p.data.id) ?? 0)));
     const old = existing.get(p.data.id);
     if (!old) {
-      changed.push({ ticket: tx.create(Ticket, { ...p.data, spentBaseline }), emergencyNow: p.data.emergency });
-      result.created++;
+      if (!dryRun) changed.push({ ticket: tx.create(Ticket, { ...p.data, spentBaseline }), emergencyNow: p.data.emergency });
+      tally.record(p.row, p.data.id, 'create');
       continue;
     }
     const wasEmergency = old.emergency;
     const data: Record<string, unknown> = { ...p.data, spentBaseline };
     const columnOf: Record<string, string> = { clientId: 'client', spentBaseline: 'spentHours' };
     for (const key of Object.keys(data)) if (key !== 'id' && key !== 'quarterId' && !header.has(columnOf[key] ?? key)) delete data[key];
-    if (assignChanged(old, data as Partial<Ticket>)) {
+    if (assignChanged(old, data as Partial<Ticket>, dryRun)) {
       changed.push({ ticket: old, emergencyNow: old.emergency && !wasEmergency });
-      result.updated++;
-    } else result.unchanged++;
+      tally.record(p.row, p.data.id, 'update');
+    } else tally.record(p.row, p.data.id, 'unchanged');
   }
+  // A dry run stops here: nothing was created or assigned.
+  if (dryRun) return result;
   await tx.flush();
   if (changed.length > 0) {
     w.touch(quarterId);

@@ -14,7 +14,7 @@ import { entryHoursSchema } from '../../../shared/hours.ts';
 import { entryWeek } from '../time-entries/entry-week.ts';
 import { idCell, numberCell, textCell } from './csv-cells.ts';
 import { RowIssues, parseRow, readCsv, writeCsv } from './csv-format.ts';
-import { assignChanged, openQuarter, type ImportResult } from './csv-shared.ts';
+import { assignChanged, ImportTally, openQuarter, type ImportResult } from './csv-shared.ts';
 
 export const ENTRY_COLUMNS = ['id', 'staffId', 'ticketId', 'date', 'week', 'hours', 'note'] as const;
 const REQUIRED = ['staffId', 'ticketId', 'hours'];
@@ -47,7 +47,7 @@ export async function exportEntries(em: EntityManager, quarterId: string): Promi
   return writeCsv(ENTRY_COLUMNS, entries.map((e) => [e.id, e.staffId, e.ticketId, e.date, e.week, e.hours, e.note]));
 }
 
-export async function importEntries(w: WriteContext, events: EventBus, quarterParam: string | undefined, body: unknown): Promise<ImportResult> {
+export async function importEntries(w: WriteContext, events: EventBus, quarterParam: string | undefined, body: unknown, dryRun = false): Promise<ImportResult> {
   const { rows } = readCsv(body, ENTRY_COLUMNS, REQUIRED);
   const { tx } = w;
   const quarter = await openQuarter(tx, quarterParam);
@@ -98,7 +98,8 @@ export async function importEntries(w: WriteContext, events: EventBus, quarterPa
     }
   }
 
-  const result: ImportResult = { quarter: quarterId, rows: rows.length, created: 0, updated: 0, unchanged: 0 };
+  const tally = new ImportTally(quarterId, rows.length, dryRun);
+  const result = tally.result;
   const changed: { entry: TimeEntry; action: 'created' | 'updated' }[] = [];
   const fresh: EntryData[] = [];
   const withIds: (EntryData & { id: number })[] = [];
@@ -108,11 +109,14 @@ export async function importEntries(w: WriteContext, events: EventBus, quarterPa
     if (!old) {
       if (p.id !== undefined) withIds.push({ id: p.id, ...data });
       else fresh.push(data);
-    } else if (assignChanged(old, data)) {
+      tally.record(p.row, p.id ?? null, 'create');
+    } else if (assignChanged(old, data, dryRun)) {
       changed.push({ entry: old, action: 'updated' });
-      result.updated++;
-    } else result.unchanged++;
+      tally.record(p.row, old.id, 'update');
+    } else tally.record(p.row, old.id, 'unchanged');
   }
+  // A dry run stops here: nothing created or assigned, and the id sequence left alone.
+  if (dryRun) return result;
   // Ids the file gives go in first, and the sequence moves past them, so ids handed out to the
   // other new rows can never collide with them.
   for (const data of withIds) changed.push({ entry: tx.create(TimeEntry, data), action: 'created' });
@@ -120,7 +124,6 @@ export async function importEntries(w: WriteContext, events: EventBus, quarterPa
   if (withIds.length > 0) await tx.execute(`select setval(pg_get_serial_sequence('time_entries', 'id'), (select max(id) from time_entries))`);
   for (const data of fresh) changed.push({ entry: tx.create(TimeEntry, data), action: 'created' });
   await tx.flush();
-  result.created = withIds.length + fresh.length;
   if (changed.length > 0) {
     w.touch(quarterId);
     w.audit('import', 'time-entries', quarterId, null, { created: result.created, updated: result.updated });

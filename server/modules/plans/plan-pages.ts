@@ -16,7 +16,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PAGE_LIMIT_DEFAULT, type Page } from '../../../shared/api/paging.ts';
-import type { AllocationPageQuery, AllocationRow, ClientDetail, ClientSummary, PinnedRow, PlanSummary, QueueRow, QueueTotals, QueueUnplanned, TicketPlanPageQuery, TicketState } from '../../../shared/api/plans.ts';
+import type { AllocationPageQuery, AllocationRow, ClientDetail, ClientSummary, PinnedRow, PlanSummary, QueueRow, QueueSort, QueueTotals, QueueUnplanned, SortDir, TicketPlanPageQuery, TicketState } from '../../../shared/api/plans.ts';
 import { queueOrder } from '../../../shared/queue-order.ts';
 import { tidy } from '../../../solver/quarter-hours.ts';
 import { compareIds, type Allocation, type ClientPlan, type Plan, type TicketPlan, type Unplanned } from '../../../solver/index.ts';
@@ -27,7 +27,7 @@ import { ByteCache, MB } from '../../planning/byte-cache.ts';
 import type { StoredPlan } from '../../planning/plan-store.ts';
 import { CLIENT_SUMMARY_FIELDS, QUEUE_UNPLANNED_FIELDS } from './plan-fields.ts';
 import { allocatedIn, clientReason, cutAllocation, cutTicket, cutUnplanned, ownFigures, staffClient } from './plan-view.ts';
-import { RowIndex, type KeyOrder } from './row-index.ts';
+import { RowIndex, type FacetOf, type KeyOrder } from './row-index.ts';
 
 /** Everything below, for every version and audience asked of lately. */
 const VIEWS_BUDGET = 64 * MB;
@@ -87,6 +87,8 @@ interface TicketFacts {
   emergency: boolean;
   status: 'open' | 'closed';
   estimateHours: number;
+  spentHours: number;
+  openedWeek: number;
 }
 
 interface Cached {
@@ -137,7 +139,22 @@ export class PlanPages {
 
   async tickets(stored: StoredPlan, scope: Scope, q: TicketPlanPageQuery): Promise<Page<QueueRow> & { version: number }> {
     const queue = await this.queue(stored, scope);
-    return { version: stored.version, ...queue.rows.page({ client: q.client, staff: q.staff, state: q.state, status: q.status }, QUEUE_ORDER, q.limit, q.cursor) };
+    const filters = { client: q.client, staff: q.staff, state: q.state, status: q.status };
+    if (!q.sort) return { version: stored.version, ...queue.rows.page(filters, QUEUE_ORDER, q.limit, q.cursor) };
+    const sorted = this.sortedQueue(stored, scope, queue, q.sort, q.dir ?? 'asc');
+    return { version: stored.version, ...sorted.rows.page(filters, sorted.order, q.limit, q.cursor) };
+  }
+
+  /** The queue in one column's order, made once per version, revision, audience and order. */
+  private sortedQueue(stored: StoredPlan, scope: Scope, queue: Queue, sort: QueueSort, dir: SortDir): { rows: RowIndex<QueueRow, QueueFacet>; order: KeyOrder<QueueRow, SortKey> } {
+    const key = `qs|${stored.version}|${stored.dataRevision}|${scope.key}|${sort}|${dir}`;
+    return this.cached(key, () => {
+      const clients = this.versionIndex(stored).clientById;
+      const order = sortOrder(sort, dir, (id) => clients.get(id)?.name ?? id);
+      const rows = [...queue.rows.rows].sort((a, b) => order.compare(a, 0, order.keyOf(b, 0)));
+      const index = new RowIndex<QueueRow, QueueFacet>(rows, QUEUE_FACETS);
+      return { value: { rows: index, order }, bytes: rows.length * 8 + index.bytes + 512 };
+    });
   }
 
   /** A client the viewer may not see is not found, in the very words of one that does not exist. */
@@ -273,7 +290,7 @@ export class PlanPages {
       const ix = this.versionIndex(stored);
       const cutout = this.cutout(stored, scope);
       const rows = cutout.tickets.map((t) => queueRow(t, scope, cutout, ix.unplannedByTicket.get(t.id), facts.get(t.id))).sort(queueOrder);
-      const index = new RowIndex<QueueRow, QueueFacet>(rows, { client: (r) => r.client, staff: (r) => r.staff, state: statesOf, status: (r) => r.status });
+      const index = new RowIndex<QueueRow, QueueFacet>(rows, QUEUE_FACETS);
       return { value: { rows: index, totals: totalsOf(rows) }, bytes: rows.length * WEIGHT.queueRow + index.bytes + 512 };
     });
   }
@@ -286,12 +303,25 @@ export class PlanPages {
     let loading = this.loading.get(key);
     if (!loading) {
       loading = (async () => {
-        const rows = await this.reader().execute<{ id: string; title: string; priority: number; emergency: boolean; status: 'open' | 'closed'; estimate_hours: number }[]>(
-          'select id, title, priority, emergency, status, estimate_hours from tickets where quarter_id = ?',
+        // Spent as a ticket's record has it (ticket-json.ts): the baseline and every hour logged.
+        const rows = await this.reader().execute<{ id: string; title: string; priority: number; emergency: boolean; status: 'open' | 'closed'; estimate_hours: number; spent: number; opened_week: number }[]>(
+          `select t.id, t.title, t.priority, t.emergency, t.status, t.estimate_hours, t.opened_week,
+             t.spent_baseline + coalesce((select sum(e.hours) from time_entries e where e.ticket_id = t.id), 0) as spent
+           from tickets t where t.quarter_id = ?`,
           [stored.quarterId],
         );
         const facts = new Map<string, TicketFacts>();
-        for (const r of rows) facts.set(r.id, { title: r.title, priority: r.priority as TicketFacts['priority'], emergency: r.emergency, status: r.status, estimateHours: Number(r.estimate_hours) });
+        for (const r of rows) {
+          facts.set(r.id, {
+            title: r.title,
+            priority: r.priority as TicketFacts['priority'],
+            emergency: r.emergency,
+            status: r.status,
+            estimateHours: Number(r.estimate_hours),
+            spentHours: tidy(Number(r.spent)),
+            openedWeek: Number(r.opened_week),
+          });
+        }
         this.cache.set(key, { value: facts, bytes: rows.reduce((n, r) => n + WEIGHT.record + r.title.length, 0) });
         return facts;
       })().finally(() => this.loading.delete(key));
@@ -336,6 +366,53 @@ const QUEUE_ORDER: KeyOrder<QueueRow, QueueKey> = {
       : null,
 };
 
+/** A cursor's key in one column's order: the row's value there (null: none) and its id. */
+type SortKey = [string | number | null, string];
+
+/** What each sortable column reads of a row; `clientName` names a client by id. */
+function sortValue(sort: QueueSort, r: QueueRow, clientName: (id: string) => string): string | number | null {
+  switch (sort) {
+    case 'id':
+      return r.id;
+    case 'client':
+      return clientName(r.client);
+    case 'priority':
+      return r.emergency ? 0 : r.priority;
+    case 'estimate':
+      return r.estimateHours;
+    case 'spent':
+      return r.spentHours;
+    case 'opened':
+      return r.openedWeek;
+    case 'due':
+      return r.dueWeek;
+    case 'planned':
+      return r.plannedHours;
+    case 'unplanned':
+      return r.unplannedHours;
+    case 'weeks':
+      return r.plannedWeeks[0] ?? null;
+  }
+}
+
+/** Values in `dir`, no value last either way, then ids in natural order. */
+function sortOrder(sort: QueueSort, dir: SortDir, clientName: (id: string) => string): KeyOrder<QueueRow, SortKey> {
+  const sign = dir === 'desc' ? -1 : 1;
+  const compareValues = (a: string | number | null, b: string | number | null): number => {
+    if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+    return sign * (typeof a === 'number' && typeof b === 'number' ? a - b : compareIds(String(a), String(b)));
+  };
+  return {
+    list: `plan-tickets-${sort}-${dir}`,
+    keyOf: (r) => [sortValue(sort, r, clientName), r.id],
+    compare: (r, _pos, k) => compareValues(sortValue(sort, r, clientName), k[0]) || compareIds(r.id, k[1]),
+    parseKey: (raw) =>
+      Array.isArray(raw) && raw.length === 2 && (raw[0] === null || typeof raw[0] === 'string' || Number.isFinite(raw[0])) && typeof raw[1] === 'string' ? (raw as SortKey) : null,
+  };
+}
+
+const QUEUE_FACETS: Readonly<Record<QueueFacet, (r: QueueRow) => ReturnType<FacetOf<QueueRow>>>> = { client: (r) => r.client, staff: (r) => r.staff, state: statesOf, status: (r) => r.status };
+
 // Rows.
 
 function queueRow(t: TicketPlan, scope: Scope, cutout: Cutout, u: Unplanned | undefined, facts: TicketFacts | undefined): QueueRow {
@@ -349,6 +426,8 @@ function queueRow(t: TicketPlan, scope: Scope, cutout: Cutout, u: Unplanned | un
     emergency: facts?.emergency ?? false,
     status: facts?.status ?? 'open',
     estimateHours: facts?.estimateHours ?? null,
+    spentHours: facts?.spentHours ?? null,
+    openedWeek: facts?.openedWeek ?? null,
     plannedWeeks: weeks,
     ...(pinnedHours === undefined ? {} : { pinnedHours }),
     unplanned: u ? queueUnplanned(u, scope) : null,
