@@ -61,6 +61,20 @@ let offs: (() => void)[] = [];
 let recordNews = false;
 let poll: ReturnType<typeof setInterval> | undefined;
 let retry: ReturnType<typeof setTimeout> | undefined;
+/**
+ * The quarter shown may no longer be the current one (it was closed, or another quarter's plan
+ * moved): the next read asks for the current quarter, not the one shown, until a plan is read.
+ */
+let followLatest = false;
+
+/** The quarter the next read asks for: the one shown, unless the news says the current one changed. */
+const askFor = (): string | undefined => (followLatest ? undefined : head.value?.quarter.id);
+
+/** The server says the current quarter may have changed: read whichever it is now. */
+export function followCurrentQuarter(): void {
+  followLatest = true;
+  void refreshPlan();
+}
 
 /** The newest version the move listeners were told of (or that they started from). */
 let announced: { quarterId: string; version: number } | null = null;
@@ -107,10 +121,11 @@ export function acceptSummary(next: PlanSummary): boolean {
 
 async function fetchOverHttp(): Promise<void> {
   try {
-    const quarter = head.value?.quarter.id;
+    const quarter = askFor();
     const liveBefore = live.value === 'live';
     if (mode.value === 'summary') acceptSummary(await api.plans.summary(quarter));
     else acceptPlan(await api.plans.current(quarter));
+    followLatest = false;
     confirmed.value = liveBefore && live.value === 'live';
   } catch (err) {
     const e = ApiError.from(err);
@@ -130,10 +145,12 @@ async function fetchOverHttp(): Promise<void> {
 
 async function syncOverSocket(): Promise<void> {
   const cur = plan.value;
-  const res = await sync(cur ? { quarterId: cur.quarter.id, version: cur.version } : {});
+  const quarterId = askFor();
+  const res = await sync(cur && quarterId ? { quarterId, version: cur.version } : {});
   if (!res.ok) throw new Error(res.error.message);
   if (res.stale && res.plan) acceptPlan(res.plan as unknown as PlanView);
   else if (res.stale || !cur) return fetchOverHttp();
+  followLatest = false;
   confirmed.value = true;
 }
 
@@ -161,7 +178,8 @@ function onPlanUpdated(p: PlanUpdatedPayload): void {
     // say all that moved since the one we hold.
     announce({ quarterId: p.quarterId, version: p.version, changes: p.previousVersion === announced.version ? p.changes : null });
   }
-  if (!cur || p.quarterId !== cur.quarter.id || p.version > cur.version) void refreshPlan();
+  if (cur && p.quarterId !== cur.quarter.id) followCurrentQuarter();
+  else if (!cur || p.version > cur.version) void refreshPlan();
 }
 
 /** Starts listening (once per sign-in): managers' screens on the summary, everyone else on the plan. */
@@ -188,6 +206,12 @@ export function startPlanFeed(feed: FeedMode = 'plan'): void {
     onLive('ticket.changed', (p) => {
       if (summary.value?.queue.items.some((t) => t.id === p.ticketId)) recordNews = true;
     }),
+    // A close names the quarter closed and the one after it: when it is the one shown, the
+    // current quarter is now the next one (asked for until it has a plan; its plan.updated follows).
+    onLive('data.changed', (p) => {
+      const cur = head.value;
+      if (p.entity === 'quarter' && cur && p.quarterIds.includes(cur.quarter.id) && p.quarterIds.some((q) => q !== cur.quarter.id)) followCurrentQuarter();
+    }),
   );
   live.value = liveState();
   // Without a live socket nothing pushes changes to us: ask now and then, and say so on screen.
@@ -206,6 +230,7 @@ export function stopPlanFeed(): void {
   summary.value = null;
   announced = null;
   recordNews = false;
+  followLatest = false;
   mode.value = 'plan';
   status.value = 'idle';
   error.value = null;
