@@ -256,6 +256,9 @@ export const api = {
   quarters: {
     list: () => call('GET /api/quarters'),
     create: (body: Body<'POST /api/quarters'>) => call('POST /api/quarters', { body }),
+    /** What closing the quarter now would do (a closed one: what its close did). */
+    closePreview: (id: string) => call('GET /api/quarters/:id/close-preview', { params: { id } }),
+    close: (id: string, body: Body<'POST /api/quarters/:id/close'>) => call('POST /api/quarters/:id/close', { params: { id }, body }),
   },
   pins: {
     list: (quarter: string) => call('GET /api/pins', { query: { quarter } }),
