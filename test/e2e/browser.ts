@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 const REPO = join(import.meta.dirname, '..', '..');
 export const SCREENSHOTS = join(REPO, 'test-output', 'screenshots');
@@ -53,4 +54,17 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** No horizontal scroll at this width. */
+export const fits = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+
+/** A page's screenshots at 1440 px and at 820 px, where it must fit without a horizontal scroll. */
+export async function shoot(page: Page, name: string): Promise<void> {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await screenshot(page, `${name}-1440`);
+  await page.setViewportSize({ width: 820, height: 1000 });
+  await expect.poll(() => fits(page), { message: `${name} fits 820 px` }).toBe(true);
+  await screenshot(page, `${name}-820`);
+  await page.setViewportSize({ width: 1440, height: 900 });
 }

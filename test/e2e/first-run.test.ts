@@ -8,9 +8,9 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ADMIN, startTestApp, type TestApp } from '../utils/test-app.ts';
-import { ensureClientBuilt, launchBrowser, screenshot, signIn } from './browser.ts';
+import { ensureClientBuilt, launchBrowser, screenshot, shoot, signIn } from './browser.ts';
 
 const hasBrowser = existsSync('/usr/bin/chromium');
 let t: TestApp;
@@ -26,18 +26,6 @@ afterAll(async () => {
   await browser?.close();
   await t?.close();
 });
-
-/** No horizontal scroll at this width. */
-const fits = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.setViewportSize({ width: 1440, height: 900 });
-  await screenshot(page, `${name}-1440`);
-  await page.setViewportSize({ width: 820, height: 1000 });
-  await expect.poll(() => fits(page), { message: `${name} fits 820 px` }).toBe(true);
-  await screenshot(page, `${name}-820`);
-  await page.setViewportSize({ width: 1440, height: 900 });
-}
 
 describe.skipIf(!hasBrowser)('first run in a browser', () => {
   it('walks an empty database to a first plan through the UI alone', async () => {

@@ -6,11 +6,12 @@
  * staff member sees their pinned hours marked. Screenshots at 1440 and 820 px.
  */
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { plannerHoldsPins } from '../utils/engine-support.ts';
-import { startTestApp, type TestApp } from '../utils/test-app.ts';
-import { CHROMIUM, ensureClientBuilt, launchBrowser, screenshot, signIn } from './browser.ts';
+import type { TestApp } from '../utils/test-app.ts';
+import { CHROMIUM, screenshot, signIn } from './browser.ts';
+import { browserSuite } from './browser-suite.ts';
 import { E2E_QUARTER, e2eScenario } from './e2e-scenario.ts';
 
 const hasBrowser = existsSync(CHROMIUM);
@@ -31,21 +32,14 @@ async function pageAs(who: { email: string; password: string }, width: number): 
 /** The plan version the page shows. */
 const shownVersion = async (page: Page) => Number(await page.getByTestId('live-indicator').getAttribute('data-version'));
 
-beforeAll(async () => {
-  if (!hasBrowser) return;
-  await ensureClientBuilt();
-  t = await startTestApp('pglite', { SERVE_CLIENT: 'true' });
-  const imported = await (await t.manager()).post(`/api/quarters/${E2E_QUARTER}/import`, e2eScenario());
-  if (imported.status !== 200) throw new Error(`import failed: ${imported.status} ${JSON.stringify(imported.body)}`);
-  await t.createUser('manager', manager);
-  await t.createUser('staff', { ...ana, staffId: 'ana' });
-  await t.settle();
-  browser = await launchBrowser();
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
+browserSuite({
+  seed: async (app) => {
+    const imported = await (await app.manager()).post(`/api/quarters/${E2E_QUARTER}/import`, e2eScenario());
+    if (imported.status !== 200) throw new Error(`import failed: ${imported.status} ${JSON.stringify(imported.body)}`);
+    await app.createUser('manager', manager);
+    await app.createUser('staff', { ...ana, staffId: 'ana' });
+  },
+  started: (s) => ({ t, browser } = s),
 });
 
 describe.skipIf(!hasBrowser)('pins in a browser', () => {
