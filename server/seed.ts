@@ -1,7 +1,7 @@
 /** The first manager (ADMIN_EMAIL / ADMIN_PASSWORD) and the demo quarter on an empty database. */
-import { Quarter, User } from './db/entities.ts';
+import { Client, CompanySettings, Quarter, User } from './db/entities.ts';
 import { hashPassword } from './auth/password.ts';
-import { demoScenario, xlDemoScenario } from './demo/demo-scenario.ts';
+import { DEMO_COMPANY, demoPrices, demoScenario, xlDemoScenario } from './demo/demo-scenario.ts';
 import { importScenario } from './modules/quarters/scenario-io.ts';
 import type { Services } from './services.ts';
 
@@ -39,6 +39,11 @@ export async function loadDemoIfEmpty(s: Services): Promise<typeof DEMO_USERS | 
     await importScenario(w, scenario.quarter.id, scenario);
     const q = await w.tx.findOneOrFail(Quarter, { id: scenario.quarter.id });
     q.autoAdvance = true;
+    // Prices, so the money screens and statements have figures (they don't move the plan).
+    for (const c of await w.tx.find(Client, {})) Object.assign(c, demoPrices(c.id, c.plan));
+    const settings = await w.tx.findOne(CompanySettings, { id: 1 });
+    if (settings) Object.assign(settings, DEMO_COMPANY);
+    else w.tx.create(CompanySettings, { id: 1, ...DEMO_COMPANY });
     for (const u of DEMO_USERS) {
       if (await w.tx.findOne(User, { email: u.email })) continue;
       w.tx.create(User, { email: u.email, passwordHash: await hashPassword(u.password), role: u.role, clientId: 'clientId' in u ? u.clientId : null, staffId: 'staffId' in u ? u.staffId : null });

@@ -108,6 +108,9 @@ const wholeClient = {
   // The client's own liaison: theirs to see.
   contact: 'show',
   active: 'show',
+  // A client sees its own prices: they are its contract.
+  blockPriceMinor: 'show',
+  paygRateMinor: 'show',
   version: 'show',
   quarter: 'show',
   blocks: 'reword',
@@ -118,7 +121,7 @@ const wholeClient = {
 export const CLIENT_RECORD_FIELDS = {
   manager: wholeClient,
   // Staff read no client records (403); were they to, a name is all they would need.
-  staff: { id: 'show', name: 'show', plan: 'hide', contact: 'hide', active: 'hide', version: 'hide', quarter: 'hide', blocks: 'hide', rolloverInHours: 'hide', usedByWeek: 'hide', shortfallToDateHours: 'hide' },
+  staff: { id: 'show', name: 'show', plan: 'hide', contact: 'hide', active: 'hide', blockPriceMinor: 'hide', paygRateMinor: 'hide', version: 'hide', quarter: 'hide', blocks: 'hide', rolloverInHours: 'hide', usedByWeek: 'hide', shortfallToDateHours: 'hide' },
   client: wholeClient,
 } as const satisfies AudienceDecisions<ClientRecord>;
 

@@ -97,10 +97,26 @@ export const Client = defineEntity({
     /** The client's liaison, as the manager writes it (migration 0008). */
     contact: p.string().nullable(),
     active: p.boolean().default(true),
+    /** Prices per hour in the company's currency's minor units (migration 0010); null: not priced. */
+    blockPriceMinor: p.integer().nullable(),
+    paygRateMinor: p.integer().nullable(),
     version: p.integer().version(),
   },
 });
 export type Client = InferEntity<typeof Client>;
+
+/** The company's one row of settings (migration 0010): its name and ISO 4217 currency. */
+export const CompanySettings = defineEntity({
+  name: 'CompanySettings',
+  tableName: 'company_settings',
+  properties: {
+    id: p.integer().primary(),
+    name: p.string(),
+    currency: p.string(),
+    version: p.integer().version(),
+  },
+});
+export type CompanySettings = InferEntity<typeof CompanySettings>;
 
 /** A client's history and carry-overs for one quarter. */
 export const ClientQuarter = defineEntity({
@@ -296,6 +312,7 @@ export const ENTITIES = [
   Staff,
   Leave,
   Client,
+  CompanySettings,
   ClientQuarter,
   Block,
   Ticket,

@@ -18,6 +18,7 @@ import { Migration0006Access } from './migrations/0006-access.ts';
 import { Migration0007PackedPlans } from './migrations/0007-packed-plans.ts';
 import { Migration0008Setup } from './migrations/0008-setup.ts';
 import { Migration0009AuditRevisions } from './migrations/0009-audit-revisions.ts';
+import { Migration0010Prices } from './migrations/0010-prices.ts';
 
 export const MIGRATIONS = [
   { name: '0001-initial', class: Migration0001Initial },
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   { name: '0007-packed-plans', class: Migration0007PackedPlans },
   { name: '0008-setup', class: Migration0008Setup },
   { name: '0009-audit-revisions', class: Migration0009AuditRevisions },
+  { name: '0010-prices', class: Migration0010Prices },
 ];
 
 export interface Database {

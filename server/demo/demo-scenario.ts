@@ -128,3 +128,19 @@ export function xlDemoScenario(now = new Date()): ScenarioInput {
     ...(s.pins ? { pins: s.pins.map((p) => ({ ...p, staff: staffId(p.staff) })) } : {}),
   };
 }
+
+/** The demo company: its name on statements and its currency. */
+export const DEMO_COMPANY = { name: 'Northwind Support', currency: 'EUR' } as const;
+
+/**
+ * Demo prices per hour in cents, steady per client: pay-as-you-go €110-€140 an hour, and the
+ * prepaid block at a 15-25 % discount on the client's own rate (what the company's page says:
+ * pay-as-you-go costs more, prepaid blocks carry a discount).
+ */
+export function demoPrices(clientId: string, plan: string): { blockPriceMinor: number | null; paygRateMinor: number } {
+  let h = 0;
+  for (const ch of clientId) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  const payg = 11_000 + (h % 7) * 500;
+  const discount = 15 + (h % 3) * 5;
+  return { paygRateMinor: payg, blockPriceMinor: plan === 'prepaid' ? Math.round((payg * (100 - discount)) / 100 / 100) * 100 : null };
+}

@@ -6,6 +6,7 @@ import { clientsRouter } from './clients/clients.routes.ts';
 import { ticketsCsvRouter, timeEntriesCsvRouter } from './csv/csv.routes.ts';
 import { pinsRouter } from './pins/pins.routes.ts';
 import { quarterCloseRouter } from './quarter-close/quarter-close.routes.ts';
+import { settingsRouter } from './settings/settings.routes.ts';
 import { skillsRouter, staffRouter } from './staff/staff.routes.ts';
 import { ticketsRouter } from './tickets/tickets.routes.ts';
 import { timeEntriesRouter } from './time-entries/time-entries.routes.ts';
@@ -27,5 +28,6 @@ export function apiRouters(s: Services): [path: string, router: Router][] {
     ['/api/tickets', ticketsRouter(s)],
     ['/api/audit', auditRouter(s)],
     ['/api/pins', pinsRouter(s)],
+    ['/api/settings', settingsRouter(s)],
   ];
 }

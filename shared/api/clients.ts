@@ -1,6 +1,7 @@
 /** /api/clients: clients, their prepaid blocks, and their history in one quarter. */
 import { z } from 'zod';
 import { hours, Id, Name, QuarterQuery, serial, Timestamp, Version, Week } from './fields.ts';
+import { PriceMinor } from '../money.ts';
 import { page, pagedQuery, type Page } from './paging.ts';
 
 export const CLIENT_PLANS = ['prepaid', 'payg'] as const;
@@ -14,10 +15,18 @@ const contact = z
   .transform((s) => s || null)
   .nullable();
 
-export const ClientCreate = z.object({ id: Id, name: Name.optional(), plan, contact: contact.optional(), active: active.optional() }).strict();
+/**
+ * Prices per hour in the company currency's minor units (shared/money.ts): the prepaid block
+ * price (the discounted rate) and the pay-as-you-go rate, at which overage is billed too. Null:
+ * not priced yet (its money figures count 0 and say so).
+ */
+const price = PriceMinor.nullable();
+const prices = { blockPriceMinor: price.optional(), paygRateMinor: price.optional() };
+
+export const ClientCreate = z.object({ id: Id, name: Name.optional(), plan, contact: contact.optional(), active: active.optional(), ...prices }).strict();
 export type ClientCreate = z.infer<typeof ClientCreate>;
 
-export const ClientPatch = z.object({ version: Version, name: Name.optional(), plan: plan.optional(), contact: contact.optional(), active: active.optional() }).strict();
+export const ClientPatch = z.object({ version: Version, name: Name.optional(), plan: plan.optional(), contact: contact.optional(), active: active.optional(), ...prices }).strict();
 export type ClientPatch = z.infer<typeof ClientPatch>;
 
 /** Ordered by id. `quarter` is the quarter whose blocks and history each client carries. */
@@ -51,6 +60,8 @@ export const ClientRecord = z
     plan,
     contact: z.string().nullable(),
     active: z.boolean(),
+    blockPriceMinor: z.number().int().nullable(),
+    paygRateMinor: z.number().int().nullable(),
     version: z.number().int(),
     /** The quarter the blocks and figures below are about (null before any quarter exists). */
     quarter: z.string().nullable(),

@@ -38,6 +38,8 @@ export async function clientsJson(em: EntityManager, clients: Client[], q: Quart
       plan: c.plan,
       contact: c.contact ?? null,
       active: c.active,
+      blockPriceMinor: c.blockPriceMinor ?? null,
+      paygRateMinor: c.paygRateMinor ?? null,
       version: c.version,
       quarter: q?.id ?? null,
       blocks: blocks.filter((b) => b.clientId === c.id).map(blockJson),

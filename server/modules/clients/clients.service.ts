@@ -47,7 +47,7 @@ export class ClientsService {
   async create(v: Viewer, body: ClientCreate): Promise<ClientJson> {
     return this.s.store.write(v, 'client created', async (w) => {
       if (await w.tx.findOne(Client, { id: body.id }, { fields: ['id'] })) throw conflict(`Client ${body.id} already exists.`);
-      const client = w.tx.create(Client, { id: body.id, name: body.name ?? body.id, plan: body.plan, contact: body.contact ?? null, active: body.active ?? true });
+      const client = w.tx.create(Client, { id: body.id, name: body.name ?? body.id, plan: body.plan, contact: body.contact ?? null, active: body.active ?? true, blockPriceMinor: body.blockPriceMinor ?? null, paygRateMinor: body.paygRateMinor ?? null });
       await w.tx.flush();
       const json = await this.json(w.tx, client);
       await this.changed(w, client.id, 'create', null, json);
@@ -68,9 +68,13 @@ export class ClientsService {
         if (body.plan !== undefined && body.plan !== client.plan) client.plan = body.plan;
         if (body.contact !== undefined && body.contact !== (client.contact ?? null)) client.contact = body.contact;
         if (body.active !== undefined && body.active !== client.active) client.active = body.active;
+        // Prices are money, not planning: a change of price alone leaves the plan as it is.
+        const planned = client.name !== before.name || client.plan !== before.plan || client.active !== before.active;
+        if (body.blockPriceMinor !== undefined && body.blockPriceMinor !== (client.blockPriceMinor ?? null)) client.blockPriceMinor = body.blockPriceMinor;
+        if (body.paygRateMinor !== undefined && body.paygRateMinor !== (client.paygRateMinor ?? null)) client.paygRateMinor = body.paygRateMinor;
         await w.tx.flush();
         const after = await this.json(w.tx, client);
-        if (after.version !== before.version) await this.changed(w, id, 'update', before, after);
+        if (after.version !== before.version) await this.changed(w, id, 'update', before, after, planned);
         return after;
       });
     return withConflictDetails(write, () => this.get(v, id));
@@ -135,10 +139,10 @@ export class ClientsService {
     return (await clientsJson(em, [client], await readQuarter(em, quarterId)))[0]!;
   }
 
-  /** A client's name, plan and being active are in every open quarter's plan. */
-  private async changed(w: WriteContext, id: string, action: string, before: unknown, after: unknown): Promise<void> {
+  /** A client's name, plan and being active are in every open quarter's plan; its prices are not. */
+  private async changed(w: WriteContext, id: string, action: string, before: unknown, after: unknown, planned = true): Promise<void> {
     const quarterIds = await openQuarterIds(w.tx);
-    w.touchAllOpen();
+    if (planned) w.touchAllOpen();
     w.audit(action, 'client', id, before, after);
     w.afterCommit(() => this.s.events.emit('data.changed', { quarterIds, entity: 'client', id, clientId: id }));
   }
