@@ -58,6 +58,10 @@ export function serializeError(err: unknown, depth = 0): unknown {
   return out;
 }
 
+/** A calendar feed's address is its key (modules/calendar): logs name the route, never the token. */
+const FEED_PATH = /(\/api\/calendar\/)(?!reset(?:[/?#]|$))[^/?#]+/g;
+export const redactPath = (path: string) => path.replace(FEED_PATH, '$1…');
+
 /** A one-line account of an error (or of a message already taken from one). */
 export function errorSummary(err: unknown): string {
   if (typeof err === 'string') return safeMessage(err);
@@ -70,7 +74,15 @@ export function createLogger(level: string, name = 'hourglass', destination?: pi
     name,
     level,
     redact: ['req.headers.cookie', 'password', 'passwordHash', '*.password', 'body', 'req.body', '*.body'],
-    serializers: { err: serializeError, error: serializeError, cause: errorSummary, message: (m: unknown) => (typeof m === 'string' ? safeMessage(m) : m) },
+    serializers: {
+      // Request paths (errors.ts logs them) with any secret in them cut out.
+      path: (p: unknown) => (typeof p === 'string' ? redactPath(p) : p),
+      url: (u: unknown) => (typeof u === 'string' ? redactPath(u) : u),
+      err: serializeError,
+      error: serializeError,
+      cause: errorSummary,
+      message: (m: unknown) => (typeof m === 'string' ? safeMessage(m) : m),
+    },
   };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -305,6 +305,18 @@ export const PasswordLink = defineEntity({
 });
 export type PasswordLink = InferEntity<typeof PasswordLink>;
 
+/** A user's secret calendar feed (migration 0012): only its token's SHA-256 is kept. */
+export const CalendarFeed = defineEntity({
+  name: 'CalendarFeed',
+  tableName: 'calendar_feeds',
+  properties: {
+    userId: p.integer().primary(),
+    tokenHash: p.string(),
+    createdAt: p.datetime(),
+  },
+});
+export type CalendarFeed = InferEntity<typeof CalendarFeed>;
+
 export const ENTITIES = [
   User,
   Session,
@@ -323,4 +335,5 @@ export const ENTITIES = [
   AuditEntry,
   Pin,
   PasswordLink,
+  CalendarFeed,
 ];

@@ -2,6 +2,7 @@
 import type { Router } from 'express';
 import type { Services } from '../services.ts';
 import { auditRouter } from './audit/audit.routes.ts';
+import { calendarRouter } from './calendar/calendar.routes.ts';
 import { clientsRouter } from './clients/clients.routes.ts';
 import { ticketsCsvRouter, timeEntriesCsvRouter } from './csv/csv.routes.ts';
 import { pinsRouter } from './pins/pins.routes.ts';
@@ -27,6 +28,7 @@ export function apiRouters(s: Services): [path: string, router: Router][] {
     ['/api/users', usersRouter(s)],
     ['/api/tickets', ticketsRouter(s)],
     ['/api/audit', auditRouter(s)],
+    ['/api/calendar', calendarRouter(s)],
     ['/api/pins', pinsRouter(s)],
     ['/api/settings', settingsRouter(s)],
   ];

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { AuditListQuery, AuditPage } from './audit.ts';
+import { CalendarFeedAnswer } from './calendar.ts';
 import { LoginBody, LoginResponse, MeResponse, PasswordLinkCheck, PasswordLinkInfo, SetPasswordBody, SetPasswordResult } from './auth.ts';
 import { BlockCreate, BlockParams, BlockPatch, BlockRecord, ClientCreate, ClientListQuery, ClientPage, ClientPatch, ClientRecord } from './clients.ts';
 import { CsvImportQuery, CsvImportResult, CsvQuery } from './csv.ts';
@@ -106,6 +107,10 @@ export const API = {
   'POST /api/what-if/confirm': { body: WhatIfConfirmBody, response: WhatIfConfirmed },
 
   'GET /api/audit': { query: AuditListQuery, response: AuditPage },
+
+  'GET /api/calendar': { response: CalendarFeedAnswer },
+  'POST /api/calendar/reset': { response: CalendarFeedAnswer },
+  'GET /api/calendar/:token.ics': { response: null },
 } as const satisfies Record<string, RouteSpec>;
 
 export type Api = typeof API;
@@ -125,6 +130,7 @@ export { fillPath, splitRoute } from './path.ts';
 
 export * from './audit.ts';
 export * from './auth.ts';
+export * from './calendar.ts';
 export * from './clients.ts';
 export * from './csv.ts';
 export * from './errors.ts';
