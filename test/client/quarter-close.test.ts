@@ -8,7 +8,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
-import { effectScope, nextTick } from 'vue';
+import { effectScope } from 'vue';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../client/src/api/http.ts';
 import { startLive, stopLive } from '../../client/src/api/live.ts';
@@ -18,6 +18,7 @@ import { pickQuarter, useQuarterClose } from '../../client/src/composables/use-q
 import type { QuarterClosePreview, QuarterCloseResult, QuarterRecord } from '../../shared/api/index.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/socket-events.ts';
 import { planSummary, planView } from './fixtures.ts';
+import { flush, stubServer } from './stub-server.ts';
 
 function quarter(over: Partial<QuarterRecord> = {}): QuarterRecord {
   return { id: '2026-Q4', weeks: 13, currentWeek: 9, startDate: '2026-09-28', autoAdvance: true, policy: {}, closed: false, closedAt: null, currentPlanVersion: 4, dataRevision: 7, version: 2, ...over };
@@ -132,27 +133,6 @@ describe('the close preview as the page shows it', () => {
     expect(closeErrorText(new ApiError(500, 'internal', 'Boom.'), '2026-Q4')).toMatch(/^Nothing was closed: Boom\. Try again/);
   });
 });
-
-/** A stubbed server: `routes` answers `METHOD path` (the longest prefix wins). */
-function stubServer(routes: Record<string, (body: unknown) => [number, unknown]>) {
-  const calls: string[] = [];
-  const fetch = vi.fn(async (url: string, init: RequestInit = {}) => {
-    const key = `${init.method ?? 'GET'} ${url}`;
-    calls.push(key);
-    const hit = Object.keys(routes)
-      .filter((k) => key === k || key.startsWith(`${k}?`))
-      .sort((a, b) => b.length - a.length)[0];
-    const [status, body] = hit ? routes[hit]!(init.body ? JSON.parse(String(init.body)) : undefined) : [404, { error: { code: 'not_found', message: `No route ${key}`, details: null } }];
-    return Response.json(body, { status });
-  });
-  vi.stubGlobal('fetch', fetch);
-  return calls;
-}
-
-const flush = async () => {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
-  await nextTick();
-};
 
 describe('useQuarterClose', () => {
   beforeEach(() => stopPlanFeed());

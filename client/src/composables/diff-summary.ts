@@ -10,7 +10,8 @@ export interface ClientsOf {
 export type VerdictInput = Pick<WhatIfAnswer, 'diff' | 'pushedOut' | 'available' | 'blockShortfall'> & { plan?: ClientsOf | null };
 import { fmtHours, signed, weekRanges } from './format.ts';
 
-const FIGURES: [key: keyof PlanDiff['clients'][number]['delta'], label: string][] = [
+/** The client figures the wording names, with what it calls them. */
+export const FIGURES: [key: keyof PlanDiff['clients'][number]['delta'], label: string][] = [
   ['atRiskHours', 'at risk'],
   ['rolloverHours', 'rollover owed'],
   ['overageHours', 'overage'],
