@@ -85,7 +85,7 @@ describe.each(await dbTargets())('calendar feeds on %s', (target) => {
     await t.createUser('staff', { email: 'ana@staff.test', staffId: 'ana' });
     await t.createUser('staff', { email: 'ben@staff.test', staffId: 'ben' });
     await t.createUser('client', { email: 'harbor@client.test', clientId: 'harbor' });
-    [ana, ben, harbor] = await Promise.all(['ana@staff.test', 'ben@staff.test', 'harbor@client.test'].map((e) => t.as(e)));
+    [ana, ben, harbor] = await Promise.all([t.as('ana@staff.test'), t.as('ben@staff.test'), t.as('harbor@client.test')]);
   });
   afterAll(() => t?.close());
 
