@@ -5,6 +5,7 @@ import { auditRouter } from './audit/audit.routes.ts';
 import { calendarRouter } from './calendar/calendar.routes.ts';
 import { clientsRouter } from './clients/clients.routes.ts';
 import { ticketsCsvRouter, timeEntriesCsvRouter } from './csv/csv.routes.ts';
+import { revenueRouter } from './money/revenue.routes.ts';
 import { pinsRouter } from './pins/pins.routes.ts';
 import { quarterCloseRouter } from './quarter-close/quarter-close.routes.ts';
 import { settingsRouter } from './settings/settings.routes.ts';
@@ -31,5 +32,6 @@ export function apiRouters(s: Services): [path: string, router: Router][] {
     ['/api/calendar', calendarRouter(s)],
     ['/api/pins', pinsRouter(s)],
     ['/api/settings', settingsRouter(s)],
+    ['/api/revenue', revenueRouter(s)],
   ];
 }

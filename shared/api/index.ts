@@ -16,6 +16,8 @@ import { IdParam, QuarterQuery } from './fields.ts';
 import { PinCreate, PinIdParam, PinListQuery, PinRecord } from './pins.ts';
 import { AllocationPage, AllocationPageQuery, ClientDetail, ClientDetailParam, PlanDiffQuery, PlanDiffResponse, PlanHistoryPage, PlanHistoryQuery, PlanQuery, PlanSummary, PlanVersionParam, PlanVersions, PlanView, PlanViewQuery, QueuePage, TicketPlanPageQuery } from './plans.ts';
 import { QuarterCloseBody, QuarterClosePreview, QuarterCloseResult, QuarterCreate, QuarterIdParam, QuarterPatch, QuarterRecord, ScenarioExport, ScenarioImportResult } from './quarters.ts';
+import { RevenueAnswer, RevenueQuery } from './revenue.ts';
+import { CompanySettingsPatch, CompanySettingsRecord } from './settings.ts';
 import { LeaveBody, SkillsInUse, StaffCreate, StaffListQuery, StaffPage, StaffPatch, StaffRecord } from './staff.ts';
 import { TicketCreate, TicketListQuery, TicketPage, TicketPatch, TicketRecord } from './tickets.ts';
 import { TimeEntryCreate, TimeEntryDeleteQuery, TimeEntryIdParam, TimeEntryListQuery, TimeEntryPage, TimeEntryPatch, TimeEntryRecord } from './time-entries.ts';
@@ -108,6 +110,10 @@ export const API = {
 
   'GET /api/audit': { query: AuditListQuery, response: AuditPage },
 
+  'GET /api/settings': { response: CompanySettingsRecord },
+  'PATCH /api/settings': { body: CompanySettingsPatch, response: CompanySettingsRecord },
+  'GET /api/revenue': { query: RevenueQuery, response: RevenueAnswer },
+
   'GET /api/calendar': { response: CalendarFeedAnswer },
   'POST /api/calendar/reset': { response: CalendarFeedAnswer },
   'GET /api/calendar/:token.ics': { response: null },
@@ -139,6 +145,8 @@ export * from './paging.ts';
 export * from './pins.ts';
 export * from './plans.ts';
 export * from './quarters.ts';
+export * from './revenue.ts';
+export * from './settings.ts';
 export * from './staff.ts';
 export * from './tickets.ts';
 export * from './time-entries.ts';

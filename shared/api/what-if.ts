@@ -8,6 +8,7 @@ import { scenarioSchema } from '../../solver/validate.ts';
 import { hoursSchema } from '../hours.ts';
 import type { PlanDiff } from '../plan-diff.ts';
 import { ErrorBody } from './errors.ts';
+import type { WhatIfMoney } from './revenue.ts';
 import { Id } from './fields.ts';
 
 const id = z.string({ error: 'is required' }).trim().min(1, { error: 'must not be empty' }).max(200);
@@ -95,6 +96,12 @@ export interface WhatIfAnswer {
   pushedOut: PushedOut[];
   /** Only when the changes buy a block: weeks where the buyer's new rate could not be met. */
   blockShortfall?: PushedOut[];
+  /**
+   * What the changes do to the quarter's money (server/modules/money/quarter-money.ts on the plan
+   * before and the plan after, at the clients' prices): totals before, after, and after − before.
+   * Always sent by the server; optional here for answers made before it (fixtures).
+   */
+  money?: WhatIfMoney;
 }
 /** Checked by shape only: its plan is the planner's contract. */
 export const WhatIfAnswer = z.custom<WhatIfAnswer>((x) => typeof x === 'object' && x !== null && 'diff' in x && 'basedOnRevision' in x);

@@ -8,12 +8,15 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Change, WhatIfAnswer, WhatIfBody } from '../../../shared/api/what-if.ts';
-import type { ScenarioInput } from '../../../solver/index.ts';
+import type { WhatIfMoney } from '../../../shared/api/revenue.ts';
+import type { Plan, ScenarioInput } from '../../../solver/index.ts';
 import type { Quarter } from '../../db/entities.ts';
 import { badRequest, notFound } from '../../errors.ts';
 import { diffPlans } from '../../planning/plan-diff.ts';
 import { currentPlan, resolveQuarter, type StoredPlan } from '../../planning/plan-store.ts';
 import type { Services } from '../../services.ts';
+import { moneyInputs, totalsDelta } from '../money/money-inputs.ts';
+import { quarterMoney, type ClientPrices } from '../money/quarter-money.ts';
 import { exportScenario } from '../quarters/scenario-io.ts';
 import { nextTicketId } from '../tickets/tickets.service.ts';
 import { blockShortfall, pushedOut, reservedOf } from './availability.ts';
@@ -31,6 +34,8 @@ export interface WhatIfSnapshot {
   scenario: ScenarioInput;
   stored: StoredPlan | null;
   nextTicketId: string;
+  /** The clients' prices and the company currency, for the answer's money. */
+  money: { prices: Map<string, ClientPrices>; currency: string };
 }
 
 /** The quarter a what-if is about: the one named, else the current one; it must be open. */
@@ -43,7 +48,15 @@ export async function openQuarter(tx: EntityManager, quarterId?: string): Promis
 
 export async function readSnapshot(tx: EntityManager, quarterId?: string): Promise<WhatIfSnapshot> {
   const q = await openQuarter(tx, quarterId);
-  return { id: q.id, revision: q.dataRevision, scenario: await exportScenario(tx, q.id), stored: await currentPlan(tx, q), nextTicketId: await nextTicketId(tx) };
+  const scenario = await exportScenario(tx, q.id);
+  return {
+    id: q.id,
+    revision: q.dataRevision,
+    scenario,
+    stored: await currentPlan(tx, q),
+    nextTicketId: await nextTicketId(tx),
+    money: await moneyInputs(tx, scenario.clients.map((c) => c.id)),
+  };
 }
 
 export async function whatIf(s: Services, body: WhatIfBody): Promise<WhatIfResult> {
@@ -66,6 +79,7 @@ async function answer(s: Services, snap: WhatIfSnapshot, changes: Change[]): Pro
     plan,
     diff: diffPlans(before, plan),
     pushedOut: pushedOut(before, judged ?? plan, applied.blockClients),
+    money: moneyOf(snap, before, plan),
   };
   if (judged) {
     result.reserved = reservedOf(judged, applied.reserve);
@@ -73,4 +87,12 @@ async function answer(s: Services, snap: WhatIfSnapshot, changes: Change[]): Pro
     result.available = result.pushedOut.length === 0 && result.blockShortfall.length === 0 && result.reserved.every((r) => r.unplannedHours <= ROUNDING);
   }
   return result;
+}
+
+/** What the changes do to the quarter's money: quarterMoney of the plan before and of the plan after. */
+function moneyOf(snap: WhatIfSnapshot, before: Plan, after: Plan): WhatIfMoney {
+  const { prices, currency } = snap.money;
+  const b = quarterMoney(before, prices, currency).totals;
+  const a = quarterMoney(after, prices, currency).totals;
+  return { currency, before: b, after: a, delta: totalsDelta(b, a) };
 }
