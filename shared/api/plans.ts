@@ -16,6 +16,7 @@ import { Id, Timestamp, WeekParam } from './fields.ts';
 import { AuditEntry } from './audit.ts';
 import { page, pagedQuery, type Page } from './paging.ts';
 import { TICKET_STATUSES } from './tickets.ts';
+import { QUEUE_SORTS, SORT_DIRS } from './queue-sorts.ts';
 
 export { queueOrder, type QueueOrdered } from '../queue-order.ts';
 
@@ -206,16 +207,7 @@ export const QueueRow = z
 export const TICKET_STATES = ['unplanned', 'late', 'planned'] as const;
 export type TicketState = (typeof TICKET_STATES)[number];
 
-/**
- * The queue sorted by one column instead of the queue's order: `id` (natural order), `client`
- * (its name), `priority` (an emergency first), `estimate`, `spent`, `opened`, `due` (week),
- * `planned`, `unplanned` (hours), `weeks` (the first planned week). Rows without a value (no
- * due week, nothing planned) come last either way; ties go by id. `dir`: asc (default) or desc.
- */
-export const QUEUE_SORTS = ['id', 'client', 'priority', 'estimate', 'spent', 'opened', 'due', 'planned', 'unplanned', 'weeks'] as const;
-export type QueueSort = (typeof QUEUE_SORTS)[number];
-export const SORT_DIRS = ['asc', 'desc'] as const;
-export type SortDir = (typeof SORT_DIRS)[number];
+export { QUEUE_SORTS, SORT_DIRS, type QueueSort, type SortDir } from './queue-sorts.ts';
 
 /**
  * GET /api/plans/current/tickets: the queue a page at a time, in the dashboard's order

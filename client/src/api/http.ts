@@ -197,6 +197,11 @@ const PAGE_LIMIT = 1000;
 type Id = string | number;
 type Body<R extends Route> = BodyOf<R>;
 
+/** A CSV import (tickets or time entries), or its dry run. */
+function importCsv(path: '/api/tickets/import' | '/api/time-entries/import', csv: string, quarter: string | undefined, dryRun: boolean) {
+  return request<ResponseOf<'POST /api/tickets/import'>>('POST', `${path}${queryString({ quarter, dryRun: dryRun ? 'true' : undefined })}`, new CsvBody(csv));
+}
+
 /** A helper per route the dashboard uses. */
 export const api = {
   auth: {
@@ -216,8 +221,8 @@ export const api = {
     client: (id: string, quarter?: string) => callCached('GET /api/plans/current/clients/:id', { params: { id }, query: { quarter } }),
   },
   tickets: {
-    /** POST /api/tickets/import: every row or none (the answer's 400 names row and column). */
-    importCsv: (csv: string, quarter?: string) => request<ResponseOf<'POST /api/tickets/import'>>('POST', `/api/tickets/import${queryString({ quarter })}`, new CsvBody(csv)),
+    /** POST /api/tickets/import: every row or none (the answer's 400 names row and column); a dry run saves nothing. */
+    importCsv: (csv: string, quarter?: string, dryRun = false) => importCsv('/api/tickets/import', csv, quarter, dryRun),
     page: (query: QueryOf<'GET /api/tickets'>) => call('GET /api/tickets', { query }),
     all: (query: QueryOf<'GET /api/tickets'>) => listAll('GET /api/tickets', query),
     get: (id: string) => call('GET /api/tickets/:id', { params: { id } }),
@@ -225,6 +230,8 @@ export const api = {
     update: (id: string, body: Body<'PATCH /api/tickets/:id'>) => call('PATCH /api/tickets/:id', { params: { id }, body }),
   },
   timeEntries: {
+    /** POST /api/time-entries/import, as the tickets' import. */
+    importCsv: (csv: string, quarter?: string, dryRun = false) => importCsv('/api/time-entries/import', csv, quarter, dryRun),
     all: (query: QueryOf<'GET /api/time-entries'>) => listAll('GET /api/time-entries', query),
     create: (body: Body<'POST /api/time-entries'>) => call('POST /api/time-entries', { body }),
     update: (id: number, body: Body<'PATCH /api/time-entries/:id'>) => call('PATCH /api/time-entries/:id', { params: { id }, body }),

@@ -20,6 +20,8 @@ export interface QueueRow {
   status: 'open' | 'closed';
   dueWeek: number | null;
   estimateHours: number | null;
+  spentHours: number | null;
+  openedWeek: number | null;
   remainingHours: number;
   plannedHours: number;
   unplannedHours: number;
@@ -66,6 +68,8 @@ export function queueRows(plan: PlanView | null, records: TicketRecord[], names:
       status: r?.status ?? 'open',
       dueWeek: r?.dueWeek ?? null,
       estimateHours: r?.estimateHours ?? null,
+      spentHours: r?.spentHours ?? null,
+      openedWeek: r?.openedWeek ?? null,
       remainingHours: tidy(t?.remainingHours ?? Math.max(0, (r?.estimateHours ?? 0) - (r?.spentHours ?? 0))),
       plannedHours: tidy(t?.plannedHours ?? 0),
       unplannedHours: tidy(t?.unplannedHours ?? 0),
@@ -93,6 +97,8 @@ export function rowsFromPages(items: readonly PlanQueueRow[], names: { clients?:
     status: t.status,
     dueWeek: t.dueWeek,
     estimateHours: t.estimateHours,
+    spentHours: t.spentHours ?? null,
+    openedWeek: t.openedWeek ?? null,
     remainingHours: tidy(t.remainingHours),
     plannedHours: tidy(t.plannedHours),
     unplannedHours: tidy(t.unplannedHours),

@@ -163,7 +163,7 @@ const overlaps = (a: readonly string[], b: Iterable<string>) => {
 
 // The ticket queue.
 
-export type QueueFilters = Pick<TicketPlanPageQuery, 'client' | 'staff' | 'state' | 'status'>;
+export type QueueFilters = Pick<TicketPlanPageQuery, 'client' | 'staff' | 'state' | 'status' | 'sort' | 'dir'>;
 
 export interface QueueData {
   version: number;
@@ -181,7 +181,7 @@ function queueTouched(d: QueueData, c: PlanChangesPayload): boolean {
 
 /** The summary's first page, as the queue under these filters begins (or null when it does not). */
 export function queueFromSummary(filters: QueueFilters, summary: ReturnType<typeof usePlan>['summary']['value']): QueueData | null {
-  if (!summary || filters.client || filters.staff || filters.state) return null;
+  if (!summary || filters.client || filters.staff || filters.state || filters.sort) return null;
   const q = summary.queue;
   if (!filters.status) return { version: summary.version, items: q.items, total: q.total, nextCursor: q.nextCursor };
   if (filters.status !== 'open') return null;
