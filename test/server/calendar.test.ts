@@ -224,6 +224,12 @@ describe.each(await dbTargets())('calendar feeds on %s', (target) => {
     expect((await fetchFeed(anaFeed)).status).toBe(404);
     expect((await manager.post(`/api/users/${anaUser.id}/enable`)).status).toBe(200);
     expect((await fetchFeed(anaFeed)).status).toBe(200);
+    // Linked to another staff member: the feed is that person's weeks from then on.
+    const current = (await manager.get(`/api/users/${anaUser.id}`)).body;
+    expect((await manager.patch(`/api/users/${anaUser.id}`, { version: current.version, staff: 'ben' })).status).toBe(200);
+    const relinked = await (await fetchFeed(anaFeed)).text();
+    expect(relinked).toContain('Q-2 Secret checkout rewrite (Quill Books)');
+    expect(relinked).not.toContain('H-1');
   });
 
   it('clients get 403 with a reason; signed out 401', async () => {
