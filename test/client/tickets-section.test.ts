@@ -3,7 +3,7 @@
  * The tickets section's shaping: a header's next order and aria-sort, the overdue mark, week
  * options that keep a past week, the CSV preview (rows numbered as the server numbers them, the
  * import's problems on their cells), filters kept in the address (useQueryState) and the tabs'
- * keyboard.
+ * keyboard; the CSV import dialog (dry run first, Import off until every row is good).
  */
 import { mount } from '@vue/test-utils';
 import { defineComponent, h, nextTick, ref } from 'vue';
@@ -143,5 +143,55 @@ describe('tabs', () => {
     expect(chosen.value).toBe('open');
     expect(tabs()[0]!.attributes('aria-controls')).toBe('t-panel');
     w.unmount();
+  });
+});
+
+describe('the CSV import dialog', () => {
+  it('checks the file as a dry run, shows its problems on their cells with Import off, and imports only a good file', async () => {
+    const { default: CsvImportDialog } = await import('../../client/src/views/manager/CsvImportDialog.vue');
+    const asked: string[] = [];
+    const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (async (url: string, init: RequestInit) => {
+      asked.push(`${init.method} ${url}`);
+      const text = String(init.body);
+      if (text.includes('high')) {
+        return json(400, { error: { code: 'validation_failed', message: 'row 3, priority: must be 1 (urgent), 2 (high), 3 (normal) or 4 (low) (nothing was saved)', details: [{ row: 3, column: 'priority', field: 'row 3, priority', message: 'must be 1 (urgent), 2 (high), 3 (normal) or 4 (low)' }] } });
+      }
+      const dry = url.includes('dryRun=true');
+      return json(200, { quarter: 'Q', rows: 2, created: 2, updated: 0, unchanged: 0, ...(dry ? { dryRun: true, actions: [{ row: 2, id: 'N-1', action: 'create' }, { row: 3, id: 'N-2', action: 'create' }] } : {}) });
+    }) as typeof fetch;
+    try {
+      const w = mount(CsvImportDialog, { props: { open: true, quarter: 'Q' }, attachTo: document.body });
+      await w.vm.$nextTick();
+      const choose = async (text: string) => {
+        const input = document.querySelector<HTMLInputElement>('[data-testid="csv-file"]')!;
+        Object.defineProperty(input, 'files', { configurable: true, value: [new File([text], 'tickets.csv', { type: 'text/csv' })] });
+        input.dispatchEvent(new Event('change'));
+        await new Promise((r) => setTimeout(r, 20));
+        await w.vm.$nextTick();
+      };
+      const importButton = () => document.querySelector<HTMLButtonElement>('[data-testid="csv-import"]')!;
+      expect(importButton().disabled).toBe(true);
+      await choose('id,client,priority\nN-1,harbor,3\nN-2,quill,high\n');
+      expect(asked).toEqual(['POST /api/tickets/import?quarter=Q&dryRun=true']);
+      expect(document.querySelector('[data-testid="csv-errors"]')?.textContent).toContain('Row 3, priority: must be 1 (urgent)');
+      const bad = document.querySelector('[data-testid="csv-preview"] tr[data-row="3"] td[aria-invalid="true"]');
+      expect(bad?.textContent).toContain('high');
+      expect(importButton().disabled).toBe(true);
+
+      await choose('id,client,priority\nN-1,harbor,3\nN-2,quill,2\n');
+      expect(document.querySelector('[data-testid="csv-verdict"]')?.textContent).toContain('All 2 rows are good: 2 new, 0 changed, 0 unchanged');
+      expect(importButton().disabled).toBe(false);
+      importButton().click();
+      await new Promise((r) => setTimeout(r, 20));
+      await w.vm.$nextTick();
+      expect(asked.at(-1)).toBe('POST /api/tickets/import?quarter=Q');
+      expect(w.emitted('imported')?.[0]?.[0]).toBe('tickets');
+      expect(document.querySelector('[data-testid="csv-done"]')?.textContent).toContain('Imported: 2 new');
+      w.unmount();
+    } finally {
+      globalThis.fetch = realFetch;
+    }
   });
 });
