@@ -312,6 +312,8 @@ export const CalendarFeed = defineEntity({
   properties: {
     userId: p.integer().primary(),
     tokenHash: p.string(),
+    /** The token itself (migration 0014), so the owner can read the address again; null for feeds made before. */
+    token: p.string().nullable(),
     createdAt: p.datetime(),
   },
 });

@@ -4,16 +4,15 @@
  * - POST /api/calendar/reset  a new address; the old one answers 404 from then on;
  * - GET  /api/calendar/:token.ics  the feed itself (iCalendar), no cookie: the address is the key.
  *
- * The server keeps only the SHA-256 of an address's token (as for sessions and password links),
- * so it can say the address only when it makes it: `url` is null when the feed was made before
- * this call; reset to get a new address shown.
+ * `url` is the caller's own feed address, on every call; null only for a feed made before the
+ * server kept tokens (migration 0014): reset it to get an address.
  */
 import { z } from 'zod';
 import { Timestamp } from './fields.ts';
 
 export const CalendarFeedAnswer = z
   .object({
-    /** The feed's absolute address, when this call made it (the first GET, a reset); else null. */
+    /** The feed's absolute address (null only for a feed made before migration 0014: reset it). */
     url: z.string().nullable(),
     /** When the address in force was made. */
     createdAt: Timestamp,

@@ -48,7 +48,7 @@ describe('CalendarFeed', () => {
     await w.get('[data-testid=calendar-feed-open]').trigger('click');
     await flushPromises();
     expect(w.text()).toContain("The team's leave and emergencies");
-    expect(w.text()).toContain('cannot show it again');
+    expect(w.text()).toContain('reset it to get one you can copy');
     expect(w.find('[data-testid=calendar-feed-url]').exists()).toBe(false);
     const reset = w.findAll('button').find((b) => b.text() === 'Reset address' && !b.attributes('data-testid'))!;
     await reset.trigger('click');

@@ -1,13 +1,12 @@
 /**
  * Secret calendar feed addresses (issue 12). Each staff member and manager has one feed,
  * `/api/calendar/<token>.ics`, read without a cookie: the address is the key. The token is 256
- * random bits in base64url; only its SHA-256 is stored (migration 0012), as for sessions and
- * password links, so a leaked table gives no working feed and a feed is found by its hash alone
- * (an index lookup: how long it takes says nothing of how near a guess came). A reset replaces the
- * hash, so the old address answers 404 at once; so do a disabled account's and a client user's.
- *
- * Because only the hash is kept, the server can say an address only when it makes it: the first
- * GET /api/calendar and each reset answer the URL, later reads `url: null`.
+ * random bits in base64url, found by its SHA-256 (migration 0012: an index lookup, so how long it
+ * takes says nothing of how near a guess came). The token is kept too (migration 0014) so that
+ * GET /api/calendar answers the owner's address every time, as the contract says; a feed is a
+ * read-only view of one person's planned weeks, and its owner replaces a leaked address with a
+ * reset, after which the old one answers 404 at once (so do a disabled account's and a client
+ * user's). Feeds made before migration 0014 have no token kept: `url` is null until a reset.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { CalendarFeedAnswer } from '../../../shared/api/calendar.ts';
@@ -33,18 +32,18 @@ export const feedKind = (role: string): CalendarFeedAnswer['kind'] | null => (ro
 export class CalendarFeeds {
   constructor(private readonly s: Services) {}
 
-  /** The caller's feed, made on the first call (audited); its URL only when this call made it. */
+  /** The caller's feed with its address, made on the first call (audited). */
   async mine(v: Viewer, origin: string): Promise<CalendarFeedAnswer> {
     const kind = this.kindFor(v);
     const existing = await this.s.store.reader().findOne(CalendarFeed, { userId: v.userId });
-    if (existing) return { url: null, createdAt: existing.createdAt.toISOString(), kind };
+    if (existing) return { url: existing.token ? feedUrl(origin, existing.token) : null, createdAt: existing.createdAt.toISOString(), kind };
     return this.s.store.write(v, 'calendar feed', async (w) => {
       // The user's row is the lock: of two first calls at once, one makes the feed.
       await w.tx.findOneOrFail(User, { id: v.userId }, FOR_UPDATE);
       const made = await w.tx.findOne(CalendarFeed, { userId: v.userId });
-      if (made) return { url: null, createdAt: made.createdAt.toISOString(), kind };
+      if (made) return { url: made.token ? feedUrl(origin, made.token) : null, createdAt: made.createdAt.toISOString(), kind };
       const token = randomBytes(32).toString('base64url');
-      const feed = w.tx.create(CalendarFeed, { userId: v.userId, tokenHash: feedHash(token), createdAt: new Date() });
+      const feed = w.tx.create(CalendarFeed, { userId: v.userId, tokenHash: feedHash(token), token, createdAt: new Date() });
       await w.tx.flush();
       w.audit('calendar-feed', 'user', v.userId, null, { feed: 'created', kind });
       return { url: feedUrl(origin, token), createdAt: feed.createdAt.toISOString(), kind };
@@ -60,8 +59,8 @@ export class CalendarFeeds {
       const now = new Date();
       const feed = await w.tx.findOne(CalendarFeed, { userId: v.userId });
       const before = feed ? { createdAt: feed.createdAt.toISOString() } : null;
-      if (feed) Object.assign(feed, { tokenHash: feedHash(token), createdAt: now });
-      else w.tx.create(CalendarFeed, { userId: v.userId, tokenHash: feedHash(token), createdAt: now });
+      if (feed) Object.assign(feed, { tokenHash: feedHash(token), token, createdAt: now });
+      else w.tx.create(CalendarFeed, { userId: v.userId, tokenHash: feedHash(token), token, createdAt: now });
       await w.tx.flush();
       w.audit('calendar-feed', 'user', v.userId, before, { feed: 'reset', kind, createdAt: now.toISOString() });
       return { url: feedUrl(origin, token), createdAt: now.toISOString(), kind };
