@@ -19,6 +19,7 @@ export const routes = [
   { path: '/manager/users', name: 'manager-users', component: () => import('./views/setup/ManagerUsers.vue'), meta: { role: manager, title: 'Users' } },
   { path: '/manager/setup', name: 'manager-setup', component: () => import('./views/setup/FirstRun.vue'), meta: { role: manager, title: 'Setup' } },
   { path: '/manager/history', name: 'manager-history', component: () => import('./views/manager/ManagerHistory.vue'), meta: { role: manager, title: 'History' } },
+  { path: '/manager/revenue', name: 'manager-revenue', component: () => import('./views/manager/ManagerRevenue.vue'), meta: { role: manager, title: 'Revenue' } },
   { path: '/manager/quarter', name: 'manager-quarter', component: () => import('./views/manager/ManagerQuarter.vue'), meta: { role: manager, title: 'Quarter' } },
   { path: '/manager/tickets', name: 'manager-tickets', component: () => import('./views/manager/ManagerTickets.vue'), meta: { role: manager, title: 'Tickets' } },
   { path: '/staff', name: 'staff', component: () => import('./views/staff/StaffWeeks.vue'), meta: { role: staff, title: 'My weeks' } },

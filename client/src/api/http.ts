@@ -169,7 +169,7 @@ export function call<R extends Route>(route: R, args: CallArgs<R> = {}): Promise
 }
 
 /** GET routes whose answers carry an ETag. */
-type CachedRoute = 'GET /api/plans/current/summary' | 'GET /api/plans/current/allocations' | 'GET /api/plans/current/tickets' | 'GET /api/plans/current/clients/:id';
+type CachedRoute = 'GET /api/plans/current/summary' | 'GET /api/plans/current/allocations' | 'GET /api/plans/current/tickets' | 'GET /api/plans/current/clients/:id' | 'GET /api/revenue';
 
 /** Calls a GET route of the plan's views, revalidating what it read before (getCached). */
 export function callCached<R extends CachedRoute>(route: R, args: CallArgs<R> = {}): Promise<ResponseOf<R>> {
@@ -271,6 +271,15 @@ export const api = {
     list: (quarter: string) => call('GET /api/pins', { query: { quarter } }),
     create: (body: Body<'POST /api/pins'>) => call('POST /api/pins', { body }),
     remove: (id: Id) => call('DELETE /api/pins/:id', { params: { id } }),
+  },
+  settings: {
+    /** The company's name and currency (every screen that shows money needs the currency). */
+    get: () => call('GET /api/settings'),
+    update: (body: Body<'PATCH /api/settings'>) => call('PATCH /api/settings', { body }),
+  },
+  revenue: {
+    /** What the quarter's plan is worth (ETag'd: a re-read unchanged is a 304). */
+    get: (quarter?: string) => callCached('GET /api/revenue', { query: { quarter } }),
   },
   whatIf: {
     ask: (body: Body<'POST /api/what-if'>) => call('POST /api/what-if', { body }),

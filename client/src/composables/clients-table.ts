@@ -58,7 +58,7 @@ export function sortClients(rows: ClientRow[], sort: ClientSort = DEFAULT_CLIENT
   return [...rows].sort((a, b) => sign * cmp(a, b, sort.key) || -cmp(a, b, 'atRisk') || -cmp(a, b, 'rollover') || a.name.localeCompare(b.name));
 }
 
-export function nextSort(cur: ClientSort, key: ClientSortKey): ClientSort {
+export function nextSort<K extends string>(cur: { key: K; dir: 'asc' | 'desc' }, key: K): { key: K; dir: 'asc' | 'desc' } {
   if (cur.key === key) return { key, dir: cur.dir === 'asc' ? 'desc' : 'asc' };
   return { key, dir: key === 'name' || key === 'plan' ? 'asc' : 'desc' };
 }

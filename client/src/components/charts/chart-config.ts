@@ -1,7 +1,6 @@
 /** Turns a plain ChartSpec into a chart.js configuration. */
 import type { ChartConfiguration, ChartDataset, TooltipItem } from 'chart.js';
-import type { ChartSpec, Series } from '../../composables/chart-spec.ts';
-import { fmtHours } from '../../composables/format.ts';
+import { formatTick, formatValue, type ChartSpec, type Series } from '../../composables/chart-spec.ts';
 
 const GRID = 'rgba(31,42,55,0.08)';
 const INK = '#4a5565';
@@ -37,7 +36,7 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration<'bar' | 'line',
     beginAtZero: true,
     grid: { color: GRID },
     border: { display: false },
-    ticks: { color: INK, callback: (v: string | number) => fmtHours(Number(v)) },
+    ticks: { color: INK, callback: (v: string | number) => formatTick(spec, Number(v)) },
     title: spec.yTitle ? { display: true, text: spec.yTitle, color: INK } : undefined,
   };
   const categoryAxis = { stacked: Boolean(spec.stacked), grid: { display: false }, ticks: { color: INK, autoSkip: true, maxRotation: 0 } };
@@ -54,7 +53,7 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration<'bar' | 'line',
         legend: { display: false },
         tooltip: {
           filter: (item: TooltipItem<'bar' | 'line'>) => item.raw !== null && item.raw !== 0,
-          callbacks: { label: (item: TooltipItem<'bar' | 'line'>) => ` ${item.dataset.label}: ${fmtHours(Number(item.raw))} h` },
+          callbacks: { label: (item: TooltipItem<'bar' | 'line'>) => ` ${item.dataset.label}: ${formatValue(spec, Number(item.raw))}${spec.money ? '' : ' h'}` },
         },
       },
       scales: spec.horizontal ? { x: valueAxis, y: categoryAxis } : { x: categoryAxis, y: valueAxis },
