@@ -4,7 +4,8 @@
  * manager lands on the first-run checklist, starts the quarter, adds staff (with leave larger than
  * a week, shown as fully away), clients (one prepaid, one PAYG), records a block through the
  * what-if, corrects it, imports a CSV of tickets, invites a staff user, who sets their password
- * from the link and signs in. Screenshots of each new page at 1440 px and 820 px.
+ * from the link and signs in; then the manager changes a person's weekly hours and reads the change,
+ * and who made it, in the plan's history. Screenshots of each new page at 1440 px and 820 px.
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,6 +152,17 @@ describe.skipIf(!hasBrowser)('first run in a browser', () => {
     await ana.goto(url);
     await ana.getByTestId('link-error').waitFor();
     await anaCtx.close();
+
+    // The manager changes something, and reads it, and who did it, in the plan's history.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Staff' }).click();
+    await page.getByRole('button', { name: 'Edit Sam Okafor' }).click();
+    await page.getByTestId('staff-hours').fill('16');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'History' }).click();
+    await page.getByRole('heading', { name: 'History', exact: true }).waitFor();
+    await expect.poll(() => page.getByTestId('versions').textContent(), { timeout: 30_000 }).toMatch(new RegExp(`weekly hours 20 → 16 h by ${ADMIN.email}`));
+    await shoot(page, 'setup-history');
     await ctx.close();
   }, 240_000);
 });
