@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { ClientMoney, MoneyWeek, RevenueAnswer } from '../../shared/api/index.ts';
 import { formatValue, formatTick } from '../../client/src/composables/chart-spec.ts';
 import { priceText, readPrice } from '../../client/src/composables/price-fields.ts';
-import { liabilityChart, nextSort, revenueChart, revenueRows, revenueTiles, sortRevenueRows, totalsRow, unpricedSentence } from '../../client/src/composables/revenue-data.ts';
+import { whatIfVerdict } from '../../client/src/composables/diff-summary.ts';
+import { liabilityChart, nextSort, revenueChart, revenueRows, revenueTiles, sortRevenueRows, totalsRow, unpricedSentence, whatIfMoneyLine } from '../../client/src/composables/revenue-data.ts';
 
 const week = (w: number, history: boolean, prepaidMinor: number, overageMinor = 0, paygMinor = 0): MoneyWeek => ({ week: w, history, prepaidHours: 0, overageHours: 0, paygHours: 0, prepaidMinor, overageMinor, paygMinor });
 const client = (c: Partial<ClientMoney> & Pick<ClientMoney, 'id' | 'name' | 'plan'>): ClientMoney => ({
@@ -110,6 +111,24 @@ describe('revenue data', () => {
     expect(unpricedSentence(rows)).toBe('Bolt Co (PAYG rate) and Dyno Gyms (PAYG rate) have no price: their hours count 0 here until priced.');
     expect(unpricedSentence(rows.slice(0, 1))).toBeNull();
     expect(unpricedSentence(rows.filter((r) => r.id === 'dyno'))).toBe('Dyno Gyms (PAYG rate) has no price: its hours count 0 here until priced.');
+  });
+});
+
+describe('what-if money', () => {
+  const zero = { soldMinor: 0, prepaidMinor: 0, overageMinor: 0, paygMinor: 0, earnedMinor: 0, rolloverLiabilityMinor: 0, atRiskMinor: 0 };
+  const money = (delta: Partial<typeof zero>) => ({ currency: 'EUR', before: zero, after: zero, delta: { ...zero, ...delta } });
+
+  it('says what the changes do to the money, naming only what moves', () => {
+    expect(whatIfMoneyLine(money({ prepaidMinor: 133_000, overageMinor: 192_000, earnedMinor: 325_000, atRiskMinor: -133_000 }))).toBe('Money: earned +€3,250.00 (prepaid +€1,330.00, overage +€1,920.00); value at risk −€1,330.00.');
+    expect(whatIfMoneyLine(money({ soldMinor: 160_000, atRiskMinor: 160_000 }))).toBe('Money: blocks sold +€1,600.00; value at risk +€1,600.00.');
+    expect(whatIfMoneyLine(money({ prepaidMinor: -1_312_000, paygMinor: -132_000, earnedMinor: -1_444_000, rolloverLiabilityMinor: 1_312_000 }))).toBe('Money: earned −€14,440.00 (prepaid −€13,120.00, PAYG −€1,320.00); rollover liability +€13,120.00.');
+    expect(whatIfMoneyLine(money({}))).toBeNull();
+    expect(whatIfMoneyLine(undefined)).toBeNull();
+  });
+
+  it('is the what-if verdict’s last line', () => {
+    const v = whatIfVerdict({ diff: { clients: [], tickets: [], staff: [] }, pushedOut: [], available: true, money: money({ soldMinor: 160_000 }) }, new Map());
+    expect(v.lines.at(-1)).toBe('Money: blocks sold +€1,600.00.');
   });
 });
 

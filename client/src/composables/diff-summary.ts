@@ -7,8 +7,9 @@ export interface ClientsOf {
 }
 
 /** What a verdict reads of a what-if answer. */
-export type VerdictInput = Pick<WhatIfAnswer, 'diff' | 'pushedOut' | 'available' | 'blockShortfall'> & { plan?: ClientsOf | null };
+export type VerdictInput = Pick<WhatIfAnswer, 'diff' | 'pushedOut' | 'available' | 'blockShortfall' | 'money'> & { plan?: ClientsOf | null };
 import { fmtHours, signed, weekRanges } from './format.ts';
+import { whatIfMoneyLine } from './revenue-data.ts';
 
 /** The client figures the wording names, with what it calls them. */
 export const FIGURES: [key: keyof PlanDiff['clients'][number]['delta'], label: string][] = [
@@ -92,5 +93,6 @@ export function whatIfVerdict(answer: VerdictInput, names: Map<string, string>):
     headline = ok ? 'No client is pushed below its weekly rate.' : `${n === 1 ? 'One client' : `${n} clients`} would fall below ${n === 1 ? 'its' : 'their'} weekly rate.`;
   }
   const figures = diffLines({ ...answer.diff, clients: answer.diff.clients.map((c) => ({ ...c, newlyBelowRate: [] })) }, names, answer.plan);
-  return { ok, headline, lines: [...pushed.map((p) => pushedLine(p, name)), ...short.map((p) => pushedLine(p, name, true)), ...figures] };
+  const money = whatIfMoneyLine(answer.money);
+  return { ok, headline, lines: [...pushed.map((p) => pushedLine(p, name)), ...short.map((p) => pushedLine(p, name, true)), ...figures, ...(money ? [money] : [])] };
 }

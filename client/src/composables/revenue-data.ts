@@ -6,7 +6,7 @@
  * order, and the clients whose figures lack a price. Money is formatted with formatMoney in the
  * answer's currency.
  */
-import type { ClientMoney, RevenueAnswer } from '../../../shared/api/index.ts';
+import type { ClientMoney, RevenueAnswer, WhatIfMoney } from '../../../shared/api/index.ts';
 import { formatMoney } from '../../../shared/money.ts';
 import type { ChartSpec, Series } from './chart-spec.ts';
 import { weekDate, weekShort } from './format.ts';
@@ -172,4 +172,21 @@ export function unpricedSentence(rows: readonly RevenueRow[]): string | null {
   const names = u.map((r) => (r.missing.length ? `${r.name} (${r.missing.join(' and ')})` : r.name));
   const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
   return `${list} ${u.length === 1 ? 'has' : 'have'} no price: ${u.length === 1 ? 'its' : 'their'} hours count 0 here until priced.`;
+}
+
+/**
+ * What a what-if does to the quarter's money, in one line from the answer's `money` (its deltas):
+ * "Money: earned +€3,250.00 (prepaid +€1,330.00, overage +€1,920.00); value at risk −€1,330.00."
+ * Null when nothing moves.
+ */
+export function whatIfMoneyLine(money: WhatIfMoney | undefined): string | null {
+  if (!money) return null;
+  const d = money.delta;
+  const signed = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : ''}${formatMoney(Math.abs(x), money.currency)}`;
+  const parts = (list: [string, number][]) => list.filter(([, x]) => x !== 0).map(([label, x]) => `${label} ${signed(x)}`);
+  const earned = parts([['prepaid', d.prepaidMinor], ['overage', d.overageMinor], ['PAYG', d.paygMinor]]);
+  const rest = parts([['blocks sold', d.soldMinor], ['rollover liability', d.rolloverLiabilityMinor], ['value at risk', d.atRiskMinor]]);
+  const head = d.earnedMinor !== 0 || earned.length ? [`earned ${signed(d.earnedMinor)}${earned.length ? ` (${earned.join(', ')})` : ''}`] : [];
+  const all = [...head, ...rest];
+  return all.length ? `Money: ${all.join('; ')}.` : null;
 }
