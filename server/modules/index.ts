@@ -9,6 +9,7 @@ import { revenueRouter } from './money/revenue.routes.ts';
 import { pinsRouter } from './pins/pins.routes.ts';
 import { quarterCloseRouter } from './quarter-close/quarter-close.routes.ts';
 import { settingsRouter } from './settings/settings.routes.ts';
+import { billingRouter, statementsRouter } from './statements/statements.routes.ts';
 import { skillsRouter, staffRouter } from './staff/staff.routes.ts';
 import { ticketsRouter } from './tickets/tickets.routes.ts';
 import { timeEntriesRouter } from './time-entries/time-entries.routes.ts';
@@ -22,6 +23,9 @@ export function apiRouters(s: Services): [path: string, router: Router][] {
     ['/api/time-entries', timeEntriesCsvRouter(s)],
     ['/api/time-entries', timeEntriesRouter(s)],
     ['/api/quarters', quarterCloseRouter(s)],
+    ['/api/quarters', billingRouter(s)],
+    // Before the clients router: /api/clients/:id/statement is answered here, with its own checks.
+    ['/api/clients', statementsRouter(s)],
     ['/api/what-if', whatIfRouter(s)],
     ['/api/staff', staffRouter(s)],
     ['/api/skills', skillsRouter(s)],

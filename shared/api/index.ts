@@ -19,6 +19,7 @@ import { QuarterCloseBody, QuarterClosePreview, QuarterCloseResult, QuarterCreat
 import { RevenueAnswer, RevenueQuery } from './revenue.ts';
 import { CompanySettingsPatch, CompanySettingsRecord } from './settings.ts';
 import { LeaveBody, SkillsInUse, StaffCreate, StaffListQuery, StaffPage, StaffPatch, StaffRecord } from './staff.ts';
+import { BillingQuery, Statement, StatementQuery } from './statements.ts';
 import { TicketCreate, TicketListQuery, TicketPage, TicketPatch, TicketRecord } from './tickets.ts';
 import { TimeEntryCreate, TimeEntryDeleteQuery, TimeEntryIdParam, TimeEntryListQuery, TimeEntryPage, TimeEntryPatch, TimeEntryRecord } from './time-entries.ts';
 import { PasswordLinkAnswer, UserCreate, UserIdParam, UserInvite, UserListQuery, UserPatch, UserRecord } from './users.ts';
@@ -66,6 +67,8 @@ export const API = {
   'POST /api/clients/:id/blocks': { params: IdParam, body: BlockCreate, response: BlockRecord },
   'PATCH /api/clients/:id/blocks/:blockId': { params: BlockParams, body: BlockPatch, response: BlockRecord },
   'DELETE /api/clients/:id/blocks/:blockId': { params: BlockParams, response: null },
+  /** JSON by default; format=pdf or csv answers a file (not JSON). */
+  'GET /api/clients/:id/statement': { params: IdParam, query: StatementQuery, response: Statement },
 
   'GET /api/tickets': { query: TicketListQuery, response: TicketPage },
   'GET /api/tickets/:id': { params: IdParam, response: TicketRecord },
@@ -94,6 +97,7 @@ export const API = {
   'GET /api/quarters/:id/scenario': { params: QuarterIdParam, response: ScenarioExport },
   'GET /api/quarters/:id/close-preview': { params: QuarterIdParam, response: QuarterClosePreview },
   'POST /api/quarters/:id/close': { params: QuarterIdParam, body: QuarterCloseBody, response: QuarterCloseResult },
+  'GET /api/quarters/:id/billing.csv': { params: QuarterIdParam, query: BillingQuery, response: null },
 
   'GET /api/plans/current': { query: PlanQuery, response: PlanView },
   'GET /api/plans/current/summary': { query: PlanViewQuery, response: PlanSummary },
@@ -148,6 +152,7 @@ export * from './quarters.ts';
 export * from './revenue.ts';
 export * from './settings.ts';
 export * from './staff.ts';
+export * from './statements.ts';
 export * from './tickets.ts';
 export * from './time-entries.ts';
 export * from './users.ts';

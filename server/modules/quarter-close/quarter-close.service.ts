@@ -4,6 +4,7 @@
  *   quarter and that quarter's rolloverInHours; its at-risk hours are recorded as expired;
  * - every open ticket moves to the next quarter, opened in week 0, with the hours logged on it
  *   so far kept in its spent baseline (they stay as time entries of the closed quarter);
+ * - each client's statement for the closed quarter is stored (migration 0013), from the same plan;
  * - the closed quarter becomes read-only (see migration 0003) and the next one is planned.
  */
 import { LockMode } from '@mikro-orm/core';
@@ -14,6 +15,8 @@ import { conflict, notFound, validationError } from '../../errors.ts';
 import type { EventBus } from '../../events.ts';
 import { currentPlan } from '../../planning/plan-store.ts';
 import type { WriteContext } from '../../store.ts';
+import { buildStatements } from '../statements/statement-build.ts';
+import { storeStatements } from '../statements/statement-store.ts';
 import { addDays } from '../time-entries/entry-week.ts';
 
 export interface NextQuarterInput {
@@ -50,7 +53,10 @@ export async function closeQuarter(w: WriteContext, events: EventBus, id: string
   const carriedTickets = await carryTickets(tx, quarter, next);
   // Flushed before closed_at is set: the database refuses changes to a closed quarter's rows.
   await tx.flush();
-  quarter.closedAt = new Date();
+  // Each client's statement as the close leaves it, stored in this transaction (issue 12).
+  const closedAt = new Date();
+  await storeStatements(tx, await buildStatements(tx, { quarter, planVersion: stored.version, plan: stored.plan, closedAt, now: closedAt }));
+  quarter.closedAt = closedAt;
   quarter.autoAdvance = false;
   await tx.flush();
 
