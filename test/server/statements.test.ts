@@ -10,8 +10,8 @@
  * GET /api/clients/:id/statement in JSON (exact figures, equal to the plan's and quarterMoney's),
  * PDF (parsed with pdf.js, its text holding the company, the client and the figures; A4 and
  * Letter page sizes) and CSV (read back to the same figures); who may read which; 400s naming
- * the field. At close each client's statement is stored and then served, unchanged by later
- * edits. GET /api/quarters/:id/billing.csv: a line per client and kind with exact amounts.
+ * the field. At close each client's statement is stored (or, when it cannot be, nothing of the
+ * close is) and then served, unchanged by later edits. GET /api/quarters/:id/billing.csv: a line per client and kind with exact amounts.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -304,9 +304,20 @@ describe.each(await dbTargets())('statements and billing on %s', (target) => {
     await t.settle();
     const before = await statementOf(manager, 'acme');
     const billingBefore = (await manager.get(`/api/quarters/${Q}/billing.csv`)).body;
+    const db = t.app.services.store.reader();
+
+    // Nothing half-saved: a close whose statements cannot be stored (a row in the way) stores
+    // none, credits nothing and leaves the quarter open.
+    await db.execute("insert into statements (quarter_id, client_id, plan_version, body) values (?, 'bolt', 0, '{}')", [Q]);
+    const failed = await manager.post(`/api/quarters/${Q}/close`, { nextQuarter: { id: NEXT } });
+    expect(failed.status).toBeGreaterThanOrEqual(400);
+    expect((await db.execute<{ n: string }[]>('select count(*) as n from statements'))[0]!.n).toBe('1');
+    expect((await db.execute<{ n: string }[]>('select count(*) as n from rollover_credits'))[0]!.n).toBe('0');
+    expect((await manager.get(`/api/quarters/${Q}`)).body).toMatchObject({ closed: false });
+    await db.execute('delete from statements where quarter_id = ?', [Q]);
+
     const closed = await manager.post(`/api/quarters/${Q}/close`, { nextQuarter: { id: NEXT } });
     expect(closed.status, JSON.stringify(closed.body)).toBe(200);
-    const db = t.app.services.store.reader();
     const rows = await db.execute<{ client_id: string; plan_version: number }[]>('select client_id, plan_version from statements where quarter_id = ? order by client_id', [Q]);
     expect(rows.map((r) => [r.client_id, r.plan_version])).toEqual(['acme', 'bolt', 'dyno'].map((id) => [id, before.planVersion]));
 

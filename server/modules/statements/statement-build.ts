@@ -82,6 +82,21 @@ export async function buildStatements(em: EntityManager, src: StatementSource, c
   const own = new Set(ids);
   const allocations = plan.allocations.filter((a) => own.has(a.client));
   const ticketIds = [...new Set([...entries.map((e) => e.ticketId), ...allocations.map((a) => a.ticket)])];
+  // By client and week, so a quarter of 500 clients is one pass over its rows.
+  const byWeek = <T extends { clientId?: string; client?: string; week: number }>(rows: readonly T[]) => {
+    const out = new Map<string, T[]>();
+    for (const r of rows) {
+      const key = `${r.clientId ?? r.client}|${r.week}`;
+      const list = out.get(key);
+      if (list) list.push(r);
+      else out.set(key, [r]);
+    }
+    return out;
+  };
+  const entriesAt = byWeek(entries);
+  const blocksOf = new Map<string, Block[]>();
+  for (const b of blocks) blocksOf.set(b.clientId, [...(blocksOf.get(b.clientId) ?? []), b]);
+  const allocationsAt = byWeek(allocations);
   const titles = new Map<string, string>();
   for (const part of chunks(ticketIds)) {
     for (const t of await em.find(Ticket, { id: { $in: part } }, { fields: ['id', 'title'] })) titles.set(t.id, t.title);
@@ -108,16 +123,14 @@ export async function buildStatements(em: EntityManager, src: StatementSource, c
       const delivered = q4(cp.delivered[w] ?? 0);
       let logged = 0;
       if (w <= current) {
-        for (const e of entries) {
-          if (e.clientId !== c.id || e.week !== w) continue;
+        for (const e of entriesAt.get(`${c.id}|${w}`) ?? []) {
           line(e.ticketId).usedHours += e.hours;
           logged += e.hours;
         }
       }
       let allocated = 0;
       if (w >= current) {
-        for (const a of allocations) {
-          if (a.client !== c.id || a.week !== w) continue;
+        for (const a of allocationsAt.get(`${c.id}|${w}`) ?? []) {
           line(a.ticket).plannedHours += a.hours;
           allocated += a.hours;
         }
@@ -148,10 +161,9 @@ export async function buildStatements(em: EntityManager, src: StatementSource, c
     });
     // Each block's amount is the difference of rounded running totals, so the blocks add up to
     // what quarterMoney says was sold.
-    const own = blocks.filter((b) => b.clientId === c.id);
     let cum = 0;
     let before = 0;
-    const blockLines = own.map((b) => {
+    const blockLines = (blocksOf.get(c.id) ?? []).map((b) => {
       cum += b.hours;
       const now = amountMinor(q4(cum), price.blockPriceMinor);
       const line = { week: b.week, hours: b.hours, priceMinor: price.blockPriceMinor, amountMinor: now - before };
