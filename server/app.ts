@@ -17,6 +17,7 @@ import { openDatabase } from './db/orm.ts';
 import { AppError, errorHandler, notFoundRoute } from './errors.ts';
 import { EventBus } from './events.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { Notifier } from './notifications/notifier.ts';
 import { plansRouter } from './modules/plans/plans.routes.ts';
 import { quartersRouter } from './modules/quarters/quarters.routes.ts';
 import { InProcessReplanner, type ReplanDeps, type Replanner } from './planning/replanner.ts';
@@ -58,7 +59,9 @@ export async function createApp(config: Config, opts: { logger?: Logger; clock?:
   const pool = new SolverPool(1, config.SOLVE_TIMEOUT_MS, config.SOLVER_DELAY_MS);
   const replanner = await startReplanner(config, { orm: db.orm, pool, events, logger, planHistory: config.PLAN_HISTORY });
   store.onTouched((quarters, reason) => replanner.markDirty(quarters, reason));
-  const services: Services = { config, logger, orm: db.orm, embedded: db.embedded, events, store, replanner, pool, access: new Access() };
+  const notifier = new Notifier({ orm: db.orm, config, logger, events });
+  await notifier.start({ clock: opts.clock });
+  const services: Services = { config, logger, orm: db.orm, embedded: db.embedded, events, store, replanner, pool, access: new Access(), notifier };
 
   await ensureAdmin(services);
   const demo = await loadDemoIfEmpty(services);
@@ -103,6 +106,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; clock?:
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await replanner.close();
+      await notifier.close();
       stopPublisher();
       await live.close();
       server.closeAllConnections();

@@ -82,6 +82,16 @@ const schema = z.object({
   TRUST_PROXY: list(proxyProblem),
   /** Origins besides the server's own whose pages may open a live socket. */
   ALLOWED_ORIGINS: list(originProblem).transform((entries) => entries.map((e) => new URL(e).origin)),
+  /** Mail goes out over SMTP (smtp://host:port, smtps://user:pass@host); without it, to the log and the notifications table. */
+  SMTP_URL: z.string().url().optional(),
+  SMTP_FROM: z.string().min(3).default('Hourglass <hourglass@localhost>'),
+  /** The company's chat: a Slack-compatible incoming webhook for emergencies and at-risk alerts. */
+  CHAT_WEBHOOK_URL: z.string().url().optional(),
+  /** Where users open the dashboard, for links in mail; default http://localhost:PORT. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Tries per message before it is marked failed, and seconds between tries (growing with each). */
+  NOTIFY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  NOTIFY_RETRY_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** Serve the built dashboard (client/dist) when present. */
   SERVE_CLIENT: flag.default(true),
 });

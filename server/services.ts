@@ -4,6 +4,7 @@ import type { Access } from './auth/access.ts';
 import type { Config } from './config.ts';
 import type { EventBus } from './events.ts';
 import type { Logger } from './logger.ts';
+import type { Notifier } from './notifications/notifier.ts';
 import type { Replanner } from './planning/replanner.ts';
 import type { SolverPool } from './planning/solver-pool.ts';
 import type { Store } from './store.ts';
@@ -20,4 +21,6 @@ export interface Services {
   pool: SolverPool;
   /** Remembered sign-ins, and ending them at once on every instance. */
   access: Access;
+  /** Mail and chat by rule (notifications/notifier.ts). */
+  notifier: Notifier;
 }

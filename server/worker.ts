@@ -8,6 +8,7 @@ import { openDatabase } from './db/orm.ts';
 import { faultTolerantPool } from './db/pg-pool.ts';
 import { EventBus } from './events.ts';
 import { createLogger } from './logger.ts';
+import { Notifier } from './notifications/notifier.ts';
 import { exitOnSignals } from './shutdown.ts';
 import { QueueReplanner } from './planning/queue-replanner.ts';
 import { SolverPool } from './planning/solver-pool.ts';
@@ -27,6 +28,9 @@ const pool = new SolverPool(1, config.SOLVE_TIMEOUT_MS, config.SOLVER_DELAY_MS);
 const pgPool = faultTolerantPool({ connectionString: config.DATABASE_URL, max: 2, application_name: 'hourglass-worker-events' }, logger, 'worker events');
 const stopPublisher = startPublisher(events, new PostgresEmitter(pgPool, (err) => logger.warn({ err }, 'could not send an event to the sockets')), logger);
 const replanner = new QueueReplanner({ orm: db.orm, pool, events, logger, planHistory: config.PLAN_HISTORY }, { connectionString: config.DATABASE_URL, work: true, debounceMs: config.REPLAN_DEBOUNCE_MS, expireInSeconds: config.JOB_EXPIRE_SECONDS });
+// The plans this worker commits fire their notification rules here (plan.updated is this process's).
+const notifier = new Notifier({ orm: db.orm, config, logger, events });
+await notifier.start();
 await replanner.start();
 await replanner.catchUp();
 logger.info('solver worker ready');
@@ -34,6 +38,7 @@ process.stdout.write('worker ready\n');
 
 exitOnSignals(logger, 'worker', async () => {
   await replanner.close();
+  await notifier.close();
   stopPublisher();
   await pool.close();
   await pgPool.end();

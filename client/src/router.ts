@@ -25,6 +25,7 @@ export const routes = [
   { path: '/staff', name: 'staff', component: () => import('./views/staff/StaffWeeks.vue'), meta: { role: staff, title: 'My weeks' } },
   { path: '/client', name: 'client', component: () => import('./views/client/ClientHours.vue'), meta: { role: client, title: 'Hours this quarter' } },
   { path: '/client/tickets', name: 'client-tickets', component: () => import('./views/client/ClientTickets.vue'), meta: { role: client, title: 'My tickets' } },
+  { path: '/account/notifications', name: 'account-notifications', component: () => import('./views/account/AccountNotifications.vue'), meta: { title: 'Notifications' } },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFound.vue'), meta: { title: 'Not found' } },
 ];
 

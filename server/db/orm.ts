@@ -19,6 +19,7 @@ import { Migration0007PackedPlans } from './migrations/0007-packed-plans.ts';
 import { Migration0008Setup } from './migrations/0008-setup.ts';
 import { Migration0009AuditRevisions } from './migrations/0009-audit-revisions.ts';
 import { Migration0010Prices } from './migrations/0010-prices.ts';
+import { Migration0011Notifications } from './migrations/0011-notifications.ts';
 import { Migration0012CalendarFeeds } from './migrations/0012-calendar-feeds.ts';
 import { Migration0013Statements } from './migrations/0013-statements.ts';
 import { Migration0014CalendarToken } from './migrations/0014-calendar-token.ts';
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   { name: '0008-setup', class: Migration0008Setup },
   { name: '0009-audit-revisions', class: Migration0009AuditRevisions },
   { name: '0010-prices', class: Migration0010Prices },
+  { name: '0011-notifications', class: Migration0011Notifications },
   { name: '0012-calendar-feeds', class: Migration0012CalendarFeeds },
   { name: '0013-statements', class: Migration0013Statements },
   { name: '0014-calendar-token', class: Migration0014CalendarToken },

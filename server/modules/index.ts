@@ -6,6 +6,7 @@ import { calendarRouter } from './calendar/calendar.routes.ts';
 import { clientsRouter } from './clients/clients.routes.ts';
 import { ticketsCsvRouter, timeEntriesCsvRouter } from './csv/csv.routes.ts';
 import { revenueRouter } from './money/revenue.routes.ts';
+import { accountNotificationsRouter, clientNotificationsRouter, notificationsRouter } from './notifications/notifications.routes.ts';
 import { pinsRouter } from './pins/pins.routes.ts';
 import { quarterCloseRouter } from './quarter-close/quarter-close.routes.ts';
 import { settingsRouter } from './settings/settings.routes.ts';
@@ -29,6 +30,7 @@ export function apiRouters(s: Services): [path: string, router: Router][] {
     ['/api/what-if', whatIfRouter(s)],
     ['/api/staff', staffRouter(s)],
     ['/api/skills', skillsRouter(s)],
+    ['/api/clients/:id/notifications', clientNotificationsRouter(s)],
     ['/api/clients', clientsRouter(s)],
     ['/api/users', usersRouter(s)],
     ['/api/tickets', ticketsRouter(s)],
@@ -36,6 +38,8 @@ export function apiRouters(s: Services): [path: string, router: Router][] {
     ['/api/calendar', calendarRouter(s)],
     ['/api/pins', pinsRouter(s)],
     ['/api/settings', settingsRouter(s)],
+    ['/api/account/notifications', accountNotificationsRouter(s)],
+    ['/api/notifications', notificationsRouter(s)],
     ['/api/revenue', revenueRouter(s)],
   ];
 }

@@ -13,6 +13,7 @@ import { LoginBody, LoginResponse, MeResponse, PasswordLinkCheck, PasswordLinkIn
 import { BlockCreate, BlockParams, BlockPatch, BlockRecord, ClientCreate, ClientListQuery, ClientPage, ClientPatch, ClientRecord } from './clients.ts';
 import { CsvImportQuery, CsvImportResult, CsvQuery } from './csv.ts';
 import { IdParam, QuarterQuery } from './fields.ts';
+import { NotificationIdParam, NotificationListQuery, NotificationPage, NotificationRecord, NotificationSwitches, NotificationSwitchesBody } from './notifications.ts';
 import { PinCreate, PinIdParam, PinListQuery, PinRecord } from './pins.ts';
 import { AllocationPage, AllocationPageQuery, ClientDetail, ClientDetailParam, PlanDiffQuery, PlanDiffResponse, PlanHistoryPage, PlanHistoryQuery, PlanQuery, PlanSummary, PlanVersionParam, PlanVersions, PlanView, PlanViewQuery, QueuePage, TicketPlanPageQuery } from './plans.ts';
 import { QuarterCloseBody, QuarterClosePreview, QuarterCloseResult, QuarterCreate, QuarterIdParam, QuarterPatch, QuarterRecord, ScenarioExport, ScenarioImportResult } from './quarters.ts';
@@ -121,6 +122,13 @@ export const API = {
   'GET /api/calendar': { response: CalendarFeedAnswer },
   'POST /api/calendar/reset': { response: CalendarFeedAnswer },
   'GET /api/calendar/:token.ics': { response: null },
+
+  'GET /api/account/notifications': { response: NotificationSwitches },
+  'PUT /api/account/notifications': { body: NotificationSwitchesBody, response: NotificationSwitches },
+  'GET /api/clients/:id/notifications': { params: IdParam, response: NotificationSwitches },
+  'PUT /api/clients/:id/notifications': { params: IdParam, body: NotificationSwitchesBody, response: NotificationSwitches },
+  'GET /api/notifications': { query: NotificationListQuery, response: NotificationPage },
+  'POST /api/notifications/:id/retry': { params: NotificationIdParam, response: NotificationRecord },
 } as const satisfies Record<string, RouteSpec>;
 
 export type Api = typeof API;
@@ -145,6 +153,7 @@ export * from './clients.ts';
 export * from './csv.ts';
 export * from './errors.ts';
 export * from './fields.ts';
+export * from './notifications.ts';
 export * from './paging.ts';
 export * from './pins.ts';
 export * from './plans.ts';

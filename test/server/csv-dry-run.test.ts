@@ -7,13 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Quarter } from '../../server/db/entities.ts';
 import type { ApiClient } from '../utils/api-client.ts';
-import { Q, datedScenario, recordEvents, rowCounts } from '../utils/hours-setup.ts';
+import { CSV, Q, TICKET_HEADER, datedScenario, lines, recordEvents, rowCounts } from '../utils/hours-setup.ts';
 import { fieldsOf } from '../utils/resource-setup.ts';
 import { dbTargets, startTestApp, type TestApp } from '../utils/test-app.ts';
 
-const TICKET_HEADER = 'id,client,title,priority,estimateHours,spentHours,openedWeek,skill,emergency,dueWeek,status,description';
-const CSV = { 'content-type': 'text/csv' };
-const lines = (...rows: string[]) => rows.join('\n') + '\n';
 
 describe.each(await dbTargets())('CSV import dry runs on %s', (target) => {
   let t: TestApp;

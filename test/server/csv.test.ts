@@ -6,12 +6,9 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Quarter } from '../../server/db/entities.ts';
 import type { ApiClient } from '../utils/api-client.ts';
-import { Q, datedScenario, recordEvents, rowCounts } from '../utils/hours-setup.ts';
+import { CSV, Q, TICKET_HEADER, datedScenario, lines, recordEvents, rowCounts } from '../utils/hours-setup.ts';
 import { dbTargets, startTestApp, type TestApp } from '../utils/test-app.ts';
 
-const TICKET_HEADER = 'id,client,title,priority,estimateHours,spentHours,openedWeek,skill,emergency,dueWeek,status,description';
-const CSV = { 'content-type': 'text/csv' };
-const lines = (...rows: string[]) => rows.join('\n') + '\n';
 
 describe.each(await dbTargets())('CSV import and export on %s', (target) => {
   let t: TestApp;

@@ -11,6 +11,11 @@ import type { TestApp } from './test-app.ts';
 
 export const Q = '2026-Q4';
 
+/** CSV bodies for the import routes: the tickets' full header, the content type, lines joined. */
+export const TICKET_HEADER = 'id,client,title,priority,estimateHours,spentHours,openedWeek,skill,emergency,dueWeek,status,description';
+export const CSV = { 'content-type': 'text/csv' };
+export const lines = (...rows: string[]) => rows.join('\n') + '\n';
+
 export function datedScenario(): ScenarioInput {
   return {
     quarter: { id: Q, weeks: 13, currentWeek: 2, startDate: '2026-09-28' },

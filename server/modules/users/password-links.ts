@@ -1,7 +1,8 @@
 /**
  * One-time links that set a password: a manager invites a user (who has no password until they
  * set one) or resets a password, and is shown the link to send (no email yet). The token is 256
- * random bits; only its SHA-256 is stored. A link lasts LINK_HOURS, works once, and a newer link
+ * random bits; only its SHA-256 is stored. The link is also mailed to the user (notifications:
+ * the `account` rule), the mail's stored copy without the token. A link lasts LINK_HOURS, works once, and a newer link
  * for the same user replaces the older. Tries with a token that is not a live link count like
  * failed sign-ins from the caller's address (auth/sign-in-limits.ts).
  *
@@ -54,6 +55,7 @@ export class PasswordLinks {
       const made = await this.issue(w, v, user, 'invite');
       w.audit('invite', 'user', user.id, null, { ...userRecord(user), linkExpiresAt: made.expiresAt });
       w.afterCommit(() => this.s.events.emit('data.changed', { quarterIds: [], entity: 'user', id: String(user.id), ...link }));
+      w.afterCommit(() => this.mail(user, made));
       return { user: userView(user, v), link: made };
     });
   }
@@ -66,6 +68,7 @@ export class PasswordLinks {
       if (!user) throw notFound(`User ${userId}`);
       const made = await this.issue(w, v, user, 'reset');
       w.audit('password-link', 'user', user.id, null, { purpose: 'reset', expiresAt: made.expiresAt });
+      w.afterCommit(() => this.mail(user, made));
       return { user: userView(user, v), link: made };
     });
   }
@@ -104,6 +107,10 @@ export class PasswordLinks {
     await this.limits.succeeded({ account: null, address: caller.address });
     await this.s.access.revoke({ userId: result.userId, reason: 'user-changed' });
     return { email: result.email };
+  }
+
+  private mail(user: User, link: PasswordLinkJson): void {
+    this.s.notifier.accountLink({ id: user.id, email: user.email, role: user.role, clientId: user.clientId ?? null, staffId: user.staffId ?? null }, link);
   }
 
   private async issue(w: WriteContext, v: Viewer, user: User, purpose: 'invite' | 'reset'): Promise<PasswordLinkJson> {
