@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { Id, Timestamp } from './fields.ts';
+import { MoneyWeek } from './revenue.ts';
 
 export const STATEMENT_FORMATS = ['json', 'pdf', 'csv'] as const;
 export const PAPER_SIZES = ['a4', 'letter'] as const;
@@ -39,24 +40,14 @@ export const StatementTicketHours = z
   .strict();
 export type StatementTicketHours = z.infer<typeof StatementTicketHours>;
 
-export const StatementWeek = z
-  .object({
-    week: z.number().int(),
-    /** The week's Monday, when the quarter has a start date. */
-    startDate: z.string().nullable(),
-    /** Before the quarter's current week: its hours are hours used. */
-    history: z.boolean(),
-    usedHours: hours,
-    plannedHours: hours,
-    tickets: z.array(StatementTicketHours),
-    prepaidHours: hours,
-    overageHours: hours,
-    paygHours: hours,
-    prepaidMinor: minor,
-    overageMinor: minor,
-    paygMinor: minor,
-  })
-  .strict();
+/** A week: its hours used and planned with the tickets behind them, and its money (quarterMoney's week). */
+export const StatementWeek = MoneyWeek.extend({
+  /** The week's Monday, when the quarter has a start date. */
+  startDate: z.string().nullable(),
+  usedHours: hours,
+  plannedHours: hours,
+  tickets: z.array(StatementTicketHours),
+}).strict();
 export type StatementWeek = z.infer<typeof StatementWeek>;
 
 export const StatementBlock = z

@@ -140,23 +140,16 @@ export async function buildStatements(em: EntityManager, src: StatementSource, c
       const used = w < current ? delivered : w === current ? q4(Math.max(0, delivered - allocated)) : 0;
       const unrecorded = q4(used - logged);
       if (unrecorded > 0) line(null).usedHours += unrecorded;
-      const mw = m.weeks[w]!;
       return {
-        week: w,
+        // The week's money as quarterMoney has it (week, history, hours and amounts by kind).
+        ...m.weeks[w]!,
         startDate: quarter.startDate ? addDays(quarter.startDate, w * 7) : null,
-        history: w < current,
         usedHours: used,
         plannedHours: q4(Math.max(0, delivered - used)),
         tickets: [...lines.values()]
           .map((l) => ({ ...l, usedHours: tidy(l.usedHours), plannedHours: tidy(l.plannedHours) }))
           .filter((l) => l.usedHours > 0 || l.plannedHours > 0)
           .sort((a, b) => (a.ticket === null ? 1 : b.ticket === null ? -1 : a.ticket.localeCompare(b.ticket, 'en', { numeric: true }))),
-        prepaidHours: mw.prepaidHours,
-        overageHours: mw.overageHours,
-        paygHours: mw.paygHours,
-        prepaidMinor: mw.prepaidMinor,
-        overageMinor: mw.overageMinor,
-        paygMinor: mw.paygMinor,
       };
     });
     // Each block's amount is the difference of rounded running totals, so the blocks add up to
