@@ -136,7 +136,8 @@ describe.each(await dbTargets())('audiences on %s', (target) => {
     const ticket = (await harbor.get('/api/tickets/H-1')).body;
     expect(Object.keys(ticket).sort()).toEqual(Object.keys(TICKET_FIELDS.client).sort());
     const client = (await harbor.get('/api/clients/harbor')).body;
-    expect(Object.keys(client).sort()).toEqual(['active', 'blocks', 'contact', 'id', 'name', 'plan', 'quarter', 'rolloverInHours', 'shortfallToDateHours', 'usedByWeek', 'version']);
+    // A client reads its own prices (its contract), and nothing else of money.
+    expect(Object.keys(client).sort()).toEqual(['active', 'blockPriceMinor', 'blocks', 'contact', 'id', 'name', 'paygRateMinor', 'plan', 'quarter', 'rolloverInHours', 'shortfallToDateHours', 'usedByWeek', 'version']);
     expect((await sam.get('/api/clients/harbor')).status).toBe(403);
   });
 });
