@@ -92,7 +92,12 @@ export class Notifier {
     }
     // Messages left waiting by an earlier run (and, on PostgreSQL, any whose job was lost).
     for (const w of await waiting(this.em())) {
-      if (w.rule === 'account') continue;
+      if (w.rule === 'account') {
+        // Its link died with the process that made it (one process on the embedded database; on
+        // PostgreSQL a live instance may still hold it, so it is left to that one).
+        if (!this.boss) this.track(this.deliver(w.id));
+        continue;
+      }
       if (this.boss) this.track(this.send(w.id));
       else this.schedule(w.id, w.dueInMs);
     }

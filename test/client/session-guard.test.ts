@@ -30,6 +30,7 @@ describe('session and role guard', () => {
     expect(homeFor(null)).toBe('/sign-in');
     expect(pathAllowed({ role: 'client' }, '/client/tickets')).toBe(true);
     expect(pathAllowed({ role: 'client' }, '/manager/clients/quill')).toBe(false);
+    expect(pathAllowed({ role: 'staff' }, '/account/notifications')).toBe(true);
   });
 
   it('sends a signed-out visitor to the sign-in page, remembering where they were going', async () => {

@@ -65,4 +65,15 @@ describe.each(await dbTargets())('notifications without SMTP_URL on %s', (target
     expect((await manager.get('/api/notifications')).body.items.filter((n: { channel: string }) => n.channel === 'chat')).toEqual([]);
     expect(await t.app.services.notifier.runAtRisk()).toEqual([]);
   });
+
+  it.runIf(target === 'pglite')('an invitation mail still waiting when the server stopped is failed at start: its link was only in memory', async () => {
+    const em = t.app.services.store.reader();
+    const [user] = await em.execute<{ id: number }[]>(`select id from users where email = 'nimbus@client.test'`);
+    await em.execute(`insert into notifications (rule, channel, recipient, user_id, address, client_id, period, subject, body) values ('account', 'email', ?, ?, 'nimbus@client.test', 'nimbus', 'reset/x', 'Set a new Hourglass password', 'withheld')`, [String(user!.id), user!.id]);
+    await t.close({ keepData: true });
+    t = await startTestApp(target, {}, { dataDir: t.dataDir });
+    await t.app.services.notifier.idle();
+    const rows = (await (await t.manager()).get('/api/notifications?rule=account')).body.items;
+    expect(rows).toMatchObject([{ status: 'failed', attempts: 1, lastError: expect.stringContaining('make a new link') }]);
+  });
 });

@@ -14,7 +14,8 @@ export function homeFor(u: Pick<SessionUser, 'role'> | null): string {
 
 /** May this user open this path? Used to honour a ?redirect= after sign-in. */
 export function pathAllowed(u: Pick<SessionUser, 'role'>, path: string): boolean {
-  return path.startsWith(HOME[u.role]) && !path.startsWith('//');
+  // Account pages (/account/notifications) are every role's own.
+  return (path.startsWith(HOME[u.role]) || path.startsWith('/account/')) && !path.startsWith('//');
 }
 
 async function fetchMe(): Promise<SessionUser | null> {
