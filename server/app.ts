@@ -79,7 +79,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; clock?:
   app.use('/api', express.json({ limit: '200kb' }), express.text({ type: 'text/csv', limit: '10mb' }));
   // Before any router: no NUL, lone surrogate or broken %-escape in a path, query or body.
   app.use('/api', inputGuard);
-  app.use('/api', authenticate(db.orm, services.access));
+  app.use('/api', authenticate(db.orm, services.access, { tokenRateLimit: config.API_TOKEN_RATE_LIMIT }));
   app.use('/api/health', healthRouter(services));
   app.use('/api/auth', authRouter(services));
   app.use('/api/plans', plansRouter(services));

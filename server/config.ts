@@ -92,6 +92,8 @@ const schema = z.object({
   /** Tries per message before it is marked failed, and seconds between tries (growing with each). */
   NOTIFY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   NOTIFY_RETRY_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** Requests each API token may make per minute, on each instance (429 with Retry-After past it). */
+  API_TOKEN_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
   /** Serve the built dashboard (client/dist) when present. */
   SERVE_CLIENT: flag.default(true),
 });

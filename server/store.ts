@@ -57,7 +57,8 @@ export class Store {
         touch: (...ids) => ids.forEach((id) => touched.add(id)),
         touchAllOpen: () => (allOpen = true),
         audit: (action, entity, id, before, after) =>
-          audits.push({ userId: viewer?.userId ?? null, action, entity, entityId: String(id), before: before ?? null, after: after ?? null }),
+          // A change made with an API token is the token's (named in the audit answer), not a user's.
+          audits.push({ userId: viewer?.token ? null : (viewer?.userId ?? null), tokenId: viewer?.token?.id ?? null, action, entity, entityId: String(id), before: before ?? null, after: after ?? null }),
         afterCommit: (f) => after.push(f),
       };
       const value = await this.current.run(w, () => fn(w));

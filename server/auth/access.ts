@@ -15,7 +15,7 @@ import type { Viewer } from './viewer.ts';
 export interface Revocation {
   userId: number;
   sessionId?: string;
-  reason: 'signed-out' | 'user-changed' | 'disabled' | 'expired';
+  reason: 'signed-out' | 'user-changed' | 'disabled' | 'expired' | 'token-revoked';
 }
 
 /** Reaches what this instance cannot end by itself: sockets, other instances' caches. */

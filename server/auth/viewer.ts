@@ -1,13 +1,17 @@
 /** Who is asking: the signed-in user as every route and socket sees them. */
 import type { SessionUser } from '../../shared/api/auth.ts';
+import type { ApiTokenScope } from '../../shared/api/tokens.ts';
 import type { Role, User } from '../db/entities.ts';
 
 export interface Viewer {
+  /** The signed-in user; 0 for an API token, which is no user (`token` says which). */
   userId: number;
   email: string;
   role: Role;
   clientId: string | null;
   staffId: string | null;
+  /** Set when the request came with `Authorization: Bearer <API token>` (auth/api-tokens.ts). */
+  token?: { id: number; name: string; scopes: readonly ApiTokenScope[] };
 }
 
 export function viewerOf(user: User): Viewer {

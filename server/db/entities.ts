@@ -5,6 +5,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
 import type { TicketStatus } from '../../shared/api/tickets.ts';
 import type { Role } from '../../shared/api/users.ts';
+import type { ApiTokenScope } from '../../shared/api/tokens.ts';
 
 export type { Role } from '../../shared/api/users.ts';
 
@@ -261,6 +262,8 @@ export const AuditEntry = defineEntity({
     id: p.integer().primary().autoincrement(),
     at: p.datetime().onCreate(() => new Date()),
     userId: p.integer().nullable(),
+    /** The API token the change was made with (migration 0015); userId is null then. */
+    tokenId: p.integer().nullable(),
     action: p.string(),
     entity: p.string(),
     entityId: p.string(),
@@ -319,6 +322,26 @@ export const CalendarFeed = defineEntity({
 });
 export type CalendarFeed = InferEntity<typeof CalendarFeed>;
 
+/** A manager's named API token (migration 0015): only its SHA-256 is kept. */
+export const ApiToken = defineEntity({
+  name: 'ApiToken',
+  tableName: 'api_tokens',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    name: p.string(),
+    tokenHash: p.string().hidden(),
+    role: p.string().$type<Role>(),
+    clientId: p.string().nullable(),
+    staffId: p.string().nullable(),
+    scopes: p.array().$type<ApiTokenScope[]>(),
+    createdBy: p.integer().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    lastUsedAt: p.datetime().nullable(),
+    revokedAt: p.datetime().nullable(),
+  },
+});
+export type ApiToken = InferEntity<typeof ApiToken>;
+
 export const ENTITIES = [
   User,
   Session,
@@ -338,4 +361,5 @@ export const ENTITIES = [
   Pin,
   PasswordLink,
   CalendarFeed,
+  ApiToken,
 ];

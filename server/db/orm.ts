@@ -23,6 +23,7 @@ import { Migration0011Notifications } from './migrations/0011-notifications.ts';
 import { Migration0012CalendarFeeds } from './migrations/0012-calendar-feeds.ts';
 import { Migration0013Statements } from './migrations/0013-statements.ts';
 import { Migration0014CalendarToken } from './migrations/0014-calendar-token.ts';
+import { Migration0015ApiTokens } from './migrations/0015-api-tokens.ts';
 
 export const MIGRATIONS = [
   { name: '0001-initial', class: Migration0001Initial },
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   { name: '0012-calendar-feeds', class: Migration0012CalendarFeeds },
   { name: '0013-statements', class: Migration0013Statements },
   { name: '0014-calendar-token', class: Migration0014CalendarToken },
+  { name: '0015-api-tokens', class: Migration0015ApiTokens },
 ];
 
 export interface Database {

@@ -14,6 +14,7 @@ import { billingRouter, statementsRouter } from './statements/statements.routes.
 import { skillsRouter, staffRouter } from './staff/staff.routes.ts';
 import { ticketsRouter } from './tickets/tickets.routes.ts';
 import { timeEntriesRouter } from './time-entries/time-entries.routes.ts';
+import { tokensRouter } from './tokens/tokens.routes.ts';
 import { usersRouter } from './users/users.routes.ts';
 import { whatIfRouter } from './what-if/what-if.routes.ts';
 
@@ -41,5 +42,6 @@ export function apiRouters(s: Services): [path: string, router: Router][] {
     ['/api/account/notifications', accountNotificationsRouter(s)],
     ['/api/notifications', notificationsRouter(s)],
     ['/api/revenue', revenueRouter(s)],
+    ['/api/tokens', tokensRouter(s)],
   ];
 }

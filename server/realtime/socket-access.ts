@@ -7,10 +7,17 @@
  * change is answered; the next connection signs in afresh and gets the rooms of the new role.
  * A session's sockets also close when it expires, and a re-check every minute catches anything a
  * lost message between instances let through.
+ *
+ * A script may sign in with an API token instead (auth/api-tokens.ts): `auth: { token }` in the
+ * socket.io handshake or `Authorization: Bearer` on its HTTP request. It joins its role's rooms
+ * and a room of its own (`session:api-token:<id>`), which a revocation disconnects everywhere.
+ * A token needs its `read` scope; a handshake that carries the token in its Authorization header
+ * skips the Origin check (no cookie is involved, so no other site's page can borrow it).
  */
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/socket-events.ts';
 import type { Access, Revocation } from '../auth/access.ts';
+import { bearerToken, findApiToken, tokenSessionId, viewerOfToken } from '../auth/api-tokens.ts';
 import { originAllowed } from '../auth/origin.ts';
 import { signedIn, tokenFromCookie } from '../auth/sessions.ts';
 import { viewerOf, type Viewer } from '../auth/viewer.ts';
@@ -42,8 +49,17 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** engine.io's allowRequest: refuses a handshake from another site's page before any session is read. */
 export function checkOrigin(s: Pick<Services, 'config'>) {
-  return (req: { headers: { origin?: string; host?: string } }, done: (err: string | null, ok: boolean) => void) =>
-    originAllowed(req.headers.origin, req.headers.host, s.config.ALLOWED_ORIGINS) ? done(null, true) : done('origin not allowed: open Hourglass from its own address', false);
+  return (req: { headers: { origin?: string; host?: string; authorization?: string } }, done: (err: string | null, ok: boolean) => void) =>
+    bearerToken(req.headers.authorization) !== undefined || originAllowed(req.headers.origin, req.headers.host, s.config.ALLOWED_ORIGINS)
+      ? done(null, true)
+      : done('origin not allowed: open Hourglass from its own address', false);
+}
+
+/** The API token a socket signs in with, if any: `auth.token`, else the Authorization header. */
+function socketApiToken(socket: LiveSocket): string | undefined {
+  const auth = socket.handshake.auth as { token?: unknown } | undefined;
+  if (typeof auth?.token === 'string') return auth.token;
+  return bearerToken(socket.request.headers.authorization);
 }
 
 /**
@@ -54,6 +70,14 @@ export function attachAccess(io: LiveServer, s: Pick<Services, 'access' | 'store
   io.use(async (socket, next) => {
     try {
       const startedAt = s.access.begin();
+      const apiToken = socketApiToken(socket);
+      if (apiToken !== undefined) {
+        const t = await findApiToken(s.store.reader(), apiToken);
+        if (!t) return next(new Error('unauthenticated: this API token is not valid'));
+        if (!t.scopes.includes('read')) return next(new Error('forbidden: this API token has no "read" scope'));
+        socket.data = { viewer: viewerOfToken(t), sessionId: tokenSessionId(t.id), expiresAt: Number.MAX_SAFE_INTEGER, startedAt };
+        return next();
+      }
       const found = await signedIn(s.store.reader(), tokenFromCookie(socket.request.headers.cookie));
       if (!found) return next(new Error('unauthenticated: sign in first'));
       socket.data = { viewer: viewerOf(found.user), sessionId: found.sessionId, expiresAt: found.expiresAt.getTime(), startedAt };
@@ -99,10 +123,12 @@ export function admit(socket: LiveSocket, s: Pick<Services, 'access' | 'store' |
   }
   const expiry = setTimeout(() => socket.disconnect(true), Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - Date.now())));
   expiry.unref();
+  const apiToken = viewer.token ? socketApiToken(socket) : undefined;
   const recheck = setInterval(() => {
-    signedIn(s.store.reader(), tokenFromCookie(socket.request.headers.cookie))
-      .then((found) => {
-        if (!found || JSON.stringify(viewerOf(found.user)) !== JSON.stringify(viewer)) socket.disconnect(true);
+    const current = apiToken !== undefined ? findApiToken(s.store.reader(), apiToken).then((t) => t && viewerOfToken(t)) : signedIn(s.store.reader(), tokenFromCookie(socket.request.headers.cookie)).then((found) => found && viewerOf(found.user));
+    current
+      .then((now) => {
+        if (!now || JSON.stringify(now) !== JSON.stringify(viewer)) socket.disconnect(true);
       })
       .catch((err) => s.logger.warn({ err }, 'socket session re-check failed'));
   }, SESSION_RECHECK_MS);

@@ -36,6 +36,8 @@ export const AuditEntry = z
     at: Timestamp,
     /** Who made the change; null for the system (clock, imports at start). */
     user: z.object({ id: z.number().int(), email: z.string().nullable() }).strict().nullable(),
+    /** The API token the change was made with (user is null then); absent for changes made otherwise. */
+    token: z.object({ id: z.number().int(), name: z.string() }).strict().optional(),
     action: z.string(),
     entity: z.string(),
     entityId: z.string(),

@@ -21,6 +21,7 @@ import { RevenueAnswer, RevenueQuery } from './revenue.ts';
 import { CompanySettingsPatch, CompanySettingsRecord } from './settings.ts';
 import { LeaveBody, SkillsInUse, StaffCreate, StaffListQuery, StaffPage, StaffPatch, StaffRecord } from './staff.ts';
 import { BillingQuery, Statement, StatementQuery } from './statements.ts';
+import { ApiTokenCreate, ApiTokenCreated, ApiTokenIdParam, ApiTokenRecord } from './tokens.ts';
 import { TicketCreate, TicketListQuery, TicketPage, TicketPatch, TicketRecord } from './tickets.ts';
 import { TimeEntryCreate, TimeEntryDeleteQuery, TimeEntryIdParam, TimeEntryListQuery, TimeEntryPage, TimeEntryPatch, TimeEntryRecord } from './time-entries.ts';
 import { PasswordLinkAnswer, UserCreate, UserIdParam, UserInvite, UserListQuery, UserPatch, UserRecord } from './users.ts';
@@ -129,6 +130,10 @@ export const API = {
   'PUT /api/clients/:id/notifications': { params: IdParam, body: NotificationSwitchesBody, response: NotificationSwitches },
   'GET /api/notifications': { query: NotificationListQuery, response: NotificationPage },
   'POST /api/notifications/:id/retry': { params: NotificationIdParam, response: NotificationRecord },
+
+  'POST /api/tokens': { body: ApiTokenCreate, response: ApiTokenCreated },
+  'GET /api/tokens': { response: list(ApiTokenRecord) },
+  'DELETE /api/tokens/:id': { params: ApiTokenIdParam, response: null },
 } as const satisfies Record<string, RouteSpec>;
 
 export type Api = typeof API;
@@ -164,5 +169,6 @@ export * from './staff.ts';
 export * from './statements.ts';
 export * from './tickets.ts';
 export * from './time-entries.ts';
+export * from './tokens.ts';
 export * from './users.ts';
 export * from './what-if.ts';

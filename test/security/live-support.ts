@@ -11,7 +11,12 @@ export interface Live {
 
 /** Connects with a session cookie (and an Origin header, as a browser page would send). */
 export function connect(url: string, cookie: string, origin?: string): Promise<Live> {
-  const socket: LiveSocket = io(url, { transports: ['websocket'], extraHeaders: { cookie, ...(origin ? { origin } : {}) }, reconnection: false, forceNew: true });
+  return connectWith(url, { extraHeaders: { cookie, ...(origin ? { origin } : {}) } });
+}
+
+/** Connects with these handshake headers or `auth` (an API token's, say). */
+export function connectWith(url: string, opts: { extraHeaders?: Record<string, string>; auth?: Record<string, unknown> }): Promise<Live> {
+  const socket: LiveSocket = io(url, { transports: ['websocket'], ...opts, reconnection: false, forceNew: true });
   const events: Live['events'] = [];
   socket.onAny((event: string, payload: unknown) => events.push({ event, payload }));
   const closed = new Promise<{ at: number; reason: string }>((resolve) => socket.once('disconnect', (reason) => resolve({ at: Date.now(), reason })));

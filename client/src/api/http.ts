@@ -260,6 +260,11 @@ export const api = {
     disable: (id: number) => call('POST /api/users/:id/disable', { params: { id } }),
     enable: (id: number) => call('POST /api/users/:id/enable', { params: { id } }),
   },
+  tokens: {
+    list: () => call('GET /api/tokens'),
+    create: (body: Body<'POST /api/tokens'>) => call('POST /api/tokens', { body }),
+    revoke: (id: number) => call('DELETE /api/tokens/:id', { params: { id } }),
+  },
   quarters: {
     list: () => call('GET /api/quarters'),
     create: (body: Body<'POST /api/quarters'>) => call('POST /api/quarters', { body }),
