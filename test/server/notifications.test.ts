@@ -230,4 +230,16 @@ describe.each(await dbTargets())('notifications on %s', (target) => {
     expect((await manager.post('/api/notifications/999999/retry')).status).toBe(404);
     expect(fieldsOf(await manager.get('/api/notifications?status=lost'))).toEqual(['status']);
   });
+
+  it('a chat webhook answering 500: tried again, then failed; the managers’ mail still goes', async () => {
+    chat.status = 500;
+    const ticket = (await manager.get('/api/tickets/D-1')).body;
+    expect((await manager.patch('/api/tickets/D-1', { emergency: true, version: ticket.version })).status).toBe(200);
+    await settle();
+    chat.status = 200;
+    expect(smtp.to(MANAGER).filter((m) => m.subject === 'Emergency D-1: New booking form (Dyno Gyms)')).toHaveLength(1);
+    const rows = await log('?rule=emergency&status=failed');
+    expect(rows).toMatchObject([{ channel: 'chat', to: 'chat', clientId: 'dyno', attempts: 3, lastError: 'the chat webhook answered 500', transport: null }]);
+    expect(chat.posts.filter((p) => p.text.includes('D-1'))).toEqual([]);
+  });
 });

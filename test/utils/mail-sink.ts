@@ -89,24 +89,24 @@ export async function startMailSink(): Promise<MailSink> {
 export interface ChatListener {
   url: string;
   posts: { text: string; blocks?: unknown[] }[];
+  /** What the listener answers (200 by default); a post answered otherwise is not kept. */
+  status: number;
   close(): Promise<void>;
 }
 
 /** An HTTP listener taking the chat webhook's JSON posts. */
 export async function startChatListener(): Promise<ChatListener> {
-  const posts: ChatListener['posts'] = [];
+  const listener: ChatListener = { url: '', posts: [], status: 200, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (req.method === 'POST' && req.headers['content-type']?.includes('application/json')) posts.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      const ok = listener.status >= 200 && listener.status < 300;
+      if (ok && req.method === 'POST' && req.headers['content-type']?.includes('application/json')) listener.posts.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      res.writeHead(listener.status, { 'content-type': 'text/plain' }).end(ok ? 'ok' : 'no');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/chat`,
-    posts,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  listener.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/chat`;
+  return listener;
 }
