@@ -22,6 +22,8 @@ describe.each(await dbTargets())('clients on %s', (target) => {
         plan: 'prepaid',
         contact: null,
         active: true,
+        blockPriceMinor: null,
+        paygRateMinor: null,
         version: 1,
         quarter: QUARTER,
         blocks: [{ id: expect.any(Number), quarter: QUARTER, week: 0, hours: 52, createdAt: expect.any(String), version: 1 }],
