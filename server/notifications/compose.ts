@@ -110,28 +110,35 @@ export async function emergencyStaff(c: Composer, q: QuarterWeeks, plan: Plan): 
   return out;
 }
 
-/** Someone's rows in a week, "ticket:hours" sorted: equal keys, the same week's work. */
-function weekKey(plan: Plan | null, staffId: string, week: number): string {
-  if (!plan) return '';
-  return plan.allocations
-    .filter((a) => a.staff === staffId && a.week === week)
-    .map((a) => `${a.ticket}:${a.hours}`)
-    .sort()
-    .join(',');
+/** Each person's rows in one week, in one pass over the plan. */
+function rowsIn(plan: Plan, week: number): Map<string, Plan['allocations']> {
+  const by = new Map<string, Plan['allocations']>();
+  for (const a of plan.allocations) {
+    if (a.week !== week) continue;
+    const list = by.get(a.staff);
+    if (list) list.push(a);
+    else by.set(a.staff, [a]);
+  }
+  return by;
 }
+
+/** Someone's rows in a week, "ticket:hours" sorted: equal keys, the same week's work. */
+const weekKey = (rows: Plan['allocations'] | undefined) => (rows ?? []).map((a) => `${a.ticket}:${a.hours}`).sort().join(',');
 
 /** A re-plan moved people's current week: each of them, at most once an hour. */
 export async function weekMoved(c: Composer, q: QuarterWeeks, plan: Plan, previous: Plan, staffIds: readonly string[], now = new Date()): Promise<Message[]> {
   const week = plan.quarter.currentWeek;
-  const moved = staffIds.filter((s) => weekKey(plan, s, week) !== weekKey(previous, s, week));
+  const after = rowsIn(plan, week);
+  const before = rowsIn(previous, week);
+  const moved = staffIds.filter((s) => weekKey(after.get(s)) !== weekKey(before.get(s)));
   const people = await recipients(c.em, 'replan', ['staff'], { staffIds: moved });
   const hour = now.toISOString().slice(0, 13);
   return people.map((p) => {
-    const rows = plan.allocations.filter((a) => a.staff === p.staffId && a.week === week);
-    const before = previous.allocations.filter((a) => a.staff === p.staffId && a.week === week).reduce((s, a) => s + a.hours, 0);
+    const rows = after.get(p.staffId ?? '') ?? [];
+    const hoursBefore = (before.get(p.staffId ?? '') ?? []).reduce((s, a) => s + a.hours, 0);
     const total = rows.reduce((s, a) => s + a.hours, 0);
     const body = paragraphs(
-      `A re-plan changed your hours this week, ${weekLong(q.startDate, week)}: ${h(total)} now, ${h(before)} before.`,
+      `A re-plan changed your hours this week, ${weekLong(q.startDate, week)}: ${h(total)} now, ${h(hoursBefore)} before.`,
       rows.length ? rows.map((a) => `- ${a.ticket} (${plan.clients.find((x) => x.id === a.client)?.name ?? a.client}): ${h(a.hours)}`).join('\n') : 'Nothing is planned for you this week now.',
       `Your weeks: ${link(c, '/staff')}`,
     );
@@ -145,6 +152,9 @@ export async function atRisk(c: Composer, q: QuarterWeeks, plan: Plan, version: 
   const week = q.currentWeek;
   for (const whole of plan.clients) {
     if (clientIds && !clientIds.includes(whole.id)) continue;
+    // The figures the rule reads are the client's own as they are (its view re-words only the
+    // explanations): only a client that is due is cut down to its view, for the sentence.
+    if (!atRiskDue(whole, week)) continue;
     const own = ownClient(plan, version, whole.id);
     if (!own || !atRiskDue(own, week)) continue;
     const period = `${q.id}/week-${week}`;
