@@ -24,6 +24,7 @@ import { Migration0012CalendarFeeds } from './migrations/0012-calendar-feeds.ts'
 import { Migration0013Statements } from './migrations/0013-statements.ts';
 import { Migration0014CalendarToken } from './migrations/0014-calendar-token.ts';
 import { Migration0015ApiTokens } from './migrations/0015-api-tokens.ts';
+import { Migration0016SentView } from './migrations/0016-sent-view.ts';
 
 export const MIGRATIONS = [
   { name: '0001-initial', class: Migration0001Initial },
@@ -40,6 +41,7 @@ export const MIGRATIONS = [
   { name: '0013-statements', class: Migration0013Statements },
   { name: '0014-calendar-token', class: Migration0014CalendarToken },
   { name: '0015-api-tokens', class: Migration0015ApiTokens },
+  { name: '0016-sent-view', class: Migration0016SentView },
 ];
 
 export interface Database {

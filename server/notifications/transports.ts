@@ -39,7 +39,7 @@ export function createTransports(config: Pick<Config, 'SMTP_URL' | 'SMTP_FROM' |
   return {
     async mail(m) {
       if (!smtp) {
-        logger.info({ to: m.to, subject: m.subject, text: m.logText ?? m.text }, 'mail (no SMTP_URL: written here and to the notifications table)');
+        logger.info({ to: m.to, subject: m.subject, text: m.logText ?? m.text }, 'mail (no SMTP_URL: written here and to the sent table)');
         return 'log';
       }
       await smtp.sendMail({ to: m.to, subject: m.subject, text: m.text });

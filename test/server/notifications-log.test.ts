@@ -59,8 +59,11 @@ describe.each(await dbTargets())('notifications without SMTP_URL on %s', (target
     const [row] = (await manager.get('/api/notifications')).body.items;
     expect(row).toMatchObject({ id: ids[0], rule: 'at-risk', channel: 'email', to: 'nimbus@client.test', clientId: 'nimbus', status: 'sent', transport: 'log', attempts: 1, subject: 'Nimbus Travel: 16 h at risk of expiring' });
     const line = lines.find((l) => l.subject === row.subject)!;
-    expect(line).toMatchObject({ to: 'nimbus@client.test', msg: 'mail (no SMTP_URL: written here and to the notifications table)' });
+    expect(line).toMatchObject({ to: 'nimbus@client.test', msg: 'mail (no SMTP_URL: written here and to the sent table)' });
     expect(line.text).toBe(row.body);
+    // And in the `sent` table (a view of the messages that went out).
+    const sent = await t.app.services.store.reader().execute<{ address: string; subject: string; transport: string }[]>('select address, subject, transport from sent');
+    expect(sent).toEqual([{ address: 'nimbus@client.test', subject: row.subject, transport: 'log' }]);
     // No CHAT_WEBHOOK_URL: no chat message is queued.
     expect((await manager.get('/api/notifications')).body.items.filter((n: { channel: string }) => n.channel === 'chat')).toEqual([]);
     expect(await t.app.services.notifier.runAtRisk()).toEqual([]);
