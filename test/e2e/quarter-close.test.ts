@@ -95,7 +95,7 @@ describe.skipIf(!hasBrowser)('closing a quarter in a browser', () => {
     expect(await result.innerText()).toContain(`Quarter ${quarter} is closed`);
     expect(await result.innerText()).toContain(`12 h rolled over into ${next} as credit: Lumen Studio 12 h.`);
     await expect.poll(() => page.getByTestId('quarter-status').innerText()).toBe('Closed');
-    expect(await page.getByTestId('close-quarter').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('close-quarter').count()).toBe(0);
     await shoot(page, 'quarter-closed');
 
     // The next quarter, with the credit rolled in once it is planned.
