@@ -30,6 +30,7 @@ import { inputGuard } from './input-guard.ts';
 import type { Services } from './services.ts';
 import { Store } from './store.ts';
 import { ensureAdmin, loadDemoIfEmpty } from './seed.ts';
+import { startMailListener, type MailListener } from './mail-intake/listener.ts';
 import { apiRouters } from './modules/index.ts';
 
 export interface App {
@@ -38,6 +39,8 @@ export interface App {
   services: Services;
   /** Demo sign-ins, when the demo quarter was loaded by this start. */
   demo: { email: string; password: string; role: string }[] | null;
+  /** The mail-intake SMTP listener, when INBOUND_SMTP_PORT is set. */
+  mail: MailListener | null;
   close(): Promise<void>;
 }
 
@@ -95,13 +98,17 @@ export async function createApp(config: Config, opts: { logger?: Logger; clock?:
   const server = createServer(app);
   const live = await startSocketServer(server, services, { postgresUrl: config.DATABASE_URL });
   const stopPublisher = startPublisher(events, live.io, logger);
+  const mail = await startMailListener(services);
   return {
     app,
     server,
     services,
     demo,
+    mail,
     async close() {
       stopClock();
+      // No more mail taken in; a mail in hand is finished (or answered 451) first.
+      await mail?.close();
       // Stop taking requests, finish (or hand back) the re-plan in hand, then let go of sockets.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -94,6 +94,15 @@ const schema = z.object({
   NOTIFY_RETRY_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** Requests each API token may make per minute, on each instance (429 with Retry-After past it). */
   API_TOKEN_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+  /**
+   * Mail to tickets (server/mail-intake): an SMTP listener on this port, off without it (0 takes any
+   * free port: tests), on INBOUND_SMTP_HOST; it takes mail to SUPPORT_ADDRESS only, at most
+   * INBOUND_MAX_BYTES a message (552 past it).
+   */
+  INBOUND_SMTP_PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
+  INBOUND_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+  SUPPORT_ADDRESS: z.string().email().optional(),
+  INBOUND_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   /** Serve the built dashboard (client/dist) when present. */
   SERVE_CLIENT: flag.default(true),
 });

@@ -13,6 +13,7 @@ import { LoginBody, LoginResponse, MeResponse, PasswordLinkCheck, PasswordLinkIn
 import { BlockCreate, BlockParams, BlockPatch, BlockRecord, ClientCreate, ClientListQuery, ClientPage, ClientPatch, ClientRecord } from './clients.ts';
 import { CsvImportQuery, CsvImportResult, CsvQuery } from './csv.ts';
 import { IdParam, QuarterQuery } from './fields.ts';
+import { HeldMailAssign, HeldMailIdParam, HeldMailListQuery, HeldMailPage, HeldMailRecord } from './mail-intake.ts';
 import { NotificationIdParam, NotificationListQuery, NotificationPage, NotificationRecord, NotificationSwitches, NotificationSwitchesBody } from './notifications.ts';
 import { PinCreate, PinIdParam, PinListQuery, PinRecord } from './pins.ts';
 import { AllocationPage, AllocationPageQuery, ClientDetail, ClientDetailParam, PlanDiffQuery, PlanDiffResponse, PlanHistoryPage, PlanHistoryQuery, PlanQuery, PlanSummary, PlanVersionParam, PlanVersions, PlanView, PlanViewQuery, QueuePage, TicketPlanPageQuery } from './plans.ts';
@@ -134,6 +135,10 @@ export const API = {
   'POST /api/tokens': { body: ApiTokenCreate, response: ApiTokenCreated },
   'GET /api/tokens': { response: list(ApiTokenRecord) },
   'DELETE /api/tokens/:id': { params: ApiTokenIdParam, response: null },
+
+  'GET /api/intake/mail': { query: HeldMailListQuery, response: HeldMailPage },
+  'POST /api/intake/mail/:id/assign': { params: HeldMailIdParam, body: HeldMailAssign, response: TicketRecord },
+  'POST /api/intake/mail/:id/discard': { params: HeldMailIdParam, response: HeldMailRecord },
 } as const satisfies Record<string, RouteSpec>;
 
 export type Api = typeof API;
