@@ -32,6 +32,7 @@ import { Store } from './store.ts';
 import { ensureAdmin, loadDemoIfEmpty } from './seed.ts';
 import { startMailListener, type MailListener } from './mail-intake/listener.ts';
 import { apiRouters } from './modules/index.ts';
+import { keepRawBody } from './modules/intake/intake.routes.ts';
 
 export interface App {
   app: express.Express;
@@ -79,6 +80,8 @@ export async function createApp(config: Config, opts: { logger?: Logger; clock?:
   app.use((_req, _res, next) => RequestContext.create(db.orm.em, next));
   app.use('/api', bodyTypes);
   app.use('/api/quarters/:id/import', express.json({ limit: '20mb' }));
+  // Trackers' deliveries: the raw body is kept for the signature (modules/intake), 1 MB at most.
+  app.use('/api/intake', express.json({ limit: '1mb', verify: keepRawBody }));
   app.use('/api', express.json({ limit: '200kb' }), express.text({ type: 'text/csv', limit: '10mb' }));
   // Before any router: no NUL, lone surrogate or broken %-escape in a path, query or body.
   app.use('/api', inputGuard);

@@ -94,6 +94,8 @@ const schema = z.object({
   NOTIFY_RETRY_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** Requests each API token may make per minute, on each instance (429 with Retry-After past it). */
   API_TOKEN_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+  /** Deliveries each ticket tracker may make per minute from one address, on each instance (POST /api/intake/:source). */
+  INTAKE_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
   /**
    * Mail to tickets (server/mail-intake): an SMTP listener on this port, off without it (0 takes any
    * free port: tests), on INBOUND_SMTP_HOST; it takes mail to SUPPORT_ADDRESS only, at most

@@ -73,6 +73,11 @@ const wholeTicket = {
   dueWeek: 'show',
   status: 'show',
   quarter: 'show',
+  // The tracker's reference: the client's own tracker (or the company's), so theirs to see.
+  source: 'show',
+  externalId: 'show',
+  url: 'show',
+  emergencyRequested: 'show',
   version: 'show',
   createdAt: 'show',
   updatedAt: 'show',

@@ -171,6 +171,14 @@ export const Ticket = defineEntity({
     dueWeek: p.integer().nullable(),
     emergency: p.boolean().default(false),
     status: p.string().$type<TicketStatus>().default('open'),
+    /** The tracker it came from (migration 0017): `github`, `gitlab`, `jira`, `generic`; null when filed here. */
+    source: p.string().nullable(),
+    externalId: p.string().nullable(),
+    url: p.text().nullable(),
+    /** The tracker's time of the last event applied; an older event arriving late is ignored. */
+    trackerUpdatedAt: p.datetime().nullable(),
+    /** The tracker's emergency label was on it: a manager confirms by declaring the emergency. */
+    emergencyRequested: p.boolean().default(false),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
     version: p.integer().version(),

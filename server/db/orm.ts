@@ -25,6 +25,7 @@ import { Migration0013Statements } from './migrations/0013-statements.ts';
 import { Migration0014CalendarToken } from './migrations/0014-calendar-token.ts';
 import { Migration0015ApiTokens } from './migrations/0015-api-tokens.ts';
 import { Migration0016SentView } from './migrations/0016-sent-view.ts';
+import { Migration0017Intake } from './migrations/0017-intake.ts';
 import { Migration0018MailIntake } from './migrations/0018-mail-intake.ts';
 
 export const MIGRATIONS = [
@@ -43,6 +44,7 @@ export const MIGRATIONS = [
   { name: '0014-calendar-token', class: Migration0014CalendarToken },
   { name: '0015-api-tokens', class: Migration0015ApiTokens },
   { name: '0016-sent-view', class: Migration0016SentView },
+  { name: '0017-intake', class: Migration0017Intake },
   { name: '0018-mail-intake', class: Migration0018MailIntake },
 ];
 

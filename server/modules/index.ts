@@ -4,6 +4,7 @@ import type { Services } from '../services.ts';
 import { auditRouter } from './audit/audit.routes.ts';
 import { calendarRouter } from './calendar/calendar.routes.ts';
 import { clientsRouter } from './clients/clients.routes.ts';
+import { intakeRouter } from './intake/intake.routes.ts';
 import { mailIntakeRouter } from './mail-intake/mail-intake.routes.ts';
 import { ticketsCsvRouter, timeEntriesCsvRouter } from './csv/csv.routes.ts';
 import { revenueRouter } from './money/revenue.routes.ts';
@@ -44,6 +45,8 @@ export function apiRouters(s: Services): [path: string, router: Router][] {
     ['/api/notifications', notificationsRouter(s)],
     ['/api/revenue', revenueRouter(s)],
     ['/api/tokens', tokensRouter(s)],
+    // Before the trackers' router: /api/intake/mail is the held mail's (managers only).
     ['/api/intake/mail', mailIntakeRouter(s)],
+    ['/api/intake', intakeRouter(s)],
   ];
 }

@@ -13,6 +13,7 @@ import { LoginBody, LoginResponse, MeResponse, PasswordLinkCheck, PasswordLinkIn
 import { BlockCreate, BlockParams, BlockPatch, BlockRecord, ClientCreate, ClientListQuery, ClientPage, ClientPatch, ClientRecord } from './clients.ts';
 import { CsvImportQuery, CsvImportResult, CsvQuery } from './csv.ts';
 import { IdParam, QuarterQuery } from './fields.ts';
+import { IntakeAnswer, IntakeEventListQuery, IntakeEventPage, IntakeSourceParam, IntakeSourcePut, IntakeSourceRecord } from './intake.ts';
 import { HeldMailAssign, HeldMailIdParam, HeldMailListQuery, HeldMailPage, HeldMailRecord } from './mail-intake.ts';
 import { NotificationIdParam, NotificationListQuery, NotificationPage, NotificationRecord, NotificationSwitches, NotificationSwitchesBody } from './notifications.ts';
 import { PinCreate, PinIdParam, PinListQuery, PinRecord } from './pins.ts';
@@ -136,6 +137,13 @@ export const API = {
   'GET /api/tokens': { response: list(ApiTokenRecord) },
   'DELETE /api/tokens/:id': { params: ApiTokenIdParam, response: null },
 
+  /** A tracker's delivery (no session: signed); the body is the tracker's own. */
+  'POST /api/intake/:source': { params: IntakeSourceParam, response: IntakeAnswer },
+  'GET /api/intake/sources': { response: list(IntakeSourceRecord) },
+  'PUT /api/intake/sources/:source': { params: IntakeSourceParam, body: IntakeSourcePut, response: IntakeSourceRecord },
+  'DELETE /api/intake/sources/:source': { params: IntakeSourceParam, response: null },
+  'GET /api/intake/events': { query: IntakeEventListQuery, response: IntakeEventPage },
+
   'GET /api/intake/mail': { query: HeldMailListQuery, response: HeldMailPage },
   'POST /api/intake/mail/:id/assign': { params: HeldMailIdParam, body: HeldMailAssign, response: TicketRecord },
   'POST /api/intake/mail/:id/discard': { params: HeldMailIdParam, response: HeldMailRecord },
@@ -163,6 +171,7 @@ export * from './clients.ts';
 export * from './csv.ts';
 export * from './errors.ts';
 export * from './fields.ts';
+export * from './intake.ts';
 export * from './notifications.ts';
 export * from './paging.ts';
 export * from './pins.ts';

@@ -56,7 +56,8 @@ export const TicketCreate = z
   .strict();
 export type TicketCreate = z.infer<typeof TicketCreate>;
 
-export const TicketPatch = z.object({ version: Version, ...fields }).partial().required({ version: true }).strict();
+/** `emergencyRequested: false` (managers) dismisses a tracker's request for an emergency; `emergency: true` confirms it. */
+export const TicketPatch = z.object({ version: Version, ...fields, emergencyRequested: flag }).partial().required({ version: true }).strict();
 export type TicketPatch = z.infer<typeof TicketPatch>;
 
 /** Ordered by id, numbers within ids in number order (T-2 before T-10). */
@@ -83,6 +84,12 @@ export const TicketRecord = z
     dueWeek: z.number().int().nullable(),
     status,
     quarter: z.string(),
+    /** The tracker it came from (`github`, `gitlab`, `jira`, `generic`; /api/intake), its id there and its page; null when filed here. */
+    source: z.string().nullable(),
+    externalId: z.string().nullable(),
+    url: z.string().nullable(),
+    /** The tracker's emergency label is on it: a manager confirms (emergency: true) or dismisses it. */
+    emergencyRequested: z.boolean(),
     version: z.number().int(),
     createdAt: Timestamp,
     updatedAt: Timestamp,

@@ -20,9 +20,11 @@ describe.each(await dbTargets())('tickets on %s', (target) => {
       const body = { id: 'X-1', client: 'nimbus', title: 'Mail relay', description: 'SPF too', priority: 2, estimateHours: 6.5, spentHours: 1, openedWeek: 10, skill: 'linux', emergency: false, dueWeek: 12, status: 'open' };
       const r = await file(manager, body);
       expect(r.status).toBe(201);
-      const { quarter, version, createdAt, updatedAt, ...rest } = r.body;
+      const { quarter, version, createdAt, updatedAt, source, externalId, url, emergencyRequested, ...rest } = r.body;
       expect(rest).toEqual(body);
       expect({ quarter, version }).toEqual({ quarter: QUARTER, version: 1 });
+      // Filed here, not by a tracker (/api/intake).
+      expect({ source, externalId, url, emergencyRequested }).toEqual({ source: null, externalId: null, url: null, emergencyRequested: false });
       expect(Date.parse(createdAt)).toBeGreaterThan(0);
       expect(Date.parse(updatedAt)).toBeGreaterThan(0);
       expect((await manager.get('/api/tickets/X-1')).body).toEqual(r.body);

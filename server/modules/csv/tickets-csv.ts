@@ -70,7 +70,7 @@ export async function importTickets(w: WriteContext, events: EventBus, quarterPa
   const quarterId = quarter.id;
   const issues = new RowIssues();
 
-  type Parsed = { row: number; data: Omit<Ticket, 'createdAt' | 'updatedAt' | 'version' | 'spentBaseline'>; spent: number | undefined };
+  type Parsed = { row: number; data: Omit<Ticket, 'createdAt' | 'updatedAt' | 'version' | 'spentBaseline' | 'source' | 'externalId' | 'url' | 'trackerUpdatedAt' | 'emergencyRequested'>; spent: number | undefined };
   const parsed: Parsed[] = [];
   const firstRow = new Map<string, number>();
   for (const r of rows) {

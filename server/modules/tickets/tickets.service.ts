@@ -136,16 +136,21 @@ export class TicketsService {
   }
 
   private changed(w: WriteContext, after: TicketJson, before: TicketJson | null, action: 'created' | 'updated'): void {
-    const { quarter: quarterId, id: ticketId, client: clientId } = after;
-    w.touch(quarterId);
-    w.audit(action === 'created' ? 'create' : 'update', 'ticket', ticketId, before, after);
-    w.afterCommit(() => {
-      this.s.events.emit('ticket.changed', { quarterId, ticketId, clientId, action });
-      // The client it moved away from sees it go.
-      if (before && before.client !== clientId) this.s.events.emit('ticket.changed', { quarterId, ticketId, clientId: before.client, action });
-      if (after.emergency && !before?.emergency) this.s.events.emit('emergency.declared', { quarterId, ticketId, clientId, at: new Date().toISOString() });
-    });
+    ticketChanged(this.s, w, after, before, action);
   }
+}
+
+/** A ticket written: re-plan its quarter, audit it, and announce it after the commit (also trackers' tickets, modules/intake). */
+export function ticketChanged(s: Pick<Services, 'events'>, w: WriteContext, after: TicketJson, before: TicketJson | null, action: 'created' | 'updated'): void {
+  const { quarter: quarterId, id: ticketId, client: clientId } = after;
+  w.touch(quarterId);
+  w.audit(action === 'created' ? 'create' : 'update', 'ticket', ticketId, before, after);
+  w.afterCommit(() => {
+    s.events.emit('ticket.changed', { quarterId, ticketId, clientId, action });
+    // The client it moved away from sees it go.
+    if (before && before.client !== clientId) s.events.emit('ticket.changed', { quarterId, ticketId, clientId: before.client, action });
+    if (after.emergency && !before?.emergency) s.events.emit('emergency.declared', { quarterId, ticketId, clientId, at: new Date().toISOString() });
+  });
 }
 
 /** The index of the first id after `after` in sorted `ids` (`after` itself may be gone). */
@@ -186,7 +191,9 @@ async function applyPatch(tx: EntityManager, q: Quarter, t: Ticket, body: Ticket
     if (baseline < -1e-9) throw validationError([{ field: 'spentHours', message: `must be at least ${logged}: the hours logged as time entries` }]);
     if (Math.abs(baseline - t.spentBaseline) > 1e-9) t.spentBaseline = Math.max(0, baseline);
   }
-  const simple = ['title', 'description', 'priority', 'estimateHours', 'openedWeek', 'skill', 'emergency', 'dueWeek', 'status'] as const;
+  // Declaring the emergency answers a tracker's request for one.
+  if (body.emergency === true && body.emergencyRequested === undefined) t.emergencyRequested = false;
+  const simple = ['title', 'description', 'priority', 'estimateHours', 'openedWeek', 'skill', 'emergency', 'emergencyRequested', 'dueWeek', 'status'] as const;
   for (const key of simple) {
     const value = body[key];
     if (value !== undefined && value !== (t[key] ?? null)) (t as Record<string, unknown>)[key] = value;
