@@ -10,6 +10,9 @@
 import { createTransport, type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HeldMailRecord } from '../../shared/api/mail-intake.ts';
+import { loadConfig } from '../../server/config.ts';
+import { priorityTag, replyText, subjectIds } from '../../server/mail-intake/intake.ts';
+import { parseInbound, startMailListener } from '../../server/mail-intake/listener.ts';
 import type { ApiClient } from '../utils/api-client.ts';
 import { example, QUARTER } from '../utils/resource-setup.ts';
 import { dbTargets, startTestApp, type TestApp } from '../utils/test-app.ts';
@@ -179,5 +182,34 @@ describe.each(await dbTargets())('mail to tickets on %s', (target) => {
       .sendMail({ from: 'harbor@client.test', to: SUPPORT, subject: 'Anyone?', text: 'x' })
       .catch((err: { code?: string }) => err);
     expect(closed).toMatchObject({ code: expect.stringMatching(/ECONNREFUSED|ESOCKET|ECONNECTION/) });
+  });
+});
+
+describe('mail intake pieces', () => {
+  it('is off by default, and needs SUPPORT_ADDRESS when on', async () => {
+    expect(loadConfig({}).INBOUND_SMTP_PORT).toBeUndefined();
+    expect(loadConfig({ INBOUND_SMTP_PORT: '' }).INBOUND_SMTP_PORT).toBeUndefined();
+    expect(loadConfig({}).INBOUND_SMTP_HOST).toBe('127.0.0.1');
+    expect(loadConfig({}).INBOUND_MAX_BYTES).toBe(1024 * 1024);
+    const config = loadConfig({ INBOUND_SMTP_PORT: '0' });
+    await expect(startMailListener({ config } as never)).rejects.toThrow(/SUPPORT_ADDRESS/);
+  });
+
+  it('reads the priority tag, the ids a subject names and a reply’s own words', () => {
+    expect(priorityTag('[p2] Printer  jammed')).toEqual({ priority: 2, rest: 'Printer jammed' });
+    expect(priorityTag('Printer [P5]')).toEqual({ priority: null, rest: 'Printer [P5]' });
+    expect(subjectIds('Re: [T-104] [P1] Emergency H-1: down')).toEqual(['T-104', 'H-1']);
+    expect(replyText('Fixed, thanks.\n\nOn Tue, 1 Dec 2026, Support wrote:\n> old\n> words')).toBe('Fixed, thanks.');
+  });
+
+  it('reads an HTML-only mail as text: no markup or script kept, nothing run', async () => {
+    const raw = Buffer.from(
+      ['From: Ana <Ana@Client.test>', 'To: support@hourglass.test', 'Subject: =?UTF-8?Q?Z=C3=BCrich_office?=', 'MIME-Version: 1.0', 'Content-Type: text/html; charset=utf-8', '', '<p>The <b>VPN</b> is down.</p><script>globalThis.ran = true</script><img src="http://x.test/a.png" onerror="globalThis.ran = true">', ''].join('\r\n'),
+    );
+    const mail = await parseInbound(raw, 'envelope@client.test');
+    expect(mail).toMatchObject({ from: 'Ana@Client.test', fromName: 'Ana', subject: 'Zürich office', attachments: [] });
+    expect(mail.text).toContain('The VPN is down.');
+    expect(mail.text).not.toMatch(/<|script|onerror/);
+    expect((globalThis as { ran?: boolean }).ran).toBeUndefined();
   });
 });
