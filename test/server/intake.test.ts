@@ -165,7 +165,7 @@ describe.each(await dbTargets())('ticket trackers on %s', (target) => {
     edited.issue.updated_at = '2019-05-16T10:00:00Z';
     edited.issue.labels = [...edited.issue.labels, { ...edited.issue.labels[0], name: 'urgent' }, { ...edited.issue.labels[0], name: 'estimate:5h' }, { ...edited.issue.labels[0], name: 'emergency' }];
     const r = await send('github', edited);
-    expect(r.body).toMatchObject({ outcome: 'updated', ticket: id });
+    expect(r.body).toMatchObject({ outcome: 'updated', ticket: id, reason: expect.stringMatching(/^emergency requested/) });
     expect(await ticketOf(id)).toMatchObject({ title: edited.issue.title, priority: 1, estimateHours: 5, emergency: false, emergencyRequested: true });
     expect((await ticketOf(id)).version).toBeGreaterThan(version);
 

@@ -65,6 +65,9 @@ async function logEvent(em: EntityManager, e: Logged): Promise<number> {
   return Number(rows[0]!.id);
 }
 
+/** Logged with the event that raised the request, so managers see it on /manager/integrations. */
+const REQUESTED = 'emergency requested by its label: a manager declares it or dismisses the request';
+
 /** An outcome that is not a change: answered 202 with its reason. */
 class Ignored extends Error {
   constructor(readonly reason: string) {
@@ -202,6 +205,7 @@ export class IntakeService {
         } else {
           ticketId = await this.create(w, cfg, clientId, issue, source);
           outcome = 'created';
+          if (emergencyRequested(cfg, issue)) reason = REQUESTED;
         }
       } catch (err) {
         if (!(err instanceof Ignored)) throw err;
@@ -281,6 +285,7 @@ export class IntakeService {
     ticketChanged(this.s, w, after, before, 'updated');
     if (after.status === 'closed' && before.status !== 'closed') return 'closed in the tracker';
     if (after.status === 'open' && before.status === 'closed') return 'reopened in the tracker';
+    if (after.emergencyRequested && !before.emergencyRequested) return REQUESTED;
     return null;
   }
 }
