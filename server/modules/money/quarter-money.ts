@@ -17,6 +17,7 @@
  * at risk of expiring (× block price).
  */
 import type { Plan } from '../../../solver/contract.ts';
+import type { ClientMoney, MoneyWeek, RevenueAnswer } from '../../../shared/api/revenue.ts';
 import { amountMinor } from '../../../shared/money.ts';
 
 export interface ClientPrices {
@@ -24,58 +25,8 @@ export interface ClientPrices {
   paygRateMinor: number | null;
 }
 
-export interface MoneyWeek {
-  week: number;
-  /** The week is history (hours used) rather than planned. */
-  history: boolean;
-  prepaidHours: number;
-  overageHours: number;
-  paygHours: number;
-  prepaidMinor: number;
-  overageMinor: number;
-  paygMinor: number;
-}
-
-export interface ClientMoney {
-  id: string;
-  name: string;
-  plan: 'prepaid' | 'payg';
-  blockPriceMinor: number | null;
-  paygRateMinor: number | null;
-  /** A price the figures need is missing: they count it as 0. */
-  unpriced: boolean;
-  weeks: MoneyWeek[];
-  boughtHours: number;
-  soldMinor: number;
-  prepaidHours: number;
-  prepaidMinor: number;
-  overageHours: number;
-  overageMinor: number;
-  paygHours: number;
-  paygMinor: number;
-  rolloverHours: number;
-  rolloverLiabilityMinor: number;
-  atRiskHours: number;
-  atRiskMinor: number;
-}
-
-export interface QuarterMoney {
-  quarter: string;
-  currency: string;
-  currentWeek: number;
-  weeks: MoneyWeek[];
-  clients: ClientMoney[];
-  totals: {
-    soldMinor: number;
-    prepaidMinor: number;
-    overageMinor: number;
-    paygMinor: number;
-    /** prepaid recognised + overage + pay-as-you-go: what the quarter earns if the plan is carried out. */
-    earnedMinor: number;
-    rolloverLiabilityMinor: number;
-    atRiskMinor: number;
-  };
-}
+/** The figures' shapes are the API's own (shared/api/revenue.ts): one definition for both. */
+export type QuarterMoney = Omit<RevenueAnswer, 'planVersion' | 'closed'>;
 
 const q4 = (h: number) => Math.round(h * 4) / 4;
 
