@@ -24,9 +24,8 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { ApiClient } from '../test/utils/api-client.ts';
 import { connectSocket, startServerProcess, type LiveSocket, type Proc } from '../test/utils/spawn-server.ts';
-import { createTestDatabase, dropTestDatabase } from '../test/utils/test-app.ts';
 import { BENCH_SIZES, generateScenario } from '../test/fixtures/generate-scenario.ts';
-import { benchSize, committedLines, dbRoom, describeSize, growthPerVersion, load, machine, mb, median, ms, percentile, phaseMedians, RssSampler } from './bench-support.ts';
+import { BENCH_ADMIN, benchDatabase, benchSize, sleep, committedLines, heardReplan, type HeardEvent, dbRoom, describeSize, growthPerVersion, load, machine, mb, median, ms, percentile, phaseMedians, RssSampler } from './bench-support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -48,12 +47,11 @@ const CHANGES = Number(values.changes);
 const BURST = Number(values.burst);
 const WARMUP = Number(values.warmup);
 const TIMEOUT_MS = Number(values['timeout-s']) * 1000;
-const ADMIN = { email: 'bench-admin@hourglass.local', password: 'bench-password-1' };
+const ADMIN = BENCH_ADMIN;
 const PASSWORD = 'bench-live-passphrase';
-const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
 
-const ownDb = !process.env.DATABASE_URL;
-const databaseUrl = process.env.DATABASE_URL ?? (await createTestDatabase());
+const database = await benchDatabase();
+const databaseUrl = database.url;
 const db = new pg.Client({ connectionString: databaseUrl });
 // LOG_LEVEL info: the "plan committed" lines carry where a re-plan's time went.
 const env = { DATABASE_URL: databaseUrl, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'info', LOGIN_RATE_LIMIT: '100000' };
@@ -62,7 +60,7 @@ interface Sock {
   socket: LiveSocket;
   role: string;
   client: ApiClient;
-  events: { event: string; payload: any; t: number }[];
+  events: HeardEvent[];
 }
 const sockets: Sock[] = [];
 let drops = 0;
@@ -138,14 +136,6 @@ try {
     sockets.push(sock);
   }
 
-  /** When a socket heard the re-plan of a change made at revision `rev` (plan `before` current then). */
-  const heard = (s: Sock, before: number, rev: number): number | undefined => {
-    const updated = s.events.find((e) => e.event === 'plan.updated' && e.payload.version > before);
-    if (updated) return updated.t;
-    const started = s.events.find((e) => e.event === 'replan.started' && e.payload.revision >= rev);
-    const finished = started && s.events.find((e) => e.event === 'replan.finished' && e.payload.jobId === started.payload.jobId && e.payload.version === before);
-    return finished?.t;
-  };
 
   // Untimed changes first: the solver threads' first solves run cold (their code not yet optimized).
   const tickets = scenario.tickets.filter((t) => t.status !== 'closed');
@@ -185,7 +175,7 @@ try {
     while (arrived.size < sockets.length && performance.now() < deadline) {
       sockets.forEach((s, k) => {
         if (arrived.has(k)) return;
-        const at = heard(s, before, rev);
+        const at = heardReplan(s.events, before, rev);
         if (at !== undefined) arrived.set(k, at - t0);
       });
       await sleep(5);
@@ -297,5 +287,5 @@ try {
     procs.forEach((p, k) => writeFileSync(join(values.logs!, `${'ab'[k]}.log`), p.output()));
   }
   await db.end().catch(() => {});
-  if (ownDb) await dropTestDatabase(databaseUrl);
+  await database.drop();
 }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
 import { BENCH_SIZES } from '../test/fixtures/generate-scenario.ts';
+import { createTestDatabase, dropTestDatabase } from '../test/utils/test-app.ts';
 
 export type BenchSize = keyof typeof BENCH_SIZES;
 
@@ -152,4 +153,36 @@ export function phaseMedians(lines: ReplanTimings[]): string {
   const phases = new Map<string, number[]>();
   for (const l of lines) for (const [k, v] of Object.entries(l.ms ?? {})) phases.set(k, [...(phases.get(k) ?? []), v]);
   return [...phases].map(([k, xs]) => `${k} ${ms(median(xs))}`).join(', ');
+}
+
+/** A socket event as a benchmark heard it, at `t` (performance.now()). */
+export interface HeardEvent {
+  event: string;
+  payload: any;
+  t: number;
+}
+
+/**
+ * When a socket heard the re-plan of a change made at data revision `rev` while plan version
+ * `before` was current: the `plan.updated` of a newer version or, for a plan that came out
+ * identical (no version is made), the `replan.finished` of a job started at `rev` or later that
+ * names `before`.
+ */
+export function heardReplan(events: HeardEvent[], before: number, rev: number): number | undefined {
+  const updated = events.find((e) => e.event === 'plan.updated' && e.payload.version > before);
+  if (updated) return updated.t;
+  const started = events.find((e) => e.event === 'replan.started' && e.payload.revision >= rev);
+  const finished = started && events.find((e) => e.event === 'replan.finished' && e.payload.jobId === started.payload.jobId && e.payload.version === before);
+  return finished?.t;
+}
+
+/** The first manager the benchmarks' servers create (ADMIN_EMAIL, ADMIN_PASSWORD). */
+export const BENCH_ADMIN = { email: 'bench-admin@hourglass.local', password: 'bench-password-1' };
+export const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
+
+/** DATABASE_URL, or a throwaway database on 127.0.0.1:5432 that `drop()` removes. */
+export async function benchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, drop: async () => {} };
+  const url = await createTestDatabase();
+  return { url, drop: () => dropTestDatabase(url) };
 }
