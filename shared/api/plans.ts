@@ -156,6 +156,8 @@ export interface QueueRow extends Omit<TicketPlan, 'staff'> {
   title: string;
   priority: 1 | 2 | 3 | 4 | null;
   emergency: boolean;
+  /** A tracker's emergency label asks for an emergency: a manager confirms or dismisses it. */
+  emergencyRequested: boolean;
   status: 'open' | 'closed';
   estimateHours: number | null;
   /** Hours spent (the record's baseline and its time entries); null when the record is gone. */
@@ -184,6 +186,7 @@ export const QueueRow = z
     title: z.string(),
     priority: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).nullable(),
     emergency: z.boolean(),
+    emergencyRequested: z.boolean(),
     status: z.enum(TICKET_STATUSES),
     estimateHours: num.nullable(),
     spentHours: num.nullable(),
@@ -215,6 +218,7 @@ export { QUEUE_SORTS, SORT_DIRS, type QueueSort, type SortDir } from './queue-so
  * tickets the viewer sees in the plan (managers all, staff those they are planned on, a client its
  * own). `state`: `unplanned` (some hours unplanned), `late` (will miss its due week), `planned`
  * (some hours planned); `status`: the ticket's record's. `staff`: tickets that person is planned on.
+ * `requested=true`: the tickets whose emergency a tracker asked for, awaiting a manager.
  */
 export const TicketPlanPageQuery = pagedQuery({
   quarter: Id.optional(),
@@ -224,6 +228,10 @@ export const TicketPlanPageQuery = pagedQuery({
   status: z.enum(TICKET_STATUSES, { error: 'must be "open" or "closed"' }).optional(),
   sort: z.enum(QUEUE_SORTS, { error: `must be one of ${QUEUE_SORTS.join(', ')} (leave it out for the queue's order)` }).optional(),
   dir: z.enum(SORT_DIRS, { error: 'must be "asc" or "desc"' }).optional(),
+  requested: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((s) => s === 'true')
+    .optional(),
 });
 export type TicketPlanPageQuery = z.infer<typeof TicketPlanPageQuery>;
 export const QueuePage = page(QueueRow, { version: z.number().int() });
@@ -253,6 +261,8 @@ export interface QueueTotals {
   unplannedTickets: number;
   unplannedHours: number;
   plannedHours: number;
+  /** Open tickets whose emergency a tracker asked for, awaiting a manager's answer. */
+  emergencyRequests: number;
   /** Unplanned hours by why (`Unplanned.code`). */
   unplannedByCode: Partial<Record<UnplannedCode, { tickets: number; hours: number }>>;
 }

@@ -17,6 +17,8 @@ export interface QueueRow {
   clientName: string;
   priority: number | null;
   emergency: boolean;
+  /** A tracker asked for an emergency; a manager has not confirmed or dismissed it yet. */
+  emergencyRequested: boolean;
   status: 'open' | 'closed';
   dueWeek: number | null;
   estimateHours: number | null;
@@ -65,6 +67,7 @@ export function queueRows(plan: PlanView | null, records: TicketRecord[], names:
       clientName: clientNames.get(client) ?? client,
       priority: r?.priority ?? null,
       emergency: r?.emergency ?? false,
+      emergencyRequested: r?.emergencyRequested ?? false,
       status: r?.status ?? 'open',
       dueWeek: r?.dueWeek ?? null,
       estimateHours: r?.estimateHours ?? null,
@@ -94,6 +97,7 @@ export function rowsFromPages(items: readonly PlanQueueRow[], names: { clients?:
     clientName: names.clients?.get(t.client) ?? t.client,
     priority: t.priority,
     emergency: t.emergency,
+    emergencyRequested: t.emergencyRequested,
     status: t.status,
     dueWeek: t.dueWeek,
     estimateHours: t.estimateHours,

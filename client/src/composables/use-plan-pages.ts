@@ -163,7 +163,8 @@ const overlaps = (a: readonly string[], b: Iterable<string>) => {
 
 // The ticket queue.
 
-export type QueueFilters = Pick<TicketPlanPageQuery, 'client' | 'staff' | 'state' | 'status' | 'sort' | 'dir'>;
+/** `requested`: only the tickets whose emergency a tracker asked for (the server's `requested=true`). */
+export type QueueFilters = Pick<TicketPlanPageQuery, 'client' | 'staff' | 'state' | 'status' | 'sort' | 'dir' | 'requested'>;
 
 export interface QueueData {
   version: number;
@@ -181,7 +182,7 @@ function queueTouched(d: QueueData, c: PlanChangesPayload): boolean {
 
 /** The summary's first page, as the queue under these filters begins (or null when it does not). */
 export function queueFromSummary(filters: QueueFilters, summary: ReturnType<typeof usePlan>['summary']['value']): QueueData | null {
-  if (!summary || filters.client || filters.staff || filters.state || filters.sort) return null;
+  if (!summary || filters.client || filters.staff || filters.state || filters.sort || filters.requested) return null;
   const q = summary.queue;
   if (!filters.status) return { version: summary.version, items: q.items, total: q.total, nextCursor: q.nextCursor };
   if (filters.status !== 'open') return null;
@@ -213,7 +214,8 @@ export function useQueue(filters: () => QueueFilters) {
   );
 
   async function read(q: QueueFilters & { quarter?: string }, count: number, prev: QueueData | null): Promise<QueueData> {
-    const page = (cursor: string | undefined, limit: number) => api.plans.tickets({ ...q, cursor, limit });
+    const { requested, ...rest } = q;
+    const page = (cursor: string | undefined, limit: number) => api.plans.tickets({ ...rest, ...(requested ? { requested: 'true' as const } : {}), cursor, limit });
     let out: QueueData;
     if (prev && prev.nextCursor && prev.nextCursor !== RESTART && prev.items.length < count) {
       const next = await page(prev.nextCursor, Math.min(PAGE_MAX, count - prev.items.length));

@@ -203,8 +203,9 @@ export function startPlanFeed(feed: FeedMode = 'plan'): void {
       recordNews = false;
       if (cur && p.quarterId === cur.quarter.id && (p.version > cur.version || records)) void refreshPlan();
     }),
+    // So is the count of emergency requests, which any ticket's answer may move.
     onLive('ticket.changed', (p) => {
-      if (summary.value?.queue.items.some((t) => t.id === p.ticketId)) recordNews = true;
+      if (summary.value?.queue.items.some((t) => t.id === p.ticketId) || (summary.value?.totals.emergencyRequests ?? 0) > 0) recordNews = true;
     }),
     // A close names the quarter closed and the one after it: when it is the one shown, the
     // current quarter is now the next one (asked for until it has a plan; its plan.updated follows).

@@ -50,7 +50,7 @@ export function scopeOf(v: Viewer): Scope {
 }
 
 type AllocationFacet = 'week' | 'staff' | 'client' | 'ticket';
-type QueueFacet = 'client' | 'staff' | 'state' | 'status';
+type QueueFacet = 'client' | 'staff' | 'state' | 'status' | 'requested';
 
 /** The index of one version, for every audience. */
 interface VersionIndex {
@@ -85,6 +85,7 @@ interface TicketFacts {
   title: string;
   priority: 1 | 2 | 3 | 4;
   emergency: boolean;
+  emergencyRequested: boolean;
   status: 'open' | 'closed';
   estimateHours: number;
   spentHours: number;
@@ -139,7 +140,7 @@ export class PlanPages {
 
   async tickets(stored: StoredPlan, scope: Scope, q: TicketPlanPageQuery): Promise<Page<QueueRow> & { version: number }> {
     const queue = await this.queue(stored, scope);
-    const filters = { client: q.client, staff: q.staff, state: q.state, status: q.status };
+    const filters = { client: q.client, staff: q.staff, state: q.state, status: q.status, requested: q.requested === undefined ? undefined : q.requested ? 1 : 0 };
     if (!q.sort) return { version: stored.version, ...queue.rows.page(filters, QUEUE_ORDER, q.limit, q.cursor) };
     const sorted = this.sortedQueue(stored, scope, queue, q.sort, q.dir ?? 'asc');
     return { version: stored.version, ...sorted.rows.page(filters, sorted.order, q.limit, q.cursor) };
@@ -304,8 +305,8 @@ export class PlanPages {
     if (!loading) {
       loading = (async () => {
         // Spent as a ticket's record has it (ticket-json.ts): the baseline and every hour logged.
-        const rows = await this.reader().execute<{ id: string; title: string; priority: number; emergency: boolean; status: 'open' | 'closed'; estimate_hours: number; spent: number; opened_week: number }[]>(
-          `select t.id, t.title, t.priority, t.emergency, t.status, t.estimate_hours, t.opened_week,
+        const rows = await this.reader().execute<{ id: string; title: string; priority: number; emergency: boolean; emergency_requested: boolean; status: 'open' | 'closed'; estimate_hours: number; spent: number; opened_week: number }[]>(
+          `select t.id, t.title, t.priority, t.emergency, t.emergency_requested, t.status, t.estimate_hours, t.opened_week,
              t.spent_baseline + coalesce((select sum(e.hours) from time_entries e where e.ticket_id = t.id), 0) as spent
            from tickets t where t.quarter_id = ?`,
           [stored.quarterId],
@@ -316,6 +317,7 @@ export class PlanPages {
             title: r.title,
             priority: r.priority as TicketFacts['priority'],
             emergency: r.emergency,
+            emergencyRequested: r.emergency_requested,
             status: r.status,
             estimateHours: Number(r.estimate_hours),
             spentHours: tidy(Number(r.spent)),
@@ -411,7 +413,13 @@ function sortOrder(sort: QueueSort, dir: SortDir, clientName: (id: string) => st
   };
 }
 
-const QUEUE_FACETS: Readonly<Record<QueueFacet, (r: QueueRow) => ReturnType<FacetOf<QueueRow>>>> = { client: (r) => r.client, staff: (r) => r.staff, state: statesOf, status: (r) => r.status };
+const QUEUE_FACETS: Readonly<Record<QueueFacet, (r: QueueRow) => ReturnType<FacetOf<QueueRow>>>> = {
+  client: (r) => r.client,
+  staff: (r) => r.staff,
+  state: statesOf,
+  status: (r) => r.status,
+  requested: (r) => (r.emergencyRequested ? 1 : 0),
+};
 
 // Rows.
 
@@ -424,6 +432,7 @@ function queueRow(t: TicketPlan, scope: Scope, cutout: Cutout, u: Unplanned | un
     title: facts?.title ?? '',
     priority: facts?.priority ?? null,
     emergency: facts?.emergency ?? false,
+    emergencyRequested: facts?.emergencyRequested ?? false,
     status: facts?.status ?? 'open',
     estimateHours: facts?.estimateHours ?? null,
     spentHours: facts?.spentHours ?? null,
@@ -449,9 +458,10 @@ function statesOf(r: QueueRow): TicketState[] {
 }
 
 function totalsOf(rows: readonly QueueRow[]): QueueTotals {
-  const totals: QueueTotals = { tickets: rows.length, openTickets: 0, lateTickets: 0, unplannedTickets: 0, unplannedHours: 0, plannedHours: 0, unplannedByCode: {} };
+  const totals: QueueTotals = { tickets: rows.length, openTickets: 0, lateTickets: 0, unplannedTickets: 0, unplannedHours: 0, plannedHours: 0, emergencyRequests: 0, unplannedByCode: {} };
   for (const r of rows) {
     if (r.status === 'open') totals.openTickets++;
+    if (r.status === 'open' && r.emergencyRequested) totals.emergencyRequests++;
     if (r.late) totals.lateTickets++;
     totals.plannedHours += r.plannedHours;
     if (r.unplannedHours > 0) {
