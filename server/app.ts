@@ -11,6 +11,7 @@ import { RequestContext } from '@mikro-orm/core';
 import { Access } from './auth/access.ts';
 import { authenticate } from './auth/middleware.ts';
 import { authRouter } from './auth/auth.routes.ts';
+import { oidcRouter } from './auth/oidc.routes.ts';
 import { startClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/orm.ts';
@@ -87,7 +88,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; clock?:
   app.use('/api', inputGuard);
   app.use('/api', authenticate(db.orm, services.access, { tokenRateLimit: config.API_TOKEN_RATE_LIMIT }));
   app.use('/api/health', healthRouter(services));
-  app.use('/api/auth', authRouter(services));
+  app.use('/api/auth', authRouter(services), oidcRouter(services));
   app.use('/api/plans', plansRouter(services));
   app.use('/api/quarters', quartersRouter(services));
   for (const [path, router] of apiRouters(services)) app.use(path, router);

@@ -7,6 +7,9 @@ const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** A text setting that may be left empty (docker-compose's `OIDC_ISSUER=`): empty is unset. */
+const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
+
 /** A comma-separated list, empty entries dropped. */
 const list = (check: (entry: string) => string | null) =>
   z
@@ -107,12 +110,51 @@ const schema = z.object({
   INBOUND_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   /** Serve the built dashboard (client/dist) when present. */
   SERVE_CLIENT: flag.default(true),
+  /**
+   * Single sign-on with OpenID Connect (auth/oidc.ts), beside passwords: the provider's issuer and
+   * this app's client at it. All three or none. The issuer is https, or http on a loopback host
+   * (a provider on the same machine, as in the tests).
+   */
+  OIDC_ISSUER: optionalText.pipe(z.string().url().optional()),
+  OIDC_CLIENT_ID: optionalText,
+  OIDC_CLIENT_SECRET: optionalText,
+  /** What the sign-in page's button calls the provider: "Sign in with <name>". */
+  OIDC_NAME: optionalText.pipe(z.string().max(60).default('single sign-on')),
+  /** The redirect URL registered at the provider; default PUBLIC_URL (or the address the browser used) + /api/auth/oidc/callback. */
+  OIDC_REDIRECT_URL: optionalText.pipe(z.string().url().optional()),
 });
+
+const OIDC_VARIABLES = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
+
+/** All of OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or none; an issuer over https unless it is on this machine. */
+function checkOidc(c: z.output<typeof schema>, ctx: z.RefinementCtx): void {
+  const set = OIDC_VARIABLES.filter((k) => c[k] !== undefined);
+  if (set.length > 0) {
+    for (const k of OIDC_VARIABLES) {
+      if (c[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: `is required with ${set.join(' and ')}: single sign-on needs all of ${OIDC_VARIABLES.join(', ')}` });
+    }
+  }
+  if (c.OIDC_ISSUER !== undefined && oidcIssuerProblem(c.OIDC_ISSUER)) ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER'], message: oidcIssuerProblem(c.OIDC_ISSUER)! });
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Whether the issuer may be reached over plain http: only on a loopback host. */
+export const oidcIssuerIsLoopbackHttp = (issuer: string) => {
+  const url = new URL(issuer);
+  return url.protocol === 'http:' && LOOPBACK.has(url.hostname);
+};
+
+function oidcIssuerProblem(issuer: string): string | null {
+  const url = new URL(issuer);
+  if (url.protocol === 'https:' || oidcIssuerIsLoopbackHttp(issuer)) return url.search || url.hash ? 'must be the issuer URL without a query or fragment' : null;
+  return 'must be an https URL (http only for a provider on this machine: localhost, 127.0.0.1, [::1])';
+}
 
 export type Config = z.output<typeof schema>;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const result = schema.safeParse(env);
+  const result = schema.superRefine(checkOidc).safeParse(env);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);

@@ -22,6 +22,9 @@ export const User = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
     /** A manager disabled the account: it cannot sign in (migration 0006). */
     disabledAt: p.datetime().nullable(),
+    /** The OpenID provider's account this user signs in as (migration 0020): set on the first single sign-on. */
+    oidcIssuer: p.string().nullable(),
+    oidcSubject: p.string().nullable(),
     version: p.integer().version(),
   },
 });

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { AuditListQuery, AuditPage } from './audit.ts';
 import { CalendarFeedAnswer } from './calendar.ts';
-import { LoginBody, LoginResponse, MeResponse, PasswordLinkCheck, PasswordLinkInfo, SetPasswordBody, SetPasswordResult } from './auth.ts';
+import { AuthProviders, LoginBody, LoginResponse, MeResponse, PasswordLinkCheck, PasswordLinkInfo, SetPasswordBody, SetPasswordResult } from './auth.ts';
 import { BlockCreate, BlockParams, BlockPatch, BlockRecord, ClientCreate, ClientListQuery, ClientPage, ClientPatch, ClientRecord } from './clients.ts';
 import { CsvImportQuery, CsvImportResult, CsvQuery } from './csv.ts';
 import { IdParam, QuarterQuery } from './fields.ts';
@@ -44,6 +44,7 @@ export const API = {
   'POST /api/auth/login': { body: LoginBody, response: LoginResponse },
   'POST /api/auth/logout': { response: null },
   'GET /api/auth/me': { response: MeResponse },
+  'GET /api/auth/providers': { response: AuthProviders },
   'POST /api/auth/password-link': { body: PasswordLinkCheck, response: PasswordLinkInfo },
   'POST /api/auth/set-password': { body: SetPasswordBody, response: SetPasswordResult },
 
