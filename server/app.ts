@@ -34,6 +34,7 @@ import { ensureAdmin, loadDemoIfEmpty } from './seed.ts';
 import { startMailListener, type MailListener } from './mail-intake/listener.ts';
 import { apiRouters } from './modules/index.ts';
 import { keepRawBody } from './modules/intake/intake.routes.ts';
+import { startLeaveRefresh } from './modules/leave-calendars/leave-calendars.service.ts';
 
 export interface App {
   app: express.Express;
@@ -72,6 +73,8 @@ export async function createApp(config: Config, opts: { logger?: Logger; clock?:
   const demo = await loadDemoIfEmpty(services);
   await replanner.catchUp();
   const stopClock = opts.clock === false ? () => {} : startClock(services);
+  // Holiday and absence feeds, read again once a day (modules/leave-calendars).
+  const stopLeaveRefresh = opts.clock === false ? () => {} : startLeaveRefresh(services);
 
   const app = express();
   app.disable('x-powered-by');
@@ -111,6 +114,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; clock?:
     mail,
     async close() {
       stopClock();
+      stopLeaveRefresh();
       // No more mail taken in; a mail in hand is finished (or answered 451) first.
       await mail?.close();
       // Stop taking requests, finish (or hand back) the re-plan in hand, then let go of sockets.

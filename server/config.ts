@@ -108,6 +108,24 @@ const schema = z.object({
   INBOUND_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
   SUPPORT_ADDRESS: z.string().email().optional(),
   INBOUND_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  /**
+   * The company's time zone (an IANA name such as Europe/Amsterdam): a timed event in a holiday or
+   * absence calendar falls on the dates it covers there (server/modules/leave-calendars).
+   */
+  COMPANY_TIME_ZONE: z
+    .string()
+    .default('UTC')
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'is not a time zone name like Europe/Amsterdam or UTC'),
+  /** A holiday or absence feed is fetched in at most this long, and at most this large. */
+  LEAVE_FEED_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  LEAVE_FEED_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
   /** Serve the built dashboard (client/dist) when present. */
   SERVE_CLIENT: flag.default(true),
   /**

@@ -27,6 +27,7 @@ import { Migration0015ApiTokens } from './migrations/0015-api-tokens.ts';
 import { Migration0016SentView } from './migrations/0016-sent-view.ts';
 import { Migration0017Intake } from './migrations/0017-intake.ts';
 import { Migration0018MailIntake } from './migrations/0018-mail-intake.ts';
+import { Migration0019LeaveCalendars } from './migrations/0019-leave-calendars.ts';
 import { Migration0020Oidc } from './migrations/0020-oidc.ts';
 
 export const MIGRATIONS = [
@@ -47,6 +48,7 @@ export const MIGRATIONS = [
   { name: '0016-sent-view', class: Migration0016SentView },
   { name: '0017-intake', class: Migration0017Intake },
   { name: '0018-mail-intake', class: Migration0018MailIntake },
+  { name: '0019-leave-calendars', class: Migration0019LeaveCalendars },
   { name: '0020-oidc', class: Migration0020Oidc },
 ];
 

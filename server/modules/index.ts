@@ -5,6 +5,7 @@ import { auditRouter } from './audit/audit.routes.ts';
 import { calendarRouter } from './calendar/calendar.routes.ts';
 import { clientsRouter } from './clients/clients.routes.ts';
 import { intakeRouter } from './intake/intake.routes.ts';
+import { leaveCalendarsRouter } from './leave-calendars/leave-calendars.routes.ts';
 import { mailIntakeRouter } from './mail-intake/mail-intake.routes.ts';
 import { ticketsCsvRouter, timeEntriesCsvRouter } from './csv/csv.routes.ts';
 import { revenueRouter } from './money/revenue.routes.ts';
@@ -39,6 +40,7 @@ export function apiRouters(s: Services): [path: string, router: Router][] {
     ['/api/tickets', ticketsRouter(s)],
     ['/api/audit', auditRouter(s)],
     ['/api/calendar', calendarRouter(s)],
+    ['/api/leave-calendars', leaveCalendarsRouter(s)],
     ['/api/pins', pinsRouter(s)],
     ['/api/settings', settingsRouter(s)],
     ['/api/account/notifications', accountNotificationsRouter(s)],

@@ -14,6 +14,7 @@ import { BlockCreate, BlockParams, BlockPatch, BlockRecord, ClientCreate, Client
 import { CsvImportQuery, CsvImportResult, CsvQuery } from './csv.ts';
 import { IdParam, QuarterQuery } from './fields.ts';
 import { IntakeAnswer, IntakeEventListQuery, IntakeEventPage, IntakeSourceParam, IntakeSourcePut, IntakeSourceRecord } from './intake.ts';
+import { LeaveCalendarCreate, LeaveCalendarIdParam, LeaveCalendarList, LeaveCalendarPreview, LeaveCalendarRecord } from './leave-calendars.ts';
 import { HeldMailAssign, HeldMailIdParam, HeldMailListQuery, HeldMailPage, HeldMailRecord } from './mail-intake.ts';
 import { NotificationIdParam, NotificationListQuery, NotificationPage, NotificationRecord, NotificationSwitches, NotificationSwitchesBody } from './notifications.ts';
 import { PinCreate, PinIdParam, PinListQuery, PinRecord } from './pins.ts';
@@ -127,6 +128,12 @@ export const API = {
   'POST /api/calendar/reset': { response: CalendarFeedAnswer },
   'GET /api/calendar/:token.ics': { response: null },
 
+  'GET /api/leave-calendars': { query: QuarterQuery, response: LeaveCalendarList },
+  'POST /api/leave-calendars': { body: LeaveCalendarCreate, response: LeaveCalendarRecord },
+  'POST /api/leave-calendars/preview': { body: LeaveCalendarCreate, response: LeaveCalendarPreview },
+  'POST /api/leave-calendars/:id/refresh': { params: LeaveCalendarIdParam, response: LeaveCalendarRecord },
+  'DELETE /api/leave-calendars/:id': { params: LeaveCalendarIdParam, response: null },
+
   'GET /api/account/notifications': { response: NotificationSwitches },
   'PUT /api/account/notifications': { body: NotificationSwitchesBody, response: NotificationSwitches },
   'GET /api/clients/:id/notifications': { params: IdParam, response: NotificationSwitches },
@@ -173,6 +180,7 @@ export * from './csv.ts';
 export * from './errors.ts';
 export * from './fields.ts';
 export * from './intake.ts';
+export * from './leave-calendars.ts';
 export * from './notifications.ts';
 export * from './paging.ts';
 export * from './pins.ts';

@@ -17,6 +17,7 @@ import { badRequest, notFound, validationError } from '../../errors.ts';
 import { sql } from '../../db/sql.ts';
 import { currentPlan, planDigest } from '../../planning/plan-store.ts';
 import type { WriteContext } from '../../store.ts';
+import { importedLeave, manualFrom, withImported } from '../leave-calendars/imported-leave.ts';
 import { canonicalPins, importPins, previousRows, scenarioPins } from '../pins/pin-scenario.ts';
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -85,12 +86,17 @@ export async function exportScenario(em: EntityManager, quarterId: string): Prom
   const leaveByStaff = groupBy(leave, (l) => l.staff_id);
   const blocksByClient = groupBy(blocks, (b) => b.client_id);
   const stored = await currentPlan(em, quarter);
+  // Holiday and absence calendars' hours on top of the manual leave (leave-calendars/imported-leave.ts).
+  const imported = await importedLeave(em, quarter, staff.map((s) => ({ id: s.id, weeklyHours: s.weekly_hours })));
 
   const scenario: ScenarioInput = {
     quarter: { id: quarter.id, weeks: quarter.weeks, currentWeek: current, ...(quarter.startDate ? { startDate: quarter.startDate } : {}) },
     staff: staff.map((s) => {
-      const own = (leaveByStaff.get(s.id) ?? []).filter((l) => l.hours > 0);
-      return { id: s.id, name: s.name, weeklyHours: s.weekly_hours, skills: [...s.skills], leave: Object.fromEntries(own.map((l) => [String(l.week), l.hours])) };
+      const own = new Map((leaveByStaff.get(s.id) ?? []).filter((l) => l.hours > 0).map((l) => [l.week, l.hours]));
+      const off = imported.get(s.id) ?? new Map<number, number>();
+      const weeks = [...new Set([...own.keys(), ...off.keys()])].sort((a, b) => a - b);
+      const leave = weeks.map((w) => [String(w), withImported(s.weekly_hours, own.get(w) ?? 0, off.get(w) ?? 0)] as const);
+      return { id: s.id, name: s.name, weeklyHours: s.weekly_hours, skills: [...s.skills], leave: Object.fromEntries(leave) };
     }),
     clients: clients.map((c) => {
       if (c.plan === 'payg') return { id: c.id, name: c.name, plan: 'payg' as const };
@@ -230,9 +236,17 @@ export async function importScenario(w: WriteContext, quarterId: string, input: 
   // unit of work cannot order the inserts itself).
   await tx.flush();
 
+  // A scenario's leave includes the calendars' hours (exportScenario): only the rest is manual leave.
+  const imported = await importedLeave(tx, quarter, s.staff);
+  const manualBefore = new Map(
+    (await sql<{ staff_id: string; week: number; hours: number }>(tx, 'select staff_id, week, hours from leave where quarter_id = ?', [quarterId])).map((l) => [`${l.staff_id}|${l.week}`, l.hours]),
+  );
   await tx.nativeDelete(Leave, { quarterId, staffId: { $in: s.staff.map((st) => st.id) } });
   for (const st of s.staff) {
-    for (const [week, hours] of Object.entries(st.leave)) if (hours > 0) tx.create(Leave, { staffId: st.id, quarterId, week: Number(week), hours });
+    for (const [week, stated] of Object.entries(st.leave)) {
+      const hours = manualFrom(st.weeklyHours, stated, imported.get(st.id)?.get(Number(week)) ?? 0, manualBefore.get(`${st.id}|${week}`) ?? 0);
+      if (hours > 0) tx.create(Leave, { staffId: st.id, quarterId, week: Number(week), hours });
+    }
   }
   await tx.nativeDelete(Block, { quarterId, clientId: { $in: s.clients.map((c) => c.id) } });
   for (const c of s.clients) {
