@@ -95,6 +95,20 @@ describe.each(await dbTargets())('single sign-on on %s', (target) => {
     expect(browser.cookie(t.url, 'hg_session')).toBeUndefined();
   });
 
+  it('links afresh when a manager changes the email: the new address signs in, whoever holds it at the provider', async () => {
+    const users = await manager.get('/api/users');
+    const ana = users.body.find((u: { email: string }) => u.email === 'ana@company.test');
+    expect((await manager.patch(`/api/users/${ana.id}`, { version: ana.version, email: 'ana.new@company.test' })).status).toBe(200);
+    idp.accounts.set('ana-new-sub', { email: 'ana.new@company.test', email_verified: true });
+    const browser = new Browser(t.url);
+    expect(landing(await browser.signIn('ana-new-sub'))).toEqual({ path: '/', error: null });
+    expect((await sessionOf(t, browser).get('/api/auth/me')).body.user).toMatchObject({ email: 'ana.new@company.test', role: 'staff' });
+    // The old provider account was Ana's link only through the old address.
+    expect(landing(await new Browser(t.url).signIn('ana-sub')).error).toBe('sso_no_account');
+    const now = (await manager.get(`/api/users/${ana.id}`)).body;
+    expect((await manager.patch(`/api/users/${ana.id}`, { version: now.version, email: 'ana@company.test' })).status).toBe(200);
+  });
+
   it('refuses an unverified email, an unknown email and a disabled account, with no session', async () => {
     const client = await manager.post('/api/clients', { id: 'harbor', plan: 'payg' });
     expect(client.status).toBe(201);

@@ -154,6 +154,9 @@ export class UsersService {
     if (body.email !== undefined && body.email !== user.email) {
       if (await tx.findOne(User, { email: body.email })) throw conflict(`A user with email ${body.email} already exists.`);
       user.email = body.email;
+      // The single sign-on link was made by the old address: whoever verifies the new one links afresh (auth/oidc.ts).
+      user.oidcIssuer = null;
+      user.oidcSubject = null;
     }
     const role = body.role ?? user.role;
     // Changing the role drops the links the new role does not have, unless they are sent.
