@@ -22,6 +22,7 @@ export const routes = [
   { path: '/manager/revenue', name: 'manager-revenue', component: () => import('./views/manager/ManagerRevenue.vue'), meta: { role: manager, title: 'Revenue' } },
   { path: '/manager/quarter', name: 'manager-quarter', component: () => import('./views/manager/ManagerQuarter.vue'), meta: { role: manager, title: 'Quarter' } },
   { path: '/manager/tickets', name: 'manager-tickets', component: () => import('./views/manager/ManagerTickets.vue'), meta: { role: manager, title: 'Tickets' } },
+  { path: '/manager/calendar', name: 'manager-calendar', component: () => import('./views/manager/ManagerCalendars.vue'), meta: { role: manager, title: 'Holidays and absences' } },
   { path: '/manager/integrations', name: 'manager-integrations', component: () => import('./views/manager/ManagerIntegrations.vue'), meta: { role: manager, title: 'Integrations' } },
   { path: '/staff', name: 'staff', component: () => import('./views/staff/StaffWeeks.vue'), meta: { role: staff, title: 'My weeks' } },
   { path: '/client', name: 'client', component: () => import('./views/client/ClientHours.vue'), meta: { role: client, title: 'Hours this quarter' } },

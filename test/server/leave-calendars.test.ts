@@ -6,7 +6,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LeaveCalendarRecord, ScenarioInput } from '../../shared/api/index.ts';
+import type { LeaveCalendarRecord } from '../../shared/api/index.ts';
+import type { ScenarioInput } from '../../solver/index.ts';
 import { LeaveCalendarsService } from '../../server/modules/leave-calendars/leave-calendars.service.ts';
 import type { ApiClient } from '../utils/api-client.ts';
 import { dbTargets, startTestApp, type TestApp } from '../utils/test-app.ts';
