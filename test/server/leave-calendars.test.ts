@@ -152,6 +152,11 @@ describe.each(await dbTargets())('leave calendars on %s', (target) => {
     // The re-plan ran: capacity dropped.
     expect(await capacity('ana', 1)).toBe(25.5);
     expect(await capacity('bo', 1)).toBe(32);
+    // The manager's team calendar feed shows it as leave too.
+    const feedPath = new URL((await manager.get('/api/calendar')).body.url).pathname;
+    const team = await t.anonymous().get(feedPath);
+    expect(team.body).toContain('SUMMARY:Bo: 8 h leave');
+    expect(team.body).toContain('SUMMARY:Ana: 6.5 h leave');
   });
 
   it('expands a yearly holiday over the quarter and leaves out its EXDATE', () => {

@@ -5,8 +5,8 @@
  * - A staff member's feed: each week they have planned hours or leave, summing the hours, with a
  *   line per ticket (id, title, the client's name, hours). Only their own rows, and of a client
  *   only its name (plan-view.ts's staff cut: DOMAIN.md "Who uses it").
- * - A manager's team feed: each person's leave per week, and each emergency with its planned
- *   week(s), hours and who does them.
+ * - A manager's team feed: each person's leave per week (the holiday and absence calendars'
+ *   hours included), and each emergency with its planned week(s), hours and who does them.
  * Event ids are stable (quarter, week, person or ticket), so a calendar updates an event in place.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -15,6 +15,7 @@ import type { Allocation, Plan } from '../../../solver/index.ts';
 import { Leave, Staff, Ticket, type Quarter } from '../../db/entities.ts';
 import { currentPlan, resolveQuarter } from '../../planning/plan-store.ts';
 import { staffClient } from '../plans/plan-view.ts';
+import { importedLeave, withImported } from '../leave-calendars/imported-leave.ts';
 import { chunks } from '../resource-helpers.ts';
 import { addDays } from '../time-entries/entry-week.ts';
 import type { FeedOwner } from './calendar-feeds.ts';
@@ -114,11 +115,28 @@ function byTicket(rows: readonly Allocation[]): [string, number][] {
   return [...hours].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
+/** Each person's leave per week: the manual hours and the holiday and absence calendars' (capped at the week). */
+async function teamLeave(em: EntityManager, q: Quarter, people: Staff[]): Promise<{ staffId: string; week: number; hours: number }[]> {
+  const manual = await em.find(Leave, { quarterId: q.id, hours: { $gt: 0 } });
+  const imported = await importedLeave(em, q, people.filter((p) => p.active));
+  const weekly = new Map(people.map((p) => [p.id, p.weeklyHours]));
+  const byKey = new Map(manual.map((l) => [`${l.staffId}|${l.week}`, { staffId: l.staffId, week: l.week, hours: l.hours }]));
+  for (const [staffId, weeks] of imported) {
+    for (const [week, hours] of weeks) {
+      const row = byKey.get(`${staffId}|${week}`) ?? { staffId, week, hours: 0 };
+      row.hours = withImported(weekly.get(staffId) ?? 0, row.hours, hours);
+      byKey.set(`${staffId}|${week}`, row);
+    }
+  }
+  return [...byKey.values()].sort((a, b) => a.week - b.week || (a.staffId < b.staffId ? -1 : a.staffId > b.staffId ? 1 : 0));
+}
+
 /** A manager's team feed: leave per person per week, and each emergency over its planned weeks. */
 async function teamEvents(em: EntityManager, q: Quarter, plan: Plan): Promise<EventData[]> {
-  const staff = new Map((await em.find(Staff, {})).map((s) => [s.id, s.name]));
+  const people = await em.find(Staff, {});
+  const staff = new Map(people.map((s) => [s.id, s.name]));
   const events: EventData[] = [];
-  const leave = await em.find(Leave, { quarterId: q.id, hours: { $gt: 0 } }, { orderBy: { week: 'asc', staffId: 'asc' } });
+  const leave = await teamLeave(em, q, people);
   for (const l of leave) {
     const week = weekOf(q, l.week);
     if (!week) continue;
