@@ -12,7 +12,7 @@ import type { AuthProviders } from '../../shared/api/auth.ts';
 import { notFoundRoute } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { addressOf } from './auth.routes.ts';
-import { OIDC_CALLBACK_PATH, OIDC_COOKIE, OidcSignIn, SsoRefusal } from './oidc.ts';
+import { OIDC_CALLBACK_PATH, OIDC_COOKIE, oidcCookie, OidcSignIn, SsoRefusal } from './oidc.ts';
 import { sessionCookie } from './sessions.ts';
 
 export function oidcRouter(s: Services): Router {
@@ -50,7 +50,7 @@ export function oidcRouter(s: Services): Router {
   router.get('/oidc/callback', async (req, res) => {
     const cookieToken = req.headers.cookie ? parseCookie(req.headers.cookie)[OIDC_COOKIE] : undefined;
     // The sign-in in flight is used up whatever happens: its cookie goes too.
-    res.append('Set-Cookie', `${OIDC_COOKIE}=; Path=/api/auth/oidc; Max-Age=0; HttpOnly; SameSite=Lax${s.config.COOKIE_SECURE ? '; Secure' : ''}`);
+    res.append('Set-Cookie', oidcCookie('', s.config.COOKIE_SECURE));
     res.setHeader('Cache-Control', 'no-store');
     try {
       const done = await sso.finish(cookieToken, new URL(req.originalUrl, 'http://callback').searchParams, addressOf(req));

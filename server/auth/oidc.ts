@@ -78,6 +78,10 @@ export interface Finished {
   userId: number;
 }
 
+/** The cookie of a sign-in in flight (`token` empty: the one that removes it). Lax: the provider's redirect back is a top-level cross-site navigation. */
+export const oidcCookie = (token: string, secure: boolean) =>
+  serialize(OIDC_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/api/auth/oidc', maxAge: token ? LOGIN_MINUTES * 60 : 0 });
+
 const hashOf = (value: string) => createHash('sha256').update(value).digest('base64url');
 
 export class OidcSignIn {
@@ -137,8 +141,7 @@ export class OidcSignIn {
       state,
       nonce,
     });
-    const cookie = serialize(OIDC_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: this.s.config.COOKIE_SECURE, path: '/api/auth/oidc', maxAge: LOGIN_MINUTES * 60 });
-    return { authorizationUrl: url.href, cookie };
+    return { authorizationUrl: url.href, cookie: oidcCookie(token, this.s.config.COOKIE_SECURE) };
   }
 
   /** Takes the provider's answer (the callback's query) to a session, or refuses with a code. */
