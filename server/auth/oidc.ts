@@ -206,14 +206,16 @@ export class OidcSignIn {
     return this.s.store.write(viewerOf(found), 'single sign-on linked', async (w) => {
       const user = await w.tx.findOne(User, { id: found.id }, FOR_UPDATE);
       if (!user) throw new SsoRefusal('sso_no_account', 'user removed meanwhile');
-      if (user.oidcSubject !== null && user.oidcSubject !== undefined) {
-        if (user.oidcSubject === subject && user.oidcIssuer === issuer) return user;
+      // A link made under another issuer (the company moved to a new provider) is replaced.
+      if (user.oidcSubject != null && user.oidcIssuer === issuer) {
+        if (user.oidcSubject === subject) return user;
         throw new SsoRefusal('sso_other_account', `user ${user.id} is linked to another subject`);
       }
+      const before = user.oidcIssuer ? { sso: { issuer: user.oidcIssuer, subject: user.oidcSubject } } : { sso: null };
       user.oidcIssuer = issuer;
       user.oidcSubject = subject;
       await w.tx.flush();
-      w.audit('sso-link', 'user', user.id, { sso: null }, { sso: { issuer, subject } });
+      w.audit('sso-link', 'user', user.id, before, { sso: { issuer, subject } });
       return user;
     });
   }

@@ -186,6 +186,9 @@ describe.each(await dbTargets())('single sign-on on %s', (target) => {
     expect(landing(await browser.signIn('newcomer-sub'))).toEqual({ path: '/', error: null });
     expect((await sessionOf(t, browser).get('/api/auth/me')).body.user).toMatchObject({ email: 'newcomer@company.test', role: 'manager' });
     expect((await t.anonymous().post('/api/auth/login', { email: 'newcomer@company.test', password: 'anything-at-all-1' })).status).toBe(401);
+    // Disabling the account ends that session as it ends a password one.
+    expect((await manager.post(`/api/users/${invited.body.user.id}/disable`)).status).toBe(200);
+    expect((await sessionOf(t, browser).get('/api/auth/me')).status).toBe(401);
   });
 });
 
@@ -209,6 +212,14 @@ describe.each(await dbTargets())('single sign-on with the email in the ID token,
     expect(landing(await browser.signIn('admin-sub'))).toEqual({ path: '/', error: null });
     expect((await sessionOf(t, browser).get('/api/auth/me')).body.user.role).toBe('manager');
     expect(landing(await new Browser(t.url).signIn('unverified-admin'))).toEqual({ path: '/sign-in', error: 'sso_unverified_email' });
+  });
+
+  it('replaces a link made under another issuer (the company moved provider), audited', async () => {
+    await t.app.services.store.reader().execute("update users set oidc_issuer = 'https://old-id.example', oidc_subject = 'old-sub' where email = ?", [ADMIN.email]);
+    const browser = new Browser(t.url);
+    expect(landing(await browser.signIn('admin-sub'))).toEqual({ path: '/', error: null });
+    const audit = await sessionOf(t, browser).get('/api/audit?entity=user');
+    expect(JSON.stringify(audit.body)).toContain('https://old-id.example');
   });
 });
 
