@@ -13,8 +13,8 @@ export const LEAVE_CALENDAR_KINDS = ['holidays', 'absence'] as const;
 export const LeaveCalendarKind = z.enum(LEAVE_CALENDAR_KINDS, { error: 'must be "holidays" (everyone) or "absence" (one person: staffId)' });
 export type LeaveCalendarKind = z.infer<typeof LeaveCalendarKind>;
 
-/** An uploaded file's text, as sent in JSON (the API takes bodies up to 200 kB). */
-export const ICS_MAX_CHARS = 190_000;
+/** An uploaded file's text, as sent in JSON: within the API's 200 kB bodies once its line ends are escaped. */
+export const ICS_MAX_CHARS = 150_000;
 
 /** http(s) only; webcal:// (what calendar sites link) is read as https://. */
 export const FeedUrl = z

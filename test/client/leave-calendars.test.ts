@@ -8,7 +8,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { stubServer } from './stub-server.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { LeaveCalendarRecord } from '../../shared/api/index.ts';
+import { ICS_MAX_CHARS, type LeaveCalendarRecord } from '../../shared/api/index.ts';
 import ManagerCalendars from '../../client/src/views/manager/ManagerCalendars.vue';
 import { dayText, leaveNotes, weekHoursText } from '../../client/src/composables/leave-calendars.ts';
 import { cellKey } from '../../client/src/composables/pin-data.ts';
@@ -111,6 +111,22 @@ describe('ManagerCalendars', () => {
     await flushPromises();
     expect(add.bodies).toEqual([{ kind: 'holidays', name: 'holidays', ics: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR' }]);
     expect(w.get('[data-testid=calendars-holidays]').text()).toContain('Company holidays');
+    w.unmount();
+  });
+
+  it('says a file too large to send goes as a feed, and sends nothing', async () => {
+    const add = answers([201, HOLIDAYS]);
+    stubServer({ 'GET /api/leave-calendars': ok({ quarter: QUARTER, items: [] }), 'GET /api/staff': ok(STAFF), 'POST /api/leave-calendars': add });
+    const w = mountPage();
+    await flushPromises();
+    await w.get('[data-testid=from-file]').setValue(true);
+    const input = w.get('[data-testid=calendar-file]');
+    Object.defineProperty(input.element, 'files', { value: [new File(['x'.repeat(ICS_MAX_CHARS + 1)], 'big.ics')] });
+    await input.trigger('change');
+    await flushPromises();
+    expect(w.get('[data-testid=ics-too-large]').text()).toContain('add it as a feed');
+    expect(w.get('[data-testid=calendar-add]').attributes('disabled')).toBeDefined();
+    expect(add.bodies).toEqual([]);
     w.unmount();
   });
 
