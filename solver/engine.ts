@@ -16,6 +16,7 @@ import { urgentAboveRate } from './rules/urgent-above-rate.ts';
 import type { Rule, WeekContext } from './rules/week-context.ts';
 import { workAhead } from './rules/work-ahead.ts';
 import { floorQ } from './quarter-hours.ts';
+import { stabilizeWeek } from './stabilize.ts';
 
 const POLICY_RULES: Record<Policy['levels'][number], Rule> = {
   'urgent-above-rate': urgentAboveRate,
@@ -188,7 +189,8 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
     }
     augmentations += flow.augmentations;
 
-    const rows = assignWeek(
+    const waiting = waitingPriorities(open, remQ, flow);
+    let rows = assignWeek(
       flow,
       parts,
       phaseLevels,
@@ -199,8 +201,15 @@ export function runEngine(model: Model, policy: Policy, onProgress?: (p: { week:
         const any = model.previous.get(previousKey(T, w, t.idx, 0));
         return at && any ? [...at, ...any] : (at ?? any);
       },
-      waitingPriorities(open, remQ, flow),
+      waiting,
     );
+    if (model.previous.size > 0) {
+      rows = stabilizeWeek(rows, flow, phaseLevels, (t) => {
+        const all: Share[] = [];
+        for (let level = 0; level <= 5; level++) all.push(...(model.previous.get(previousKey(T, w, t.idx, level)) ?? []));
+        return all;
+      }, waiting);
+    }
     rows.push(...labelPins(w, pinnedRows, (c) => loggedStart[c.idx]! + emergencyQ[c.idx]!, (c) => balanceStart[c.idx]! - emergencyQ[c.idx]!, weekTargetQ));
     rememberWorkers(rows, memory, S);
     weeks.push({ week: w, rows });
