@@ -12,7 +12,7 @@ import { plan } from '../../solver/index.ts';
 import { generateScenario } from '../fixtures/generate-scenario.ts';
 import { quarterMoney, type ClientPrices } from '../../server/modules/money/quarter-money.ts';
 
-const example = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'shared', 'examples', `${name}.json`), 'utf8'));
+const example = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'examples', `${name}.json`), 'utf8'));
 const priced = (entries: [string, number | null, number | null][]) => new Map<string, ClientPrices>(entries.map(([id, b, p]) => [id, { blockPriceMinor: b, paygRateMinor: p }]));
 
 describe('quarter money', () => {
