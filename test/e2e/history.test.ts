@@ -108,9 +108,9 @@ describe.skipIf(!hasBrowser)('plan history in a browser', () => {
     await page.keyboard.type(estimated.id);
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('audit-summary').innerText()).toMatch(new RegExp(`^\\d+ changes?: ticket ${estimated.id}$`));
+    // The summary can answer before the table's rows are replaced: wait for the rows themselves.
+    await expect.poll(async () => (await auditRows(page))[0] ?? '').toContain(`${estimated.id} estimate ${estimated.from} → ${estimated.to} h`);
     const rows = await auditRows(page);
-    expect(rows.length).toBeGreaterThanOrEqual(1);
-    expect(rows[0]).toContain(`${estimated.id} estimate ${estimated.from} → ${estimated.to} h`);
     expect(rows[0]).toContain(MANAGER.email);
     const url = new URL(page.url()).searchParams;
     expect([url.get('entity'), url.get('record')]).toEqual(['ticket', estimated.id]);
