@@ -15,7 +15,7 @@ import type { Allocation, Plan } from '../../../solver/index.ts';
 import { Leave, Staff, Ticket, type Quarter } from '../../db/entities.ts';
 import { currentPlan, resolveQuarter } from '../../planning/plan-store.ts';
 import { staffClient } from '../plans/plan-view.ts';
-import { importedLeave, withImported } from '../leave-calendars/imported-leave.ts';
+import { importedLeave, leaveWeeks } from '../leave-calendars/imported-leave.ts';
 import { chunks } from '../resource-helpers.ts';
 import { addDays } from '../time-entries/entry-week.ts';
 import type { FeedOwner } from './calendar-feeds.ts';
@@ -120,15 +120,12 @@ async function teamLeave(em: EntityManager, q: Quarter, people: Staff[]): Promis
   const manual = await em.find(Leave, { quarterId: q.id, hours: { $gt: 0 } });
   const imported = await importedLeave(em, q, people.filter((p) => p.active));
   const weekly = new Map(people.map((p) => [p.id, p.weeklyHours]));
-  const byKey = new Map(manual.map((l) => [`${l.staffId}|${l.week}`, { staffId: l.staffId, week: l.week, hours: l.hours }]));
-  for (const [staffId, weeks] of imported) {
-    for (const [week, hours] of weeks) {
-      const row = byKey.get(`${staffId}|${week}`) ?? { staffId, week, hours: 0 };
-      row.hours = withImported(weekly.get(staffId) ?? 0, row.hours, hours);
-      byKey.set(`${staffId}|${week}`, row);
-    }
-  }
-  return [...byKey.values()].sort((a, b) => a.week - b.week || (a.staffId < b.staffId ? -1 : a.staffId > b.staffId ? 1 : 0));
+  const own = new Map<string, Map<number, number>>();
+  for (const l of manual) own.set(l.staffId, (own.get(l.staffId) ?? new Map<number, number>()).set(l.week, l.hours));
+  const rows = [...new Set([...own.keys(), ...imported.keys()])].flatMap((staffId) =>
+    [...leaveWeeks(weekly.get(staffId) ?? 0, own.get(staffId) ?? new Map<number, number>(), imported.get(staffId))].map(([week, hours]) => ({ staffId, week, hours })),
+  );
+  return rows.sort((a, b) => a.week - b.week || (a.staffId < b.staffId ? -1 : a.staffId > b.staffId ? 1 : 0));
 }
 
 /** A manager's team feed: leave per person per week, and each emergency over its planned weeks. */

@@ -11,6 +11,7 @@
  * Cancelled events (STATUS:CANCELLED) take nothing off. Pure: no database, no clock.
  */
 import ICAL from 'ical.js';
+import { addDays } from '../time-entries/entry-week.ts';
 
 export interface LeaveDay {
   /** ISO date in the company's zone. */
@@ -32,7 +33,6 @@ export class IcsError extends Error {
   override name = 'IcsError';
 }
 
-const DAY_MS = 86_400_000;
 /** Occurrences looked at per recurring event, and in the whole file: a feed cannot make us loop for ever. */
 const MAX_PER_EVENT = 50_000;
 const MAX_TOTAL = 200_000;
@@ -73,7 +73,6 @@ export const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /** The date an instant falls on in a zone. */
 export const dateIn = (instant: number, zone: string) => isoDate(wallOf(instant, zone));
 const dayMs = (date: string) => Date.parse(`${date}T00:00:00Z`);
-export const addDays = (date: string, n: number) => isoDate(dayMs(date) + n * DAY_MS);
 
 type Time = ICAL.Time;
 

@@ -13,7 +13,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../../db/sql.ts';
-import { addDays } from './ics-days.ts';
+import { addDays, weekOfDate } from '../time-entries/entry-week.ts';
 
 export interface DatedDay {
   date: string;
@@ -40,10 +40,10 @@ export const dayHours = (weeklyHours: number) => quarterHours(weeklyHours / 5);
 /** The week of the quarter a date falls in (null outside it, or without a start date), and whether it is a weekday. */
 export function placeDate(q: QuarterDates, date: string): { week: number; weekday: boolean } | null {
   if (!q.startDate) return null;
-  const days = Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${q.startDate}T00:00:00Z`)) / 86_400_000);
-  if (days < 0 || days >= q.weeks * 7) return null;
+  const week = weekOfDate(q.startDate, date);
+  if (week < 0 || week >= q.weeks) return null;
   const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return { week: Math.floor(days / 7), weekday: dow >= 1 && dow <= 5 };
+  return { week, weekday: dow >= 1 && dow <= 5 };
 }
 
 /** The dates a quarter's weeks span: from its start date to the Monday after its last week. */
@@ -100,6 +100,12 @@ export async function importedLeave(em: EntityManager, q: QuarterDates, people: 
  * weekly hours (capacity never below 0).
  */
 export const withImported = (weeklyHours: number, manual: number, imported: number) => (imported > 0 ? Math.max(manual, Math.min(weeklyHours, manual + imported)) : manual);
+
+/** A person's leave per week, weeks in order: the manual hours with the calendars' on top (withImported). */
+export function leaveWeeks(weeklyHours: number, manual: ReadonlyMap<number, number>, imported: ReadonlyMap<number, number> | undefined): Map<number, number> {
+  const weeks = [...new Set([...manual.keys(), ...(imported?.keys() ?? [])])].sort((a, b) => a - b);
+  return new Map(weeks.map((w) => [w, withImported(weeklyHours, manual.get(w) ?? 0, imported?.get(w) ?? 0)]));
+}
 
 /**
  * The manual leave to keep when a scenario states a week's leave: what it says beyond the

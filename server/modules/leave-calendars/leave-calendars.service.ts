@@ -18,7 +18,8 @@ import type { Services } from '../../services.ts';
 import type { WriteContext } from '../../store.ts';
 import { openQuarterIds, readQuarter } from '../resource-helpers.ts';
 import { fetchFeed } from './feed-fetch.ts';
-import { addDays, dateIn, IcsError, icsDays, type DateWindow, type LeaveDay } from './ics-days.ts';
+import { addDays } from '../time-entries/entry-week.ts';
+import { dateIn, IcsError, icsDays, type DateWindow, type LeaveDay } from './ics-days.ts';
 import { hoursOff, placeDate, quarterDays, quarterSpan, type DatedDay, type Person, type QuarterDates } from './imported-leave.ts';
 
 interface Row {

@@ -17,7 +17,7 @@ import { badRequest, notFound, validationError } from '../../errors.ts';
 import { sql } from '../../db/sql.ts';
 import { currentPlan, planDigest } from '../../planning/plan-store.ts';
 import type { WriteContext } from '../../store.ts';
-import { importedLeave, manualFrom, withImported } from '../leave-calendars/imported-leave.ts';
+import { importedLeave, leaveWeeks, manualFrom } from '../leave-calendars/imported-leave.ts';
 import { canonicalPins, importPins, previousRows, scenarioPins } from '../pins/pin-scenario.ts';
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -93,9 +93,7 @@ export async function exportScenario(em: EntityManager, quarterId: string): Prom
     quarter: { id: quarter.id, weeks: quarter.weeks, currentWeek: current, ...(quarter.startDate ? { startDate: quarter.startDate } : {}) },
     staff: staff.map((s) => {
       const own = new Map((leaveByStaff.get(s.id) ?? []).filter((l) => l.hours > 0).map((l) => [l.week, l.hours]));
-      const off = imported.get(s.id) ?? new Map<number, number>();
-      const weeks = [...new Set([...own.keys(), ...off.keys()])].sort((a, b) => a - b);
-      const leave = weeks.map((w) => [String(w), withImported(s.weekly_hours, own.get(w) ?? 0, off.get(w) ?? 0)] as const);
+      const leave = [...leaveWeeks(s.weekly_hours, own, imported.get(s.id))].map(([w, hours]) => [String(w), hours] as const);
       return { id: s.id, name: s.name, weeklyHours: s.weekly_hours, skills: [...s.skills], leave: Object.fromEntries(leave) };
     }),
     clients: clients.map((c) => {
