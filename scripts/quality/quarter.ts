@@ -139,7 +139,10 @@ export function readQuarter(s: ScenarioInput): Quarter {
       // Rolled-in hours count like a block bought in week 0.
       const blocks = [...purchases, ...(rolloverInHours > 0 ? [{ week: 0, hours: rolloverInHours }] : [])];
       const rate = Array.from({ length: W }, (_, w) => sum(blocks.filter((p) => p.week <= w).map((p) => p.hours / (W - p.week))));
-      const presented = Array.from({ length: W }, (_, w) => toH(sum(own.filter((t) => t.openedWeek <= w).map((t) => t.remainingQ + t.loggedQ))));
+      // Hours logged this week on a ticket that opens later count as presented from this week.
+      const presented = Array.from({ length: W }, (_, w) =>
+        toH(sum(own.map((t) => (t.openedWeek <= w ? t.remainingQ + t.loggedQ : w >= current ? t.loggedQ : 0)))),
+      );
       const balance = boughtHours + rolloverInHours - usedHours;
       const ideal = Array.from({ length: W }, () => 0);
       let owed = 0;

@@ -266,14 +266,16 @@ export class CheckContext {
   /**
    * presented[w]: remaining hours of the client's tickets opened by week w, whatever their skill.
    * Remaining as the current week starts: hours logged this week are delivered this week, so they
-   * are part of what was presented (spentHours already include them).
+   * are part of what was presented (spentHours already include them). Hours logged on a ticket
+   * opened after the current week count as presented from the current week: work being done on it
+   * means the client has presented it (its remaining hours still wait for the week it opens).
    */
   presented(clientId: string, week: number): number {
     let list = this.presentedOf.get(clientId);
     if (!list) {
       const ts = this.ticketsByClient.get(clientId) ?? [];
       list = Array.from({ length: this.W }, (_, w) =>
-        ts.filter((t) => t.openedWeek <= w).reduce((h, t) => h + this.remaining(t) + this.loggedHours('ticket', t.id), 0),
+        ts.reduce((h, t) => h + (t.openedWeek <= w ? this.remaining(t) : 0) + (t.openedWeek <= w || w >= this.current ? this.loggedHours('ticket', t.id) : 0), 0),
       );
       this.presentedOf.set(clientId, list);
     }

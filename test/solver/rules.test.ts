@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { plan, type Plan } from '../../solver/index.ts';
 import { BENCH_SIZES, generateScenario } from '../fixtures/generate-scenario.ts';
+import { checkPlan } from './plan-checker.ts';
 import { client, hoursBy, hoursOn, payg, prepaid, scenario, staff, ticket, ticketPlan } from '../fixtures/builders.ts';
 
 describe('staff capacity', () => {
@@ -468,6 +469,23 @@ describe('forecast, expiry and rollover', () => {
     expect(p.staff[0]!.capacity[0]).toBe(6);
     expect(hoursOn(p, 'A-1', 0, 2)).toBe(6);
     expect(client(p, 'acme').delivered).toEqual([10, 0]);
+  });
+
+  it('hours logged on a ticket that opens later count as presented from this week; the rest waits for its week', () => {
+    const s = {
+      ...scenario({
+        weeks: 3,
+        staff: [staff('ana', 10)],
+        clients: [prepaid('acme', [{ week: 0, hours: 30 }])],
+        tickets: [ticket('A-1', 'acme', 9, { spentHours: 3, openedWeek: 2 })],
+      }),
+      currentWeekLog: [{ staff: 'ana', ticket: 'A-1', hours: 3 }],
+    };
+    const p = plan(s);
+    expect([hoursOn(p, 'A-1', 0), hoursOn(p, 'A-1', 1), hoursOn(p, 'A-1', 2)]).toEqual([0, 0, 6]);
+    // presented: 3 h from week 0 (the logged hours), 9 h from week 2; ideal 3, 0, 6; delivered 3, 0, 6.
+    expect(client(p, 'acme')).toMatchObject({ delivered: [3, 0, 6], demand: [3, 0, 6], shortfallHours: 0 });
+    expect(checkPlan(s, p)).toEqual([]);
   });
 });
 
