@@ -152,6 +152,9 @@ function repair(ctx: WeekContext, nodes: WorkNode[], ranked: ReadonlyMap<MClient
   });
   const clients: RepairClient[] = [];
   for (const [c, js] of byClient) if (js.length >= 2) clients.push({ js, tickets: ranked.get(c)! });
+  // Blocked marks say no free person is reachable from a node; a repair looks for the client's own
+  // lower-priority work instead, so marks left by the passes do not hold for it.
+  ctx.flow.clearBlocked();
   // A repair that ends at a free person frees the lower-priority hours it cancels, which can let
   // another client's repair through: go round until nothing moves (a few rounds at most).
   for (let round = 0; round < 4 && repairRound(ctx, nodes, clients); round++);
