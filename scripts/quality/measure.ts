@@ -10,6 +10,8 @@ import { toQ, type Quarter } from './quarter.ts';
 export interface Quality {
   shortfallHours: number;
   rolloverHours: number;
+  /** Rollover per prepaid client that has any. */
+  rolloverByClient: Record<string, number>;
   atRiskHours: number;
   plannedHours: number;
   emergencyPlannedHours: number;
@@ -30,11 +32,13 @@ export function measurePlan(q: Quarter, plan: Plan, violations: readonly Violati
   let shortfall = 0;
   let rollover = 0;
   let atRisk = 0;
+  const rolloverByClient: Record<string, number> = {};
   for (const c of q.clients) {
     if (!c.prepaid) continue;
     const f = clientFigures(q, c, planned.get(c.id)!);
     shortfall += f.shortfallHours;
     rollover += f.rolloverHours;
+    if (f.rolloverHours > 0) rolloverByClient[c.id] = f.rolloverHours;
     atRisk += f.atRiskHours;
   }
   const byTicket = new Map<string, { hoursQ: number; last: number }>();
@@ -76,6 +80,7 @@ export function measurePlan(q: Quarter, plan: Plan, violations: readonly Violati
   return {
     shortfallHours: shortfall,
     rolloverHours: rollover,
+    rolloverByClient,
     atRiskHours: atRisk,
     plannedHours: plannedQ / 4,
     emergencyPlannedHours: emergencyPlannedQ / 4,
