@@ -26,7 +26,7 @@ import { solveLp } from './solve.ts';
 import { toPlan } from './to-plan.ts';
 import { addWeekAboveTarget } from './week-rules/above-target.ts';
 import { addWeekBalance } from './week-rules/balance.ts';
-import { addWeekDemand } from './week-rules/demand.ts';
+import { addWeekDemand, settleBucketWeights } from './week-rules/demand.ts';
 import { addWeekEmergencies } from './week-rules/emergencies.ts';
 import { addWeekRate } from './week-rules/locked-in-rate.ts';
 import { newWeekContext, secondStage, type WeekContext } from './week-rules/week-context.ts';
@@ -41,6 +41,7 @@ function buildWeek(q: Quarter, week: number, deliveredBeforeQ: Map<string, numbe
   addWeekRate(ctx);
   addWeekAboveTarget(ctx);
   addWeekBalance(ctx);
+  settleBucketWeights(ctx);
   return ctx;
 }
 

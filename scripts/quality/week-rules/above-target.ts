@@ -12,8 +12,9 @@
  *
  * One part per bucket and level it can take (demand.ts); within-balance parts join the client's
  * balance row (balance.ts). An hour beyond the balance is never worth more than one within it, and
- * the client's beyond-balance hours are at most what its work this week exceeds its balance by
- * (the LP cannot say "only once the balance is used up": that is not convex).
+ * the client's beyond-balance hours are at most what all its work this week (emergencies and pins
+ * included) exceeds its balance left by (the LP cannot say "only once the balance is used up":
+ * that is not convex).
  */
 import type { PolicyLevel } from '../../../solver/contract.ts';
 import { skilledCapacityQ } from '../model-context.ts';
@@ -56,12 +57,15 @@ export function addWeekAboveTarget(ctx: WeekContext): void {
     if (overage !== undefined) {
       const e = beyondRows.get(c.id) ?? { cols: [], workQ: 0 };
       e.cols.push(addPart(ctx, b, within === undefined ? overage : Math.min(within, overage), Infinity, true));
-      e.workQ += Math.min(b.hoursQ, skilledCapacityQ(q, b.skill, w));
       beyondRows.set(c.id, e);
     }
   }
   for (const [id, e] of beyondRows) {
     const c = q.clientById.get(id)!;
+    // All the client's work this week could be charged to its balance (an upper bound: which of it
+    // is depends on the levels), emergencies and pins included.
+    for (const b of ctx.buckets) if (b.client === c && b.x[w] !== undefined) e.workQ += Math.min(b.hoursQ, skilledCapacityQ(q, b.skill, w));
+    for (const p of ctx.pins) if (p.col !== undefined && p.ticket!.client === id) e.workQ += toQ(p.pin.hours);
     const roomQ = Math.max(0, toQ(c.balance) - (ctx.deliveredBeforeQ.get(id) ?? 0) - (w === q.current ? c.loggedQ : 0));
     lp.addRow(-Infinity, toH(Math.max(0, e.workQ - roomQ)), e.cols);
   }

@@ -51,12 +51,30 @@ export function addWeekDemand(ctx: WeekContext): void {
 
 /**
  * Adds a part of a bucket's week: hours of one level, `x = Σ parts`. A part above the target
- * (levels 3-5) is weighed only in the week's second solve (week-context.ts `stages`).
+ * (levels 3-5) is weighed only in the week's second solve (week-context.ts `secondStage`).
  */
 export function addPart(ctx: WeekContext, b: Bucket, weight: number, upper = Infinity, aboveTarget = false): number {
   const col = ctx.lp.addColumn(aboveTarget ? 0 : weight, 0, upper);
   ctx.lp.addEntry(ctx.partsRow.get(b)!, col, -1);
-  if (aboveTarget) ctx.aboveTarget.push({ col, weight });
+  const part = { col, weight };
+  if (aboveTarget) ctx.aboveTarget.push(part);
   else ctx.fixedAfterFirst.push(col);
+  ctx.parts.set(b, [...(ctx.parts.get(b) ?? []), part]);
   return col;
+}
+
+/**
+ * Moves the weight of a bucket's best part onto its week column, taking it off every part
+ * (x = Σ parts, so neither solve's objective changes), so that the recovery's ranking of buckets
+ * (recover.ts: which bucket gets the quarter hours rounding left) follows their levels.
+ */
+export function settleBucketWeights(ctx: WeekContext): void {
+  for (const [b, parts] of ctx.parts) {
+    const top = Math.max(...parts.map((p) => p.weight));
+    ctx.lp.addCost(b.x[ctx.week]!, top);
+    for (const p of parts) {
+      ctx.lp.addCost(p.col, -top);
+      p.weight -= top;
+    }
+  }
 }

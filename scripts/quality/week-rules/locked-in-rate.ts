@@ -1,8 +1,10 @@
 /**
  * DOMAIN.md level 2, for one week: each prepaid client's level-2 target, its own week ideal[w]
  * plus what it is behind (`max(0, shortfall to date + Σ ideal − Σ delivered)`, the sums over the
- * planned weeks before this one), never above the balance left, rounded up to a quarter hour as
- * levels.ts and the checker round it. Every client's own week comes before anyone's catch-up
+ * planned weeks before this one), never above the balance left, in quarter hours with ideal[]
+ * rounded cumulatively as DOMAIN.md plans a fractional rate (quarter.ts `cumulativeQuarters`, the
+ * rounding of the whole-quarter LP's catch-up rows; the shortfall to date rounded up, in the
+ * client's favour). Every client's own week comes before anyone's catch-up
  * (weights.ts OWN_WEEK ≫ CATCH_UP), both before levels 3-5; where capacity cannot meet every
  * target, higher-priority tickets first, then the lowest ticket id (LEVEL2_PRIORITY_STEP, LEVEL2_ID_ORDER).
  *
@@ -14,9 +16,8 @@
  * Nothing here looks at a later week: hours delivered ahead in an earlier week only lower the
  * catch-up, never this week's own ideal[w].
  */
-import { exactTarget } from '../figures.ts';
 import type { Bucket } from '../model-context.ts';
-import { ceilQ, toH } from '../quarter.ts';
+import { ceilQ, cumulativeQuarters, toH, toQ } from '../quarter.ts';
 import { addPart } from './demand.ts';
 import type { WeekContext } from './week-context.ts';
 import { CATCH_UP, COUNTED_TOWARD_TARGET, LEVEL2_ID_ORDER, LEVEL2_PRIORITY_STEP, OWN_WEEK } from './weights.ts';
@@ -28,12 +29,17 @@ export function addWeekRate(ctx: WeekContext): void {
   const idBonus = (b: Bucket) => LEVEL2_ID_ORDER * (1 - idRank.get(b.tickets[0]!.id)! / q.tickets.length);
   for (const c of q.clients) {
     if (!c.prepaid) continue;
-    let owedBefore = c.shortfallToDate;
-    for (let v = q.current; v < w; v++) owedBefore += c.ideal[v]!;
-    const deliveredBefore = toH(ctx.deliveredBeforeQ.get(c.id) ?? 0);
-    const targetQ = ceilQ(exactTarget(c, w, owedBefore, deliveredBefore));
+    // ideal[] rounded cumulatively from the current week (DOMAIN.md: 20 h over 13 weeks is 1.5,
+    // 1.5, 1.5, 1.75, …), as the whole-quarter LP's catch-up rows round it: this week's own step,
+    // and what the client is behind against the rounded total of the weeks before.
+    const owedQ = cumulativeQuarters(c.ideal.slice(q.current));
+    const i = w - q.current;
+    const ownStepQ = owedQ[i]! - (owedQ[i - 1] ?? 0);
+    const deliveredQ = ctx.deliveredBeforeQ.get(c.id) ?? 0;
+    const behindQ = Math.max(0, ceilQ(c.shortfallToDate) + (owedQ[i - 1] ?? 0) - deliveredQ);
+    const targetQ = Math.min(Math.max(0, toQ(c.balance) - deliveredQ), ownStepQ + behindQ);
     if (targetQ <= 0) continue;
-    const ownQ = Math.min(targetQ, ceilQ(c.ideal[w]!));
+    const ownQ = Math.min(targetQ, ownStepQ);
     const own = lp.addColumn(OWN_WEEK, 0, toH(ownQ));
     const catchUp = lp.addColumn(CATCH_UP, 0, toH(targetQ - ownQ));
     const counted = lp.addColumn(COUNTED_TOWARD_TARGET, 0, Infinity);

@@ -24,12 +24,14 @@ export interface WeekContext extends ModelContext {
    */
   fixedAfterFirst: number[];
   aboveTarget: { col: number; weight: number }[];
+  /** Each non-emergency bucket's parts with their weights (demand.ts `settleBucketWeights`). */
+  parts: Map<Bucket, { col: number; weight: number }[]>;
   /** Per prepaid client: the parts whose hours are within its balance (levels 2, 3 and 5). */
   withinBalance: Map<string, number[]>;
 }
 
 export function newWeekContext(q: Quarter, week: number, deliveredBeforeQ: Map<string, number>): WeekContext {
-  return { ...newContext(q), week, deliveredBeforeQ, partsRow: new Map(), fixedAfterFirst: [], aboveTarget: [], withinBalance: new Map() };
+  return { ...newContext(q), week, deliveredBeforeQ, partsRow: new Map(), fixedAfterFirst: [], aboveTarget: [], parts: new Map(), withinBalance: new Map() };
 }
 
 /** The week's second solve (solve.ts `Refinement`): levels 1-2 and pins fixed, levels 3-5 weighed. */
