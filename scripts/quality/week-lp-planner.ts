@@ -74,10 +74,11 @@ export function planWeekByWeek(highs: Highs, scenario: ScenarioInput, timeLimitS
   });
   for (const w of q.weeks) {
     const tb = performance.now();
-    // Hours later weeks' pins hold are kept back from this week's other work.
+    // Hours later weeks' pins hold are kept back from this week's other work (not an emergency's:
+    // it is served in the week it is declared, before all other work, pins included).
     const heldLater = new Map<string, number>();
     for (const p of frame.pins) {
-      if (p.col === undefined || p.pin.week <= w) continue;
+      if (p.col === undefined || p.pin.week <= w || p.ticket!.emergency) continue;
       const h = Math.min(toQ(p.pin.hours), p.staff!.capacityQ[p.pin.week]!);
       heldLater.set(p.ticket!.id, (heldLater.get(p.ticket!.id) ?? 0) + h);
     }
