@@ -8,31 +8,23 @@
  */
 import type { Bucket, ModelContext } from '../model-context.ts';
 import { skilledCapacityQ } from '../model-context.ts';
-import { toH } from '../quarter.ts';
+import { toH, type Quarter } from '../quarter.ts';
 
-export function addTicketDemand(ctx: ModelContext): void {
-  const { q, lp } = ctx;
+/**
+ * Groups the open tickets into demand buckets (same client, skill, priority, first plannable week,
+ * emergency flag and due week) on ctx.buckets, those `take` accepts; columns are the caller's.
+ */
+export function groupBuckets(ctx: ModelContext, take: (t: Quarter['tickets'][number]) => boolean = () => true): void {
+  const { q } = ctx;
   const byKey = new Map<string, Bucket>();
   for (const t of q.tickets) {
-    if (t.remainingQ <= 0) continue;
+    if (t.remainingQ <= 0 || !take(t)) continue;
     const client = q.clientById.get(t.client);
     if (!client) continue;
     const key = [t.client, t.skill ?? '', t.priority, t.start, t.emergency ? 1 : 0, t.due ?? ''].join('|');
     let b = byKey.get(key);
     if (!b) {
-      b = {
-        index: ctx.buckets.length,
-        client,
-        skill: t.skill,
-        priority: t.priority,
-        start: t.start,
-        emergency: t.emergency,
-        due: t.due,
-        tickets: [],
-        hoursQ: 0,
-        x: [],
-        totalRow: -1,
-      };
+      b = { index: ctx.buckets.length, client, skill: t.skill, priority: t.priority, start: t.start, emergency: t.emergency, due: t.due, tickets: [], hoursQ: 0, x: [], totalRow: -1 };
       byKey.set(key, b);
       ctx.buckets.push(b);
     }
@@ -40,6 +32,11 @@ export function addTicketDemand(ctx: ModelContext): void {
     b.hoursQ += t.remainingQ;
     ctx.bucketOfTicket.set(t.id, b);
   }
+}
+
+export function addTicketDemand(ctx: ModelContext): void {
+  const { q, lp } = ctx;
+  groupBuckets(ctx);
   for (const b of ctx.buckets) {
     const cols: number[] = [];
     for (let w = b.start; w < q.W; w++) {

@@ -12,27 +12,13 @@
 import type { Bucket } from '../model-context.ts';
 import { skilledCapacityQ } from '../model-context.ts';
 import { toH } from '../quarter.ts';
+import { groupBuckets } from '../rules/tickets.ts';
 import type { WeekContext } from './week-context.ts';
 import { DUE_WEEK } from './weights.ts';
 
 export function addWeekDemand(ctx: WeekContext): void {
   const { q, lp, week: w } = ctx;
-  const byKey = new Map<string, Bucket>();
-  for (const t of q.tickets) {
-    if (t.remainingQ <= 0 || t.start > w) continue;
-    const client = q.clientById.get(t.client);
-    if (!client) continue;
-    const key = [t.client, t.skill ?? '', t.priority, t.start, t.emergency ? 1 : 0, t.due ?? ''].join('|');
-    let b = byKey.get(key);
-    if (!b) {
-      b = { index: ctx.buckets.length, client, skill: t.skill, priority: t.priority, start: t.start, emergency: t.emergency, due: t.due, tickets: [], hoursQ: 0, x: [], totalRow: -1 };
-      byKey.set(key, b);
-      ctx.buckets.push(b);
-    }
-    b.tickets.push(t);
-    b.hoursQ += t.remainingQ;
-    ctx.bucketOfTicket.set(t.id, b);
-  }
+  groupBuckets(ctx, (t) => t.start <= w);
   for (const b of ctx.buckets) {
     const capQ = skilledCapacityQ(q, b.skill, w);
     if (capQ <= 0) {
