@@ -64,7 +64,9 @@ export async function shoot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1440, height: 900 });
   await screenshot(page, `${name}-1440`);
   await page.setViewportSize({ width: 820, height: 1000 });
-  await expect.poll(() => fits(page), { message: `${name} fits 820 px` }).toBe(true);
+  // Layout settles after the resize (and any dialog closing); under CI load that can take over
+  // the poll's default second, so wait longer before calling it a horizontal scroll.
+  await expect.poll(() => fits(page), { message: `${name} fits 820 px`, timeout: 10_000 }).toBe(true);
   await screenshot(page, `${name}-820`);
   await page.setViewportSize({ width: 1440, height: 900 });
 }

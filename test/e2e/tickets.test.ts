@@ -71,10 +71,10 @@ const widths = (page: Page) => page.evaluate(() => JSON.stringify([document.docu
 async function shoot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1440, height: 900 });
   await screenshot(page, `tickets-${name}-1440`);
-  await expect.poll(() => fits(page), { message: `${name} fits 1440 px: ${await widths(page)}` }).toBe(true);
+  await expect.poll(() => fits(page), { message: `${name} fits 1440 px: ${await widths(page)}`, timeout: 10_000 }).toBe(true);
   await page.setViewportSize({ width: 820, height: 1000 });
   await screenshot(page, `tickets-${name}-820`);
-  await expect.poll(() => fits(page), { message: `${name} fits 820 px: ${await widths(page)}` }).toBe(true);
+  await expect.poll(() => fits(page), { message: `${name} fits 820 px: ${await widths(page)}`, timeout: 10_000 }).toBe(true);
   await page.setViewportSize({ width: 1440, height: 900 });
 }
 
