@@ -15,6 +15,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { plan, type Plan, type ScenarioInput } from '../solver/index.ts';
 import { BENCH_SIZES, CLI_SIZES, generateScenario, rng } from '../test/fixtures/generate-scenario.ts';
+import { logOneHour, previousOf } from '../test/fixtures/small-change.ts';
 
 type Size = keyof typeof BENCH_SIZES;
 
@@ -66,7 +67,7 @@ function changedShare(a: Plan, b: Plan, withStaff: boolean): number {
  * `previous`, as the server does; how many allocation rows change.
  */
 function churn(s: ScenarioInput, base: Plan): Result['churn'] {
-  const previous = base.allocations.map(({ week, staff, ticket, hours, level }) => ({ week, staff, ticket, hours, level }));
+  const previous = previousOf(base);
   const r = rng(7);
   const out = {} as Result['churn'];
   for (const kind of CHANGES) {
@@ -77,14 +78,7 @@ function churn(s: ScenarioInput, base: Plan): Result['churn'] {
       const normal = changed.tickets.filter((t) => t.priority === 3 && t.status !== 'closed' && !t.emergency);
       const t = normal[Math.floor(r() * normal.length)]!;
       if (kind === 'estimate') t.estimateHours += 1;
-      if (kind === 'entry') {
-        // Logged by whoever the plan has on it this week (else anyone able to do it).
-        const week = changed.quarter.currentWeek ?? 0;
-        const who = base.allocations.find((a) => a.ticket === t.id && a.week === week)?.staff ?? changed.staff.find((st) => !t.skill || (st.skills ?? []).includes(t.skill))?.id;
-        if (!who) continue;
-        t.spentHours = (t.spentHours ?? 0) + 1;
-        changed.currentWeekLog = [...(changed.currentWeekLog ?? []), { staff: who, ticket: t.id, hours: 1 }];
-      }
+      if (kind === 'entry' && !logOneHour(changed, t, base)) continue;
       if (kind === 'ticket') changed.tickets.push({ id: `NEW-${i}`, client: t.client, priority: 4, estimateHours: 3, openedWeek: changed.quarter.currentWeek ?? 0 });
       const after = plan({ ...changed, previous });
       rows.push(changedShare(base, after, true));

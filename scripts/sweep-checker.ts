@@ -17,6 +17,7 @@ import { adversarialScenario } from '../test/fixtures/adversarial-scenario.ts';
 import { rng } from '../test/fixtures/generate-scenario.ts';
 import { BENCH_SIZES, PROFILES, profileScenario } from '../test/fixtures/profiles.ts';
 import { checkPlan } from '../test/solver/plan-checker.ts';
+import { logOneHour, previousOf } from '../test/fixtures/small-change.ts';
 
 type SweepSize = 'wide' | 'medium' | 'large';
 const SIZES: readonly SweepSize[] = ['wide', 'medium', 'large'];
@@ -71,12 +72,7 @@ function changed(s: ScenarioInput, kind: Change, seed: number): ScenarioInput | 
   if (!t) return null;
   const week = c.quarter.currentWeek ?? 0;
   if (kind === 'estimate') t.estimateHours += 1;
-  if (kind === 'entry') {
-    const who = base.allocations.find((a) => a.ticket === t.id && a.week === week)?.staff ?? c.staff.find((st) => !t.skill || (st.skills ?? []).includes(t.skill))?.id;
-    if (!who) return null;
-    t.spentHours = (t.spentHours ?? 0) + 1;
-    c.currentWeekLog = [...(c.currentWeekLog ?? []), { staff: who, ticket: t.id, hours: 1 }];
-  }
+  if (kind === 'entry' && !logOneHour(c, t, base)) return null;
   if (kind === 'ticket') c.tickets.push({ id: `NEW-${seed}`, client: t.client, priority: (1 + Math.floor(r() * 4)) as 1 | 2 | 3 | 4, estimateHours: 3, openedWeek: week });
   if (kind === 'pin') {
     const a = base.allocations[Math.floor(r() * base.allocations.length)];
@@ -85,7 +81,7 @@ function changed(s: ScenarioInput, kind: Change, seed: number): ScenarioInput | 
     // Often more than the row held, sometimes another person or the next week: pins that cannot hold in full too.
     c.pins = [...(c.pins ?? []), { ticket: a.ticket, staff: r() < 0.5 ? a.staff : other.id, week: a.week + (r() < 0.3 ? 1 : 0), hours: Math.round(r() * 8) * 0.5 + 0.5 }];
   }
-  c.previous = base.allocations.map(({ week: w, staff, ticket, hours, level }) => ({ week: w, staff, ticket, hours, level }));
+  c.previous = previousOf(base);
   return c;
 }
 

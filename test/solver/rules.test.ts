@@ -6,6 +6,7 @@ import { plan, type Plan } from '../../solver/index.ts';
 import { BENCH_SIZES, generateScenario } from '../fixtures/generate-scenario.ts';
 import { checkPlan } from './plan-checker.ts';
 import { client, hoursBy, hoursOn, payg, prepaid, scenario, staff, ticket, ticketPlan } from '../fixtures/builders.ts';
+import { previousOf } from '../fixtures/small-change.ts';
 
 describe('staff capacity', () => {
   it('is weekly hours minus leave, never below zero', () => {
@@ -766,7 +767,7 @@ describe('stable re-plans', () => {
     // plan's 1,215 (week, staff, ticket) rows changed; with them 82.
     const s = generateScenario({ seed: 1, ...BENCH_SIZES.medium });
     const before = plan(s);
-    const previous = before.allocations.map(({ week, staff, ticket, hours, level }) => ({ week, staff, ticket, hours, level }));
+    const previous = previousOf(before);
     const changed = structuredClone(s);
     const t = changed.tickets.find((x) => x.id === 'T-183')!;
     expect(before.allocations.some((a) => a.ticket === 'T-183' && a.week === 0)).toBe(false);
