@@ -6,7 +6,7 @@
 import type { ScenarioInput } from '../../solver/contract.ts';
 import { newContext, type ModelContext } from './model-context.ts';
 import { readQuarter } from './quarter.ts';
-import { addEmergencies } from './rules/emergencies.ts';
+import { addEmergencies, pinEmergencies } from './rules/emergencies.ts';
 import { addLockedInRate } from './rules/locked-in-rate.ts';
 import { addPaygAndOverage } from './rules/payg-and-overage.ts';
 import { addPins } from './rules/pins.ts';
@@ -35,6 +35,7 @@ export function buildModel(scenario: ScenarioInput): { ctx: ModelContext; size: 
   addPaygAndOverage(ctx);
   addWorkAhead(ctx);
   addWithinLevelOrder(ctx);
+  pinEmergencies(ctx);
   const { lp } = ctx;
   return {
     ctx,

@@ -38,6 +38,8 @@ export function solveLp(highs: Highs, lp: LinearModel, timeLimitSeconds: number,
       iterations += Number(model.info.get('simplex_iteration_count'));
       const detail = Object.entries(codes).find(([, v]) => v === modelStatus)?.[0] ?? String(modelStatus);
       if (modelStatus === codes.timeLimit) return { status: 'timeout', detail, iterations, passes: pass + 1 };
+      // Nothing to decide (a week with no work left, say): the empty plan is the optimum.
+      if (modelStatus === codes.empty) return { status: 'optimal', detail, values: new Float64Array(lp.columns), objective: 0, iterations, passes: pass + 1 };
       if (modelStatus !== codes.optimal) return { status: 'failed', detail, iterations, passes: pass + 1 };
       const values = model.getSolution().colValue;
       const changes = pass + 1 < MAX_PASSES && refine ? refine(values) : [];
