@@ -15,7 +15,7 @@
  */
 import type { Highs } from 'highs';
 import type { Plan, ScenarioInput } from '../../solver/contract.ts';
-import type { LpRun } from './lp-planner.ts';
+import { cpuClock, type LpRun } from './lp-planner.ts';
 import { newContext } from './model-context.ts';
 import { readQuarter, toQ, type Quarter } from './quarter.ts';
 import { recoverPlan, type Piece } from './recover.ts';
@@ -46,11 +46,7 @@ function buildWeek(q: Quarter, week: number, deliveredBeforeQ: Map<string, numbe
 }
 
 export function planWeekByWeek(highs: Highs, scenario: ScenarioInput, timeLimitSeconds = 120): LpRun {
-  const cpu0 = process.cpuUsage();
-  const cpuMs = () => {
-    const d = process.cpuUsage(cpu0);
-    return (d.user + d.system) / 1000;
-  };
+  const cpuMs = cpuClock();
   const t0 = performance.now();
   const q = readQuarter(scenario);
   // The whole quarter's buckets and pins, never solved: what to-plan.ts reads (reasons, pin issues).
