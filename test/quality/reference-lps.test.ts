@@ -9,6 +9,7 @@ import type { Plan, ScenarioInput } from '../../solver/contract.ts';
 import { planWithLp } from '../../scripts/quality/lp-planner.ts';
 import { planWeekByWeek } from '../../scripts/quality/week-lp-planner.ts';
 import { hoursOn, payg, prepaid, scenario, staff, ticket } from '../fixtures/builders.ts';
+import { BENCH_SIZES, PROFILES, profileScenario } from '../fixtures/profiles.ts';
 import { checkPlan } from '../solver/plan-checker.ts';
 
 const loadHighs = highsModule.default as unknown as typeof highsModule.default.default;
@@ -60,6 +61,24 @@ describe('the worked example emergency-rollover (the emergency in the last week)
     expect(rollover(p)).toEqual({ harbor: 0, quill: 0, nimbus: 0, dyno: 0 });
     expect(p.allocations.filter((a) => a.week === 11 && a.ticket === 'H-1').reduce((h, a) => h + a.hours, 0)).toBe(8);
     expect(checkPlan(s, p).map((v) => v.rule)).toContain('policy-order');
+  });
+});
+
+/**
+ * What the references may break: only the order the rules give hours in (they weigh it, the
+ * whole-quarter LP across weeks); never capacity, skills, opened weeks, remaining hours, figures,
+ * pins, emergencies or the plan's shape, or the benchmark would compare plans that are not plans.
+ */
+const ORDERING = new Set(['policy-order', 'level-priority', 'target-before-lower-levels', 'rate-priority', 'level2-max', 'client-priority', 'own-week-first', 'above-target-lowest']);
+
+describe.each(Object.entries(PLANNERS))('%s on generated quarters of every profile', (_, planner) => {
+  it.each(PROFILES.flatMap((profile) => [1, 2].map((seed) => [profile, seed] as const)))('%s seed %i: a whole plan, only ordering broken', (profile, seed) => {
+    const s = profileScenario(profile, BENCH_SIZES.small, seed);
+    const run = planner(highs, s, 60);
+    expect(run.status).toBe('optimal');
+    expect(run.unroutedHours).toBe(0);
+    const broken = checkPlan(s, run.plan!).filter((v) => !ORDERING.has(v.rule));
+    expect(broken).toEqual([]);
   });
 });
 
