@@ -59,6 +59,24 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** No horizontal scroll at this width. */
 export const fits = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 
+/**
+ * '' where the page fits its width, else what sticks out: the page's scroll width and the
+ * outermost elements whose right edge passes the window's (so a failure says what to fix).
+ */
+export const overflow = (page: Page) =>
+  page.evaluate(() => {
+    const width = window.innerWidth;
+    if (document.documentElement.scrollWidth <= width + 1) return '';
+    const out: string[] = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.right <= width + 1 || (el.parentElement && el.parentElement.getBoundingClientRect().right > width + 1)) continue;
+      out.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${[...el.classList].map((c) => `.${c}`).join('')} right ${Math.round(r.right)} width ${Math.round(r.width)}`);
+      if (out.length === 6) break;
+    }
+    return `scrollWidth ${document.documentElement.scrollWidth} > ${width}: ${out.join('; ')}`;
+  });
+
 /** A page's screenshots at 1440 px and at 820 px, where it must fit without a horizontal scroll. */
 export async function shoot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -66,7 +84,12 @@ export async function shoot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 820, height: 1000 });
   // Layout settles after the resize (and any dialog closing); under CI load that can take over
   // the poll's default second, so wait longer before calling it a horizontal scroll.
-  await expect.poll(() => fits(page), { message: `${name} fits 820 px`, timeout: 10_000 }).toBe(true);
+  try {
+    await expect.poll(() => overflow(page), { message: `${name} fits 820 px`, timeout: 10_000 }).toBe('');
+  } catch (e) {
+    await screenshot(page, `${name}-820-overflow`);
+    throw e;
+  }
   await screenshot(page, `${name}-820`);
   await page.setViewportSize({ width: 1440, height: 900 });
 }

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../utils/test-app.ts';
-import { ensureClientBuilt, launchBrowser, paintedPixels, screenshot, signIn } from './browser.ts';
+import { ensureClientBuilt, launchBrowser, overflow, paintedPixels, screenshot, signIn } from './browser.ts';
 import { E2E_QUARTER, e2eScenario } from './e2e-scenario.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -209,6 +209,29 @@ describe.skipIf(!hasBrowser)('dashboard in a browser', () => {
     const row = page.locator('[data-testid="clients-table"] tbody tr', { hasText: 'Nimbus Travel' });
     await expect.poll(() => row.innerText(), { timeout: 20_000 }).toContain('66');
   }, 120_000);
+
+  it('never widens the page while chart.js catches up with a narrowed window (its resize held back, as under load)', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    contexts.push(ctx);
+    // chart.js resizes a canvas when a ResizeObserver reports its box; this one never reports.
+    await ctx.addInitScript(() => {
+      window.ResizeObserver = class {
+        observe() {}
+        unobserve() {}
+        disconnect() {}
+      };
+    });
+    const page = await ctx.newPage();
+    await signIn(page, t.url, users.manager.email, users.manager.password);
+    await page.getByTestId('capacity-chart').waitFor();
+    await page.waitForTimeout(400);
+    const canvasWidth = () => page.locator('[data-testid="capacity-chart"] canvas').first().evaluate((c) => c.getBoundingClientRect().width);
+    const wide = await canvasWidth();
+    await page.setViewportSize({ width: 820, height: 1000 });
+    await page.waitForTimeout(300);
+    expect(await canvasWidth(), 'the canvas is still drawn at the wide size').toBe(wide);
+    expect(await overflow(page)).toBe('');
+  }, 60_000);
 
   it('lets staff log hours on a ticket of theirs', async () => {
     const page = await pageAs('staff');
