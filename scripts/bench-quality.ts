@@ -8,7 +8,6 @@
  * figures side by side, measured with one ruler, with the time of each, so speed is never bought
  * with worse plans. Results go in docs/BENCHMARKS.md. A bad option exits 2.
  */
-import * as highsModule from 'highs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Plan, ScenarioInput } from '../solver/contract.ts';
@@ -19,6 +18,7 @@ import { planWithLp, type LpRun } from './quality/lp-planner.ts';
 import { measurePlan, type Quality, type Violation } from './quality/measure.ts';
 import { readQuarter } from './quality/quarter.ts';
 import { planWeekByWeek } from './quality/week-lp-planner.ts';
+import { loadHighs } from './quality/solve.ts';
 
 type Size = 'small' | 'medium' | 'large';
 const SIZES: readonly Size[] = ['small', 'medium', 'large'];
@@ -114,9 +114,6 @@ function check(s: ScenarioInput, p: Plan): { violations: Violation[]; error?: st
   }
 }
 
-// highs ships one declaration file, read as CommonJS under NodeNext, so TypeScript puts the
-// loader one `default` deeper than the ES build that Node loads has it.
-const loadHighs = highsModule.default as unknown as typeof highsModule.default.default;
 const highs = await loadHighs();
 // Warm-up (not measured): the first calls compile both planners' code paths; the engine's over
 // quarters of every profile and the sizes asked for (seeds no measured quarter uses), the LPs' once.

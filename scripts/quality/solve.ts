@@ -5,8 +5,15 @@
  * changes or MAX_PASSES solves are done. A solve that hits the limit,
  * or ends without an optimal solution, is reported as such (never passed off as an answer).
  */
+import * as highsModule from 'highs';
 import type { Highs } from 'highs';
 import type { LinearModel } from './linear-model.ts';
+
+/**
+ * Loads HiGHS (WebAssembly, compiled on load). highs ships one declaration file, read as CommonJS
+ * under NodeNext, so TypeScript puts the loader one `default` deeper than the ES build Node loads.
+ */
+export const loadHighs = highsModule.default as unknown as typeof highsModule.default.default;
 
 export type SolveStatus = 'optimal' | 'timeout' | 'failed';
 
