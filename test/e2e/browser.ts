@@ -56,9 +56,6 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-/** No horizontal scroll at this width. */
-export const fits = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
-
 /**
  * '' where the page fits its width, else what sticks out: the page's scroll width and the
  * outermost elements whose right edge passes the window's (so a failure says what to fix).
