@@ -2,17 +2,16 @@
  * The two reference planners of `npm run bench:quality` (scripts/quality/) on HiGHS: small exact
  * cases, so a benchmark figure never rests on a reference that breaks a rule the engine is held to.
  */
-import * as highsModule from 'highs';
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Plan, ScenarioInput } from '../../solver/contract.ts';
+import type { Plan } from '../../solver/contract.ts';
 import { planWithLp } from '../../scripts/quality/lp-planner.ts';
+import { loadHighs } from '../../scripts/quality/solve.ts';
 import { planWeekByWeek } from '../../scripts/quality/week-lp-planner.ts';
+import { workedExample } from '../fixtures/examples.ts';
 import { hoursOn, payg, prepaid, scenario, staff, ticket } from '../fixtures/builders.ts';
 import { BENCH_SIZES, PROFILES, profileScenario } from '../fixtures/profiles.ts';
 import { checkPlan } from '../solver/plan-checker.ts';
 
-const loadHighs = highsModule.default as unknown as typeof highsModule.default.default;
 let highs: Awaited<ReturnType<typeof loadHighs>>;
 beforeAll(async () => {
   highs = await loadHighs();
@@ -40,7 +39,7 @@ describe.each(Object.entries(PLANNERS))('%s', (_, planner) => {
   });
 
   it('rolls nothing over in the worked example catch-up (Harbor catches its week-11 rate up in week 12)', () => {
-    const p = planner(highs, example('catch-up'), 30).plan!;
+    const p = planner(highs, workedExample('catch-up'), 30).plan!;
     expect(Object.fromEntries(p.clients.map((c) => [c.id, c.rolloverHours]))).toEqual({ harbor: 0, quill: 0, nimbus: 0, dyno: 0 });
   });
 });
@@ -49,14 +48,14 @@ describe('the worked example emergency-rollover (the emergency in the last week)
   const rollover = (p: Plan) => Object.fromEntries(p.clients.map((c) => [c.id, c.rolloverHours]));
 
   it('week-by-week LP: as worked by hand, Harbor\'s week-12 rate goes to the emergency and 4 h roll over', () => {
-    const s = example('emergency-rollover');
+    const s = workedExample('emergency-rollover');
     const p = planWeekByWeek(highs, s, 30).plan!;
     expect(rollover(p)).toEqual({ harbor: 4, quill: 0, nimbus: 0, dyno: 0 });
     expect(checkPlan(s, p)).toEqual([]);
   });
 
   it('whole-quarter LP: seeing the emergency coming, it works Harbor\'s 4 h ahead in week 11 instead of Quill\'s urgent work above its rate, so nothing rolls over and the week order breaks (why its rollover is no bar for the rules)', () => {
-    const s = example('emergency-rollover');
+    const s = workedExample('emergency-rollover');
     const p = planWithLp(highs, s, 30).plan!;
     expect(rollover(p)).toEqual({ harbor: 0, quill: 0, nimbus: 0, dyno: 0 });
     expect(p.allocations.filter((a) => a.week === 11 && a.ticket === 'H-1').reduce((h, a) => h + a.hours, 0)).toBe(8);
@@ -81,7 +80,3 @@ describe.each(Object.entries(PLANNERS))('%s on generated quarters of every profi
     expect(broken).toEqual([]);
   });
 });
-
-function example(name: string): ScenarioInput {
-  return JSON.parse(readFileSync(new URL(`../fixtures/examples/${name}.json`, import.meta.url), 'utf8')) as ScenarioInput;
-}

@@ -3,16 +3,15 @@
  * which of its own tickets are left unplanned and why, capacity that went elsewhere told by kind.
  * Checked on the catch-up example over the API, and on generated quarters for every client.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viewPlan } from '../../server/modules/plans/plan-view.ts';
 import { plan, type ClientPlan, type Plan, type ScenarioInput } from '../../solver/index.ts';
 import { generateScenario } from '../fixtures/generate-scenario.ts';
 import type { ApiClient } from '../utils/api-client.ts';
 import { dbTargets, startTestApp, type TestApp } from '../utils/test-app.ts';
+import { workedExample } from '../fixtures/examples.ts';
 
-const example = (name: string): ScenarioInput => JSON.parse(readFileSync(join(import.meta.dirname, `../fixtures/examples/${name}.json`), 'utf8'));
+const example = workedExample;
 const asClient = (p: Plan, clientId: string) => viewPlan(p, 1, { userId: 1, email: 'c@x', role: 'client', clientId, staffId: null });
 const clientsOf = (view: ReturnType<typeof asClient>) => view.clients as ClientPlan[];
 

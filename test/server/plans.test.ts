@@ -2,15 +2,14 @@
  * Import, export and plans: the server's plan for a quarter equals the command-line plan of its
  * exported scenario; each role sees only its cut of it.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScenario, plan as planScenario } from '../../solver/index.ts';
 import { canonical } from '../../server/modules/quarters/scenario-io.ts';
 import { dbTargets, startTestApp, type TestApp } from '../utils/test-app.ts';
 import type { ApiClient } from '../utils/api-client.ts';
+import { workedExample } from '../fixtures/examples.ts';
 
-const example = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/examples/emergency-rollover.json'), 'utf8'));
+const example = workedExample('emergency-rollover');
 const strip = <T extends { stats?: unknown; version?: unknown; createdAt?: unknown }>(p: T) => {
   const { stats: _s, version: _v, createdAt: _c, ...rest } = p;
   return rest;
@@ -87,7 +86,7 @@ describe.each(await dbTargets())('plans on %s', (target) => {
   it('refuses a bad scenario as a whole, naming the field, and saves nothing', async () => {
     const bad = structuredClone(example);
     bad.quarter.id = '2027-Q1';
-    bad.clients[0].purchases[0].hours = 10;
+    bad.clients[0]!.purchases![0]!.hours = 10;
     const r = await manager.post('/api/quarters/2027-Q1/import', bad);
     expect(r.status).toBe(400);
     expect(r.body.error.message).toContain('clients[0].purchases[0].hours: a block is at least 20 hours');

@@ -7,18 +7,17 @@
  * - catch-up.json moved on a week: the 4 h carried are caught up in week 12, nothing rolls over.
  * One app per case: the examples share their ticket ids.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { advanceWeeks } from '../../server/clock.ts';
 import { ClientQuarter, RolloverCredit } from '../../server/db/entities.ts';
 import type { ApiClient } from '../utils/api-client.ts';
 import { dbTargets, startTestApp, type TestApp } from '../utils/test-app.ts';
 import { CATCH_UP_TABLE, workedTable } from '../utils/worked-tables.ts';
+import { workedExample } from '../fixtures/examples.ts';
 
 const Q = '2026-Q4';
 const NEXT = '2027-Q1';
-const example = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, `../fixtures/examples/${name}.json`), 'utf8'));
+const example = workedExample;
 
 async function withExample(target: Parameters<typeof startTestApp>[0], name: string, use: (t: TestApp, manager: ApiClient) => Promise<void>): Promise<void> {
   const t = await startTestApp(target);

@@ -5,8 +5,6 @@
  * open tickets move on without losing an hour; the closed quarter is read-only. The catch-up
  * example and debt carried across weeks into the close: quarter-close-examples.test.ts.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { raw } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientQuarter, Quarter, RolloverCredit, Ticket } from '../../server/db/entities.ts';
@@ -14,8 +12,9 @@ import type { ApiClient } from '../utils/api-client.ts';
 import { recordEvents, rowCounts } from '../utils/hours-setup.ts';
 import { dbTargets, startTestApp, type TestApp } from '../utils/test-app.ts';
 import { EMERGENCY_ROLLOVER_TABLE, workedTable } from '../utils/worked-tables.ts';
+import { workedExample } from '../fixtures/examples.ts';
 
-const example = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/examples/emergency-rollover.json'), 'utf8'));
+const example = workedExample('emergency-rollover');
 const Q = '2026-Q4';
 const NEXT = '2027-Q1';
 const TABLES = ['quarters', 'rollover_credits', 'client_quarters', 'tickets', 'time_entries'];

@@ -3,15 +3,16 @@
  * previous plan current, then re-plans. Runs real server processes on the embedded database (the
  * default a fresh machine gets) and, when available, on PostgreSQL.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../utils/api-client.ts';
 import { startServerProcess, type Proc } from '../utils/spawn-server.ts';
 import { ADMIN, createTestDatabase, dbTargets, dropTestDatabase } from '../utils/test-app.ts';
+import { workedExample } from '../fixtures/examples.ts';
 
-const example = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/examples/emergency-rollover.json'), 'utf8'));
+const example = workedExample('emergency-rollover');
 
 async function waitForVersion(c: ApiClient, above: number, timeoutMs = 30_000): Promise<any> {
   const until = Date.now() + timeoutMs;

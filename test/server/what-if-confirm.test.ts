@@ -5,16 +5,15 @@
  * Each case imports the emergency-rollover example as a quarter of its own (ticket ids prefixed,
  * since a ticket belongs to one quarter); staff and clients are shared, as in production.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../solver/index.ts';
 import type { ApiClient } from '../utils/api-client.ts';
 import { rowCounts } from '../utils/hours-setup.ts';
 import { dbTargets, startTestApp, type TestApp } from '../utils/test-app.ts';
+import { workedExample } from '../fixtures/examples.ts';
 
-const example = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/examples/emergency-rollover.json'), 'utf8'));
+const example = workedExample('emergency-rollover');
 const TABLES = ['tickets', 'blocks', 'leave', 'time_entries', 'audit_log', 'client_quarters'];
 const WEEKS = [11, 12] as const;
 /** Stands for a quarter's ticket-id prefix in generated changes. */

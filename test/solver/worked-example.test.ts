@@ -3,12 +3,12 @@
  * of their tables and every allocation their stories describe. The JSON files are verbatim copies
  * under test/fixtures/examples/.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { plan, type Plan, type ScenarioInput } from '../../solver/index.ts';
+import { plan, type Plan } from '../../solver/index.ts';
 import { checkPlan } from './plan-checker.ts';
+import { workedExample } from '../fixtures/examples.ts';
 
-const load = (name: string): ScenarioInput => JSON.parse(readFileSync(new URL(`../fixtures/examples/${name}.json`, import.meta.url), 'utf8'));
+const load = workedExample;
 
 interface Example {
   name: string;
